@@ -1,0 +1,287 @@
+"""CibModel: an lxml CIB document plus an index of configuration ids.
+
+The model is pure (no I/O, no printing). Every edit that adds or removes elements goes
+through :meth:`CibModel.register` / :meth:`CibModel.unregister` (or the helpers built on
+them) so that id lookups stay O(1) even on a 4000-primitive CIB.
+
+Vocabulary
+----------
+*object*: a top-level configuration element as crmsh sees it (one node, one primitive,
+group, clone, constraint, property set, defaults set, tag, the fencing topology).
+*kind*: crmsh's name for the object type (``primitive``, ``rsc_template``, ``group``,
+``clone``, ``ms``, ``bundle``, ``node``, ``location``, ``colocation``, ``order``,
+``rsc_ticket``, ``property``, ``rsc_defaults``, ``op_defaults``, ``tag``,
+``fencing_topology``, ``alert``, ``acl``).
+
+Two id namespaces, as in crmsh: nodes are indexed by their id in :attr:`nodes` (a node and
+a resource may share an id); every other element carrying an ``id`` inside
+``<configuration>`` is in the main index. Reference elements (``resource_ref``,
+``obj_ref``, ``role_ref``...) carry an ``id`` that names something else and are not
+indexed. ``<status>`` is never indexed (its lrm ids repeat resource ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+Element = etree._Element
+
+#: configuration sections in the order we create them
+SECTIONS = (
+    "crm_config",
+    "rsc_defaults",
+    "op_defaults",
+    "nodes",
+    "resources",
+    "constraints",
+    "fencing-topology",
+    "acls",
+    "tags",
+    "alerts",
+)
+
+#: elements whose ``id`` attribute refers to another element
+REF_TAGS = frozenset({"resource_ref", "obj_ref", "role_ref", "crmsh-ref"})
+
+#: (section, tag) -> kind
+_KINDS = {
+    ("nodes", "node"): "node",
+    ("resources", "primitive"): "primitive",
+    ("resources", "template"): "rsc_template",
+    ("resources", "group"): "group",
+    ("resources", "clone"): "clone",
+    ("resources", "master"): "ms",
+    ("resources", "bundle"): "bundle",
+    ("constraints", "rsc_location"): "location",
+    ("constraints", "rsc_colocation"): "colocation",
+    ("constraints", "rsc_order"): "order",
+    ("constraints", "rsc_ticket"): "rsc_ticket",
+    ("crm_config", "cluster_property_set"): "property",
+    ("rsc_defaults", "meta_attributes"): "rsc_defaults",
+    ("op_defaults", "meta_attributes"): "op_defaults",
+    ("tags", "tag"): "tag",
+    ("alerts", "alert"): "alert",
+}
+
+#: kind -> (section, tag) for creating objects
+KIND_PLACE = {kind: place for place, kind in _KINDS.items()}
+
+RESOURCE_TAGS = frozenset({"primitive", "group", "clone", "master", "bundle"})
+CONTAINER_TAGS = frozenset({"group", "clone", "master", "bundle"})
+CONSTRAINT_TAGS = frozenset({"rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket"})
+
+#: pseudo id of the fencing topology object (the element has no id)
+FENCING_ID = "fencing_topology"
+
+EMPTY_CIB = (
+    b'<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">'
+    b"<configuration><crm_config/><nodes/><resources/><constraints/></configuration><status/></cib>"
+)
+
+
+def is_element(node: object) -> bool:
+    """True for real elements (not comments or processing instructions)."""
+    return isinstance(node, etree._Element) and isinstance(node.tag, str)
+
+
+class CibModel:
+    """A CIB document with an id index. Construct with :meth:`from_xml` or :meth:`empty`."""
+
+    def __init__(self, root: Element):
+        self.root: Element = root
+        #: id -> element for every indexed element in <configuration> except nodes
+        self.index: dict[str, Element] = {}
+        #: node id -> <node>
+        self.nodes: dict[str, Element] = {}
+        conf = root.find("configuration")
+        if conf is None:
+            conf = etree.SubElement(root, "configuration")
+            root.insert(0, conf)
+        self.configuration: Element = conf
+        self.register(conf)
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_xml(cls, data: bytes | str) -> CibModel:
+        """Parse a whole ``<cib>`` document (blank text dropped, comments kept)."""
+        if isinstance(data, str):
+            data = data.encode()
+        parser = etree.XMLParser(remove_blank_text=True, huge_tree=True)
+        root = etree.fromstring(data, parser)
+        if root.tag != "cib":
+            raise ValueError(f"not a CIB document: root element is <{root.tag}>")
+        return cls(root)
+
+    @classmethod
+    def empty(cls) -> CibModel:
+        return cls.from_xml(EMPTY_CIB)
+
+    def copy(self) -> CibModel:
+        """An independent deep copy (index rebuilt)."""
+        import copy as _copy
+
+        return CibModel(_copy.deepcopy(self.root))
+
+    def to_xml(self, pretty: bool = True) -> bytes:
+        return etree.tostring(self.root, pretty_print=pretty, encoding="UTF-8", xml_declaration=False)
+
+    # -- index --------------------------------------------------------------------------
+    def register(self, el: Element) -> None:
+        """Add ``el`` and its subtree to the index (call after inserting it)."""
+        for sub in el.iter():
+            if not isinstance(sub.tag, str):
+                continue
+            ident = sub.get("id")
+            if ident is None or sub.tag in REF_TAGS or sub.tag == "status":
+                continue
+            if sub.tag == "node" and sub.getparent() is not None and sub.getparent().tag == "nodes":
+                self.nodes[ident] = sub
+            else:
+                self.index[ident] = sub
+
+    def unregister(self, el: Element) -> None:
+        """Remove ``el`` and its subtree from the index (call before/after detaching it)."""
+        for sub in el.iter():
+            if not isinstance(sub.tag, str):
+                continue
+            ident = sub.get("id")
+            if ident is None or sub.tag in REF_TAGS:
+                continue
+            if sub.tag == "node" and self.nodes.get(ident) is sub:
+                del self.nodes[ident]
+            elif self.index.get(ident) is sub:
+                del self.index[ident]
+
+    def by_id(self, ident: str) -> Element | None:
+        """The configuration element with this id (not nodes), or None."""
+        return self.index.get(ident)
+
+    def id_in_use(self, ident: str) -> bool:
+        """True when any element (node or other) already uses ``ident``."""
+        return ident in self.index or ident in self.nodes
+
+    # -- sections -----------------------------------------------------------------------
+    def section(self, name: str, create: bool = True) -> Element | None:
+        """The ``<configuration>`` child ``name``; created in canonical order if missing."""
+        sec = self.configuration.find(name)
+        if sec is None and create:
+            sec = etree.Element(name)
+            rank = SECTIONS.index(name) if name in SECTIONS else len(SECTIONS)
+            pos = 0
+            for i, child in enumerate(self.configuration):
+                if is_element(child) and child.tag in SECTIONS and SECTIONS.index(child.tag) < rank:
+                    pos = i + 1
+            self.configuration.insert(pos, sec)
+        return sec
+
+    # -- objects ------------------------------------------------------------------------
+    @staticmethod
+    def kind_of(el: Element) -> str | None:
+        """crmsh kind of a top-level object element, None for anything else."""
+        if el.tag == "fencing-topology":
+            return "fencing_topology"
+        parent = el.getparent()
+        if parent is None:
+            return None
+        if parent.tag == "acls":
+            return "acl"
+        return _KINDS.get((parent.tag, el.tag))
+
+    @staticmethod
+    def object_id(el: Element) -> str:
+        if el.tag == "fencing-topology":
+            return FENCING_ID
+        return el.get("id", "")
+
+    def objects(self) -> Iterator[Element]:
+        """Every top-level object, section by section, in document order.
+
+        Resources inside containers are objects too (crmsh lists them separately);
+        they follow their container's position.
+        """
+        for sec in self.configuration:
+            if not is_element(sec):
+                continue
+            if sec.tag == "fencing-topology":
+                yield sec
+                continue
+            for child in sec:
+                if not is_element(child):
+                    continue
+                if self.kind_of(child) is None:
+                    continue
+                yield child
+                if sec.tag == "resources":
+                    yield from self._children_resources(child)
+
+    def _children_resources(self, el: Element) -> Iterator[Element]:
+        for child in el:
+            if is_element(child) and child.tag in RESOURCE_TAGS:
+                yield child
+                yield from self._children_resources(child)
+
+    def object(self, ident: str) -> Element | None:
+        """Top-level object (or nested resource) by crmsh id; nodes by id or uname."""
+        if ident == FENCING_ID:
+            return self.configuration.find("fencing-topology")
+        el = self.index.get(ident)
+        if el is not None and self.is_object(el):
+            return el
+        return self.node(ident)
+
+    def is_object(self, el: Element) -> bool:
+        if el.tag in RESOURCE_TAGS or el.tag == "template":
+            return True
+        return self.kind_of(el) is not None
+
+    def node(self, ident_or_uname: str) -> Element | None:
+        """A node by id, else by uname."""
+        el = self.nodes.get(ident_or_uname)
+        if el is not None:
+            return el
+        for n in self.nodes.values():
+            if n.get("uname") == ident_or_uname:
+                return n
+        return None
+
+    def resource(self, ident: str) -> Element | None:
+        """A resource (primitive, group, clone, master, bundle) or template by id."""
+        el = self.index.get(ident)
+        if el is not None and (el.tag in RESOURCE_TAGS or el.tag == "template"):
+            return el
+        return None
+
+    @staticmethod
+    def container_of(el: Element) -> Element | None:
+        """The group/clone/master/bundle directly holding resource ``el``, if any."""
+        parent = el.getparent()
+        if parent is not None and parent.tag in CONTAINER_TAGS:
+            return parent
+        return None
+
+    def top_of(self, el: Element) -> Element:
+        """The outermost container of a resource (the resource itself if not contained)."""
+        while True:
+            up = self.container_of(el)
+            if up is None:
+                return el
+            el = up
+
+    def add(self, el: Element, section: str) -> None:
+        """Append ``el`` to ``section`` (created if needed) and index it."""
+        sec = self.section(section)
+        assert sec is not None
+        sec.append(el)
+        self.register(el)
+
+    def remove(self, el: Element) -> None:
+        """Detach ``el`` from the document and drop its subtree from the index."""
+        self.unregister(el)
+        parent = el.getparent()
+        if parent is not None:
+            parent.remove(el)
+
+    def resources_count(self) -> int:
+        return sum(1 for el in self.index.values() if el.tag == "primitive")
