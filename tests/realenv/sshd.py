@@ -1,0 +1,195 @@
+"""sshd on a free loopback port with generated host and client keys, for SSH tests.
+
+The fixture also builds a temporary HOME whose ``.ssh/config`` maps host aliases to that
+sshd, so ``HOME=sshd.home clush --host clushtest ...`` goes through the same resolution a user
+gets (HostName 127.0.0.1, Port, User, IdentityFile; host key in ``.ssh/known_hosts``).
+
+Aliases written to the config:
+  ``clushtest``       User root
+  ``clushtest-user``  User clushuser (non-root, member of haclient; created idempotently)
+
+Use in a test module::
+
+    from tests.realenv.sshd import sshd  # noqa: F401
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.realenv import require, unavailable
+
+ALIAS = "clushtest"
+USER_ALIAS = "clushtest-user"
+NONROOT_USER = "clushuser"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _keygen(path: str) -> None:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "clush-test", "-f", path],
+                   check=True, capture_output=True)
+
+
+def ensure_nonroot_user() -> str:
+    """Create (once) the non-root test user in group haclient; return its name."""
+    try:
+        pwd.getpwnam(NONROOT_USER)
+    except KeyError:
+        proc = subprocess.run(["useradd", "-m", "-s", "/bin/sh", "-G", "haclient", NONROOT_USER],
+                              capture_output=True, text=True, check=False)
+        # rc 9 = created meanwhile by a parallel test run
+        if proc.returncode not in (0, 9):
+            raise RuntimeError(f"useradd {NONROOT_USER}: {proc.stderr.strip()}") from None
+    # "!" (locked) makes sshd refuse key logins without PAM; "*" = no password but not locked
+    with open("/etc/shadow") as f:
+        locked = any(line.startswith(f"{NONROOT_USER}:!") for line in f)
+    if locked:
+        subprocess.run(["usermod", "-p", "*", NONROOT_USER], check=True, capture_output=True)
+    groups = subprocess.run(["id", "-nG", NONROOT_USER], capture_output=True, text=True, check=True).stdout.split()
+    if "haclient" not in groups:
+        subprocess.run(["usermod", "-aG", "haclient", NONROOT_USER], check=True, capture_output=True)
+    return NONROOT_USER
+
+
+@dataclass
+class Sshd:
+    """A running sshd and a HOME set up to reach it."""
+
+    dir: str
+    port: int
+    proc: subprocess.Popen[bytes]
+    home: str
+    client_key: str
+    host_key_line: str  # "ssh-ed25519 AAAA..."
+    extra_homes: list[str] = field(default_factory=list)
+
+    @property
+    def alias(self) -> str:
+        return ALIAS
+
+    @property
+    def user_alias(self) -> str:
+        return USER_ALIAS
+
+    def env(self, home: str | None = None) -> dict[str, str]:
+        """Environment for running clush against this sshd (HOME decides the ssh config)."""
+        env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow", "SSH_AUTH_SOCK")}
+        env["HOME"] = home or self.home
+        return env
+
+    def make_home(self, name: str, *, known_hosts: bool = True, user: str = "root") -> str:
+        """Another HOME (e.g. without the host key) with the same aliases; ``user`` for ALIAS."""
+        home = os.path.join(self.dir, name)
+        ssh = os.path.join(home, ".ssh")
+        os.makedirs(ssh, mode=0o700, exist_ok=True)
+        with open(os.path.join(ssh, "config"), "w") as f:
+            for alias, u in ((ALIAS, user), (USER_ALIAS, NONROOT_USER)):
+                f.write(f"Host {alias}\n  HostName 127.0.0.1\n  Port {self.port}\n  User {u}\n"
+                        f"  IdentityFile {self.client_key}\n\n")
+        kh = os.path.join(ssh, "known_hosts")
+        with open(kh, "w") as f:
+            if known_hosts:
+                f.write(f"[127.0.0.1]:{self.port} {self.host_key_line}\n")
+        self.extra_homes.append(home)
+        return home
+
+    def session_pids(self) -> list[int]:
+        """PIDs of sshd children serving connections (the listener's descendants)."""
+        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
+        kids: dict[int, list[int]] = {}
+        for line in out.splitlines():
+            pid, ppid = (int(x) for x in line.split())
+            kids.setdefault(ppid, []).append(pid)
+        found: list[int] = []
+        todo = list(kids.get(self.proc.pid, []))
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(kids.get(pid, []))
+        return found
+
+    def kill_sessions(self) -> int:
+        """SIGKILL every connection this sshd serves (cuts clients mid-command); returns how many."""
+        pids = self.session_pids()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        return len(pids)
+
+
+@pytest.fixture(scope="session")
+def sshd() -> Iterator[Sshd]:
+    """sshd on 127.0.0.1:<free port>, host+client keys, known_hosts and ~/.ssh/config in a temp HOME."""
+    require("/usr/sbin/sshd", "ssh-keygen")
+    if os.geteuid() != 0:
+        unavailable("the sshd fixture needs root (it logs in as root and as a test user)")
+    try:
+        ensure_nonroot_user()
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        unavailable(f"cannot create the non-root test user: {exc}")
+    # world-readable: sshd reads authorized keys with the logging-in user's privileges
+    d = tempfile.mkdtemp(prefix="clush-sshd-")
+    os.chmod(d, 0o755)
+    _keygen(os.path.join(d, "hostkey"))
+    _keygen(os.path.join(d, "clientkey"))
+    keys = os.path.join(d, "authorized")
+    os.makedirs(keys)
+    os.chmod(keys, 0o755)
+    client_pub = open(os.path.join(d, "clientkey.pub")).read()
+    for user in ("root", NONROOT_USER):
+        path = os.path.join(keys, user)
+        with open(path, "w") as f:
+            f.write(client_pub)
+        os.chmod(path, 0o644)
+    port = _free_port()
+    conf = os.path.join(d, "sshd_config")
+    with open(conf, "w") as f:
+        f.write(
+            f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\n"
+            f"AuthorizedKeysFile {keys}/%u\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+            f"PermitRootLogin prohibit-password\nPidFile {d}/sshd.pid\nStrictModes no\nUsePAM no\n"
+            "MaxStartups 100:30:200\nMaxSessions 100\nLogLevel VERBOSE\n"
+        )
+    os.makedirs("/run/sshd", exist_ok=True)
+    proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", conf, "-E", os.path.join(d, "sshd.log")],
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log = open(os.path.join(d, "sshd.log")).read()[-2000:]
+                unavailable(f"sshd did not start: {log}")
+            time.sleep(0.1)
+    host_pub = open(os.path.join(d, "hostkey.pub")).read().split()
+    server = Sshd(d, port, proc, "", os.path.join(d, "clientkey"), f"{host_pub[0]} {host_pub[1]}")
+    server.home = server.make_home("home")
+    try:
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(d, ignore_errors=True)
