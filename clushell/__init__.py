@@ -1,0 +1,3 @@
+"""clush: an interactive shell for Pacemaker clusters and IPVS load balancers."""
+
+__version__ = "0.1.0"

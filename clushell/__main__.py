@@ -1,0 +1,5 @@
+import sys
+
+from clushell.cli import main
+
+sys.exit(main())

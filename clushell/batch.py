@@ -1,0 +1,64 @@
+"""Scripts: `clush -f FILE`, commands on stdin, and one-shot `clush LEVEL CMD ARGS`.
+
+Lines run as they arrive (a pipe behaves like a person typing). A failing line stops
+the script and discards pending changes, so nothing half-done is ever committed;
+``--continue-on-error`` goes on to report every error and still commits nothing.
+Standard library only: batch mode never imports prompt_toolkit.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from clushell.dispatch import Dispatcher
+from clushell.lineparse import is_comment, needs_continuation, strip_continuation
+
+
+def read_statements(stream: TextIO):
+    """(line number, logical line) pairs: comments skipped, ` \\` continuations joined."""
+    lineno, start, parts = 0, 0, []
+    for raw in iter(stream.readline, ""):
+        lineno += 1
+        line = raw.rstrip("\r\n")
+        if not parts:
+            start = lineno
+            if not line.strip() or is_comment(line):
+                continue
+        if needs_continuation(line):
+            parts.append(strip_continuation(line))
+            continue
+        parts.append(line)
+        yield start, " ".join(p.strip() for p in parts)
+        parts = []
+    if parts:
+        yield start, " ".join(p.strip() for p in parts)
+
+
+def finish(dispatcher: Dispatcher) -> int:
+    """End of input: commit what is pending unless something failed."""
+    session = dispatcher.session
+    if session.failed:
+        session.discard_pending("a command failed")
+        session.path = session.path[:1]
+    else:
+        dispatcher.leave_all("eof")
+    return 1 if session.failed else 0
+
+
+def run_stream(dispatcher: Dispatcher, stream: TextIO, name: str) -> int:
+    session = dispatcher.session
+    for lineno, line in read_statements(stream):
+        ok = dispatcher.run_line(line, where=f"{name}:{lineno}")
+        if session.quit_requested:
+            break
+        if not ok and not session.options.continue_on_error:
+            break
+    return finish(dispatcher)
+
+
+def run_words(dispatcher: Dispatcher, words: list[str]) -> int:
+    """One-shot: the words of the command line are one line of input."""
+    import shlex
+
+    dispatcher.run_line(shlex.join(words))
+    return finish(dispatcher)

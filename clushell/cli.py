@@ -1,0 +1,156 @@
+"""Entry point: argv → mode (version, completion, one-shot, script, REPL) → exit code.
+
+Exit status: 0 every command succeeded, 1 a command failed, 2 bad command-line usage,
+130 interrupted. The fast paths (--version, __complete) import nothing heavy.
+"""
+
+from __future__ import annotations
+
+import sys
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser():
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # one line, exit 2
+            sys.stderr.write(f"clush: error: {message} (see clush --help)\n")
+            raise SystemExit(EXIT_USAGE)
+
+    p = Parser(
+        prog="clush",
+        description="Interactive shell for Pacemaker clusters and IPVS load balancers.",
+        epilog="Without arguments and on a terminal, starts the interactive shell. "
+        "Commands are read from standard input when it is not a terminal.",
+    )
+    from clushell.cliopts import OPTIONS
+
+    for opt in OPTIONS:
+        if opt.takes_value:
+            p.add_argument(*opt.flags, metavar=opt.metavar, help=opt.help)
+        else:
+            p.add_argument(*opt.flags, action="store_true", help=opt.help)
+    p.add_argument("words", nargs="*", metavar="LEVEL CMD ARGS", help="a command to run, e.g. configure show")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from clushell import __version__
+
+        print(f"clush {__version__}")
+        return EXIT_OK
+    if args[:1] == ["__complete"]:
+        from clushell.ui.complete import shell_main
+
+        return shell_main(args[1:])
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("\nclush: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _split_words(args: list[str]) -> tuple[list[str], list[str]]:
+    """Options come first; everything from the first plain word on is the command."""
+    from clushell.cliopts import value_options
+
+    opts_with_value = set(value_options())
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            return args[:i], args[i + 1 :]
+        if not a.startswith("-") or a == "-":
+            return args[:i], args[i:]
+        i += 2 if a in opts_with_value else 1
+    return args, []
+
+
+def _run(args: list[str]) -> int:
+    opts, words = _split_words(args)
+    ns = _parser().parse_args(opts)
+    if ns.version:
+        from clushell import __version__
+
+        print(f"clush {__version__}")
+        return EXIT_OK
+    from clushell.commands.root import GLOBALS, build_tree
+    from clushell.dispatch import Dispatcher
+    from clushell.errors import ClushError
+    from clushell.session import Options, Session
+
+    stdin_tty = sys.stdin.isatty()
+    script = ns.file
+    interactive = stdin_tty and script is None and _only_levels(words)
+    options = Options(
+        force=ns.force, yes=ns.yes, color=not ns.no_color, debug=ns.debug, wait=ns.wait,
+        continue_on_error=ns.continue_on_error, interactive=interactive,
+        accept_new_host_key=ns.accept_new_host_key, host=ns.host, cib_file=ns.cib_file,
+        demo=ns.demo, recreate=ns.recreate,
+    )
+    session = Session(options, build_tree())
+    dispatcher = Dispatcher(session, GLOBALS)
+    try:
+        return _run_mode(dispatcher, words, script, stdin_tty)
+    except ClushError as exc:
+        session.out.error(str(exc))
+        return EXIT_FAILED
+    finally:
+        session.close()
+
+
+def _only_levels(words: list[str]) -> bool:
+    """`clush configure` enters a level: interactive on a terminal, a script otherwise."""
+    if not words:
+        return True
+    from clushell.commands.root import build_tree
+    from clushell.commands.tree import Level
+
+    level = build_tree()
+    for w in words:
+        child = level.find(w)
+        if not isinstance(child, Level):
+            return False
+        level = child
+    return True
+
+
+def _run_mode(dispatcher, words: list[str], script: str | None, stdin_tty: bool) -> int:
+    from clushell import batch
+
+    session = dispatcher.session
+    if script is not None:
+        if words and not _only_levels(words):
+            sys.stderr.write("clush: error: -f FILE cannot be combined with a command (see clush --help)\n")
+            return EXIT_USAGE
+        if words:
+            if not dispatcher.run_line(" ".join(words)):
+                return EXIT_FAILED
+        if script == "-":
+            return batch.run_stream(dispatcher, sys.stdin, "<stdin>")
+        try:
+            with open(script, encoding="utf-8") as f:
+                return batch.run_stream(dispatcher, f, script)
+        except OSError as exc:
+            session.out.error(f"cannot read {script}: {exc.strerror}")
+            return EXIT_FAILED
+    if words and not _only_levels(words):
+        return batch.run_words(dispatcher, words)
+    if words:  # level names only: enter them, then read commands there
+        if not dispatcher.run_line(" ".join(words)):
+            return EXIT_FAILED
+    if not stdin_tty:
+        return batch.run_stream(dispatcher, sys.stdin, "<stdin>")
+    from clushell.ui.repl import run_repl
+
+    return run_repl(dispatcher)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

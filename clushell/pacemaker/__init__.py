@@ -1,0 +1,1 @@
+"""Pacemaker's command-line tools behind the Runner."""

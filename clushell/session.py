@@ -1,0 +1,154 @@
+"""What one running shell holds: options, target, runner, level stack, level state."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from clushell.errors import Cancelled, ClushError
+from clushell.output import Output
+
+if TYPE_CHECKING:
+    from clushell.commands.tree import Level
+    from clushell.target import Target
+    from clushell.transport.base import Runner
+
+
+@dataclass
+class Options:
+    force: bool = False  # -F: force what crmsh's -F forces (commit despite verify errors, ...)
+    yes: bool = False  # -y: answer yes to questions
+    color: bool = True
+    debug: bool = False
+    continue_on_error: bool = False
+    interactive: bool = False  # a person at a terminal answers questions
+    wait: bool = False
+    accept_new_host_key: bool = False
+    host: str | None = None
+    cib_file: str | None = None
+    demo: bool = False
+    recreate: bool = False
+
+
+class PendingState(Protocol):
+    """A level's state with changes that are not yet committed."""
+
+    def has_pending(self) -> bool: ...
+    def commit(self, ctx: Any) -> None: ...
+    def discard(self) -> None: ...
+    def pending_summary(self) -> str: ...
+
+
+class Session:
+    def __init__(self, options: Options, root: Level, out: Output | None = None):
+        self.options = options
+        self.root = root
+        self.out = out or Output(color=options.color, interactive=options.interactive)
+        self.path: list[Level] = [root]
+        self.states: dict[str, Any] = {}
+        self.failed = False  # a command failed during this run
+        self._target: Target | None = None
+        self._runner: Runner | None = None
+        self.dispatcher: Any = None  # set by the Dispatcher that drives this session
+        self.quit_requested = False
+
+    # -- target and runner (resolved on first use: `help` never probes the cluster) ------
+    @property
+    def target(self) -> Target:
+        if self._target is None:
+            from clushell import target
+
+            o = self.options
+            self._target = target.resolve(o.host, o.cib_file, demo=o.demo, recreate=o.recreate)
+            if self._target.notice:
+                self.out.info(self._target.notice)
+        return self._target
+
+    @property
+    def runner(self) -> Runner:
+        if self._runner is None:
+            tgt = self.target
+            if tgt.kind == "remote":
+                from clushell.transport.ssh import SshRunner
+
+                self._runner = SshRunner(
+                    tgt.host or "",
+                    cib_file=tgt.cib_file,
+                    accept_new_host_key=self.options.accept_new_host_key,
+                    ask=self.ask if self.options.interactive else None,
+                )
+            else:
+                from clushell.transport.local import LocalRunner
+
+                self._runner = LocalRunner(tgt.env)
+        return self._runner
+
+    def set_runner(self, runner: Runner) -> None:
+        """Tests and tools may plug a different runner in."""
+        self._runner = runner
+
+    def close(self) -> None:
+        if self._runner is not None:
+            self._runner.close()
+
+    # -- level state ----------------------------------------------------------------------
+    def get_state(self, name: str) -> Any:
+        return self.states.get(name)
+
+    def set_state(self, name: str, state: Any) -> None:
+        self.states[name] = state
+
+    def drop_state(self, name: str) -> None:
+        self.states.pop(name, None)
+
+    def pending_states(self) -> list[tuple[str, PendingState]]:
+        return [(n, s) for n, s in self.states.items() if hasattr(s, "has_pending") and s.has_pending()]
+
+    def discard_pending(self, why: str) -> None:
+        for name, state in self.pending_states():
+            state.discard()
+            self.out.warn(f"{name}: pending changes discarded ({why}); nothing was committed")
+
+    # -- questions ---------------------------------------------------------------------------
+    def ask(self, question: str, *, choices: str = "yn") -> str:
+        """Ask the user; returns the answer letter. Batch mode never prompts.
+
+        Without a terminal, ``-y`` answers "y"; otherwise the answer is "n".
+        """
+        if self.options.yes or self.options.force:
+            return "y"
+        if not self.options.interactive:
+            return "n"
+        prompt = f"{question} ({'/'.join(choices)})? "
+        while True:
+            try:
+                sys.stderr.write(prompt)
+                sys.stderr.flush()
+                answer = sys.stdin.readline()
+            except KeyboardInterrupt:
+                return "n"
+            if not answer:
+                return "n"
+            answer = answer.strip().lower()[:1]
+            if answer in choices:
+                return answer
+
+    def confirm(self, question: str) -> None:
+        """Raise Cancelled unless the user agrees (or -y/-F was given)."""
+        if self.ask(question) != "y":
+            if not self.options.interactive:
+                raise Cancelled(f"{question.rstrip('?')}: refused without a terminal; rerun with -y")
+            raise Cancelled("cancelled")
+
+    @property
+    def level(self) -> Level:
+        return self.path[-1]
+
+    def level_path(self) -> str:
+        return " ".join(lvl.name for lvl in self.path[1:])
+
+    def require_live(self, what: str) -> None:
+        """Refuse commands whose tools ignore CIB_file (they would touch the local cluster)."""
+        if self.target.is_file:
+            raise ClushError(f"{what} needs a live cluster; it is not available on a CIB file ({self.target.cib_file})")

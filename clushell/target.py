@@ -1,0 +1,108 @@
+"""What clush works on: a CIB file (sandbox), the local live cluster, or a remote host.
+
+Selection order: --host → remote; --cib-file / $CIB_file → that file; a local cluster
+that answers → live; otherwise the embedded sandbox CIB in the XDG data directory.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clushell import paths
+from clushell.errors import ClushError
+
+SANDBOX_NAME = "sandbox.xml"
+
+# Used when Pacemaker's tools are not installed: the smallest valid CIB.
+MINIMAL_CIB = """<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config/>
+    <nodes/>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+"""
+
+
+@dataclass
+class Target:
+    kind: str  # "sandbox" | "live" | "remote"
+    cib_file: str | None = None
+    host: str | None = None
+    node: str = ""
+    notice: str = ""  # one line to tell the user how the target was chosen
+    env: dict[str, str] = field(default_factory=dict)
+
+    def label(self) -> str:
+        if self.kind == "remote":
+            return f"{self.host}/{self.node or (self.host or '').split('@')[-1].split(':')[0]}"
+        return f"{self.kind}/{self.node}"
+
+    @property
+    def is_file(self) -> bool:
+        return self.cib_file is not None
+
+
+def local_cluster_answers() -> bool:
+    """True when the local CIB manager's IPC socket exists (cheap; never blocks)."""
+    try:
+        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
+            return any(line.rstrip().endswith(("@cib_rw", "@cib_ro")) for line in f)
+    except OSError:
+        return False
+
+
+def local_node_name() -> str:
+    """This node's cluster name, falling back to the host name."""
+    try:
+        out = subprocess.run(["crm_node", "-n"], capture_output=True, text=True, timeout=5, check=False)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return os.uname().nodename
+
+
+def sandbox_path() -> Path:
+    return paths.data_dir() / SANDBOX_NAME
+
+
+def create_sandbox(path: Path, *, demo: bool = False) -> None:
+    """Write a fresh sandbox CIB: the demo cluster, an empty cibadmin CIB, or a minimal one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = None
+    if demo:
+        from clushell.sandbox import demo_cib
+
+        text = demo_cib()
+    elif shutil.which("cibadmin"):
+        res = subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True, check=False)
+        if res.returncode == 0:
+            text = res.stdout
+    path.write_text(text or MINIMAL_CIB)
+
+
+def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False) -> Target:
+    env_file = os.environ.get("CIB_file")
+    if host:
+        return Target("remote", cib_file=cib_file, host=host, env={"CIB_file": cib_file} if cib_file else {})
+    file = cib_file or env_file
+    if file and not demo:
+        path = Path(file).absolute()
+        if not path.exists():
+            raise ClushError(f"CIB file {file} does not exist (create one with 'cibadmin --empty > {file}')")
+        return Target("sandbox", cib_file=str(path), node=os.uname().nodename, env={"CIB_file": str(path)})
+    if not demo and local_cluster_answers():
+        return Target("live", node=local_node_name())
+    path = paths.data_dir() / ("demo.xml" if demo else SANDBOX_NAME)
+    if recreate or not path.exists():
+        create_sandbox(path, demo=demo)
+    what = "demo sandbox" if demo else "no cluster answers here; using the sandbox CIB"
+    return Target("sandbox", cib_file=str(path), node=os.uname().nodename,
+                  notice=f"{what} {path}", env={"CIB_file": str(path)})

@@ -1,0 +1,55 @@
+"""The runner contract every Pacemaker and ipvsadm call goes through.
+
+argv list + stdin bytes + environment + timeout  ->  exit code, stdout, stderr.
+Local, SSH and fake runners all implement it, so the rest of clush never knows where a
+tool actually runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one tool call returned."""
+
+    rc: int
+    out: str
+    err: str
+
+    @property
+    def ok(self) -> bool:
+        return self.rc == 0
+
+    def first_error_line(self) -> str:
+        """The most useful single line of the tool's complaint, for one-line errors."""
+        for text in (self.err, self.out):
+            for line in text.splitlines():
+                if line.strip():
+                    return line.strip()
+        return f"exit code {self.rc}"
+
+
+class Runner(Protocol):
+    """Runs one program with arguments; never through a shell."""
+
+    #: short description of where commands run, e.g. "local" or "root@node1"
+    where: str
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        stdin: bytes | str | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        """Run argv; raise TransportError (or ToolMissing) if it could not be run at all."""
+        ...
+
+    def close(self) -> None:
+        """Release connections; the runner may be reused afterwards (it reconnects)."""
+        ...

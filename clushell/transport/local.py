@@ -1,0 +1,58 @@
+"""Runner for tools on this machine (subprocess, no shell)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+
+from clushell.errors import ToolMissing, TransportError
+from clushell.transport.base import Result
+
+DEFAULT_TIMEOUT = 120.0
+
+
+class LocalRunner:
+    """Runs argv locally with the given extra environment and LC_ALL=C."""
+
+    where = "local"
+
+    def __init__(self, base_env: Mapping[str, str] | None = None):
+        # base_env is the target's environment (e.g. CIB_file) added to every call
+        self.base_env = dict(base_env or {})
+
+    def run(
+        self,
+        argv: Sequence[str],
+        *,
+        stdin: bytes | str | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> Result:
+        full_env = dict(os.environ)
+        full_env.update(self.base_env)
+        full_env.update(env or {})
+        full_env["LC_ALL"] = "C"
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        try:
+            proc = subprocess.run(
+                list(argv),
+                input=data,
+                stdin=None if data is not None else subprocess.DEVNULL,
+                capture_output=True,
+                env=full_env,
+                timeout=timeout or DEFAULT_TIMEOUT,
+                check=False,
+            )
+        except FileNotFoundError:
+            raise ToolMissing(f"{argv[0]}: command not found on this machine") from None
+        except subprocess.TimeoutExpired:
+            raise TransportError(f"{argv[0]}: no answer within {timeout or DEFAULT_TIMEOUT:g} s") from None
+        return Result(
+            proc.returncode,
+            proc.stdout.decode("utf-8", "replace"),
+            proc.stderr.decode("utf-8", "replace"),
+        )
+
+    def close(self) -> None:
+        """Nothing to release for local processes."""
