@@ -40,7 +40,8 @@ DEVIATIONS = {
         "xml <primitive id=\"p12\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"> \\\n"
         "  <instance_attributes id=\"p12-instance_attributes\"> \\\n"
         "    <nvpair name=\"fake\" value=\"h&#233;llo w&#246;rld\" id=\"p12-instance_attributes-fake\"/> \\\n"
-        "    <nvpair name=\"state\" value=\"single &quot;double&quot; quote\" id=\"p12-instance_attributes-state\"/> \\\n"
+        "    <nvpair name=\"state\" value=\"single &quot;double&quot; quote\""
+        " id=\"p12-instance_attributes-state\"/> \\\n"
         "  </instance_attributes> \\\n"
         "</primitive>\n",
         'primitive p12 Dummy \\\n\tparams fake="héllo wörld" state="single \\"double\\" quote"\n',

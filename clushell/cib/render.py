@@ -127,8 +127,8 @@ def quote_wrap(value: str) -> str:
     if noquotes(value):
         return value
     if '"' in value:
-        return '"%s"' % value.replace('"', '\\"')
-    return '"%s"' % value
+        return '"{}"'.format(value.replace('"', '\\"'))
+    return f'"{value}"'
 
 
 def nvpair_format(name: str, value: str | None) -> str:
@@ -349,9 +349,9 @@ def _head_location(node: Element, oid: str) -> str | None:
     if "rsc" in node.attrib:
         rsc = node.get("rsc")
     elif "rsc-pattern" in node.attrib:
-        rsc = "/%s/" % node.get("rsc-pattern")
+        rsc = "/{}/".format(node.get("rsc-pattern"))
     elif node.find("resource_set") is not None:
-        rsc = "{ %s }" % " ".join(_rsc_sets(node, "location"))
+        rsc = "{{ {} }}".format(" ".join(_rsc_sets(node, "location")))
     else:
         return None
     s = f"location {oid} {rsc}"
@@ -376,9 +376,9 @@ def _head_constraint(node: Element, oid: str, otype: str) -> str | None:
     if not col:
         return None
     if otype == "order" and node.get("symmetrical"):
-        col.append("symmetrical=%s" % node.get("symmetrical"))
+        col.append("symmetrical={}".format(node.get("symmetrical")))
     elif otype == "colocation" and node.get("node-attribute"):
-        col.append("node-attribute=%s" % node.get("node-attribute"))
+        col.append("node-attribute={}".format(node.get("node-attribute")))
     s = f"{otype} {oid} "
     if score != "":
         s += f"{score}: "
@@ -393,7 +393,7 @@ def _head_ticket(node: Element, oid: str) -> str | None:
     if not col:
         return None
     if node.get("loss-policy"):
-        col.append("loss-policy=%s" % node.get("loss-policy"))
+        col.append("loss-policy={}".format(node.get("loss-policy")))
     return f"rsc_ticket {oid} {node.get('ticket')}: {' '.join(col)}"
 
 
@@ -410,7 +410,7 @@ def _fencing(node: Element, node_count: int) -> str:
     ordered = {t: [d[str(i)] for i in sorted(int(k) for k in d)] for t, d in levels.items()}
     distinct = {" ".join(devs) for devs in ordered.values()}
     if len(distinct) == 1 and len(levels) == node_count:
-        return "fencing_topology %s" % next(iter(distinct))
+        return f"fencing_topology {next(iter(distinct))}"
 
     def fmt(t: Any) -> str:
         if isinstance(t, tuple):
@@ -494,14 +494,15 @@ def _alert_child(node: Element, c: Element, style: Style) -> str | None:
         for sel in c:
             if not is_element(sel) or not sel.tag.startswith("select_"):
                 continue
-            words.append(sel.tag.lstrip("select_"))
+            words.append(sel.tag.lstrip("select_"))  # noqa: B005 -- crmsh strips characters, not a prefix
             if sel.tag == "select_attributes":
                 words.append("{")
                 words.extend(a.get("name") for a in sel.iterchildren("attribute"))
                 words.append("}")
         return " ".join(words)
     if c.tag == "recipient":
-        tags = [x.tag for x in node if is_element(x) and x.tag in ("recipient", "instance_attributes", "meta_attributes")]
+        wanted = ("recipient", "instance_attributes", "meta_attributes")
+        tags = [x.tag for x in node if is_element(x) and x.tag in wanted]
         rest = tags[tags.index("recipient") + 1 :]
         complex_ = "instance_attributes" in rest or "meta_attributes" in rest
         words = ["to"] + (["{"] if complex_ else []) + [quote_wrap(c.get("value") or "")]
@@ -636,7 +637,7 @@ def _operations(ops: Element, style: Style) -> str:
     if ops.get("id"):
         s = nvpair_format("$id", ops.get("id"))
     if ops.get("id-ref"):
-        s = "%s %s" % (s, nvpair_format("$id-ref", ops.get("id-ref")))  # two spaces, as crmsh
+        s = "{} {}".format(s, nvpair_format("$id-ref", ops.get("id-ref")))  # two spaces, as crmsh
     if s:
         lines.append(f"operations {s}")
     for op in ops:
