@@ -1,0 +1,490 @@
+"""Apply parsed statements to a CibModel: check references, assign ids, insert XML.
+
+Every statement first checks everything it depends on, then mutates the model through
+a :class:`Journal`; if anything fails later (e.g. a later statement of a ``load``), the
+journal rolls every change back, so callers see all-or-nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lxml import etree
+
+from clushell.cib import constraints as cons
+from clushell.cib import parse as P
+from clushell.cib.ids import IdGen
+from clushell.cib.lexer import Statement, Token, split_statements, tokenize
+from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
+from clushell.errors import ClushError
+
+Providers = Callable[[str], list[str]]
+
+_TAG_KIND = {
+    "primitive": "primitive",
+    "template": "rsc_template",
+    "group": "group",
+    "clone": "clone",
+    "master": "ms",
+    "bundle": "bundle",
+    "rsc_location": "location",
+    "rsc_colocation": "colocation",
+    "rsc_order": "order",
+    "rsc_ticket": "rsc_ticket",
+    "cluster_property_set": "property",
+    "tag": "tag",
+    "node": "node",
+}
+
+#: where an element created by ``xml`` goes
+_XML_SECTION = {
+    "primitive": "resources",
+    "template": "resources",
+    "group": "resources",
+    "clone": "resources",
+    "master": "resources",
+    "bundle": "resources",
+    "rsc_location": "constraints",
+    "rsc_colocation": "constraints",
+    "rsc_order": "constraints",
+    "rsc_ticket": "constraints",
+    "cluster_property_set": "crm_config",
+    "node": "nodes",
+    "tag": "tags",
+    "alert": "alerts",
+}
+
+
+class Journal:
+    """Records how to undo each change made to the model."""
+
+    def __init__(self, model: CibModel):
+        self.model = model
+        self._undo: list[Callable[[], None]] = []
+
+    def add(self, el: etree._Element, parent: etree._Element) -> None:
+        parent.append(el)
+        self.model.register(el)
+        self._undo.append(lambda: self.model.remove(el))
+
+    def add_object(self, el: etree._Element, section: str) -> None:
+        sec = self.model.configuration.find(section)
+        if sec is None:
+            sec = self.model.section(section)
+            assert sec is not None
+            self._undo.append(lambda: self.model.configuration.remove(sec))
+        self.add(el, sec)
+
+    def move(self, el: etree._Element, parent: etree._Element) -> None:
+        old = el.getparent()
+        assert old is not None
+        idx = old.index(el)
+        parent.append(el)
+        self._undo.append(lambda: old.insert(idx, el))
+
+    def set(self, el: etree._Element, name: str, value: str) -> None:
+        old = el.get(name)
+        el.set(name, value)
+        self._undo.append(lambda: el.attrib.pop(name) if old is None else el.set(name, old))
+
+    def rollback(self) -> None:
+        while self._undo:
+            self._undo.pop()()
+
+
+def fail(tok: Token, msg: str) -> ClushError:
+    return P.fail(tok, msg)
+
+
+def _kind_name(el: etree._Element) -> str:
+    return _TAG_KIND.get(el.tag, el.tag)
+
+
+def _check_new_id(model: CibModel, p: P.Parsed, kind: str, tok: Token) -> None:
+    old = model.by_id(p.ident)
+    if old is not None:
+        raise ClushError(
+            f"Cannot create {kind} with ID '{p.ident}': Found existing {_kind_name(old)} with same ID",
+            column=tok.col,
+            token=tok.text,
+        )
+
+
+def _id_tok(p: P.Parsed) -> Token:
+    return Token(p.ident, p.head.col)
+
+
+def _resource(model: CibModel, tok: Token, *, templates: bool = True) -> etree._Element:
+    el = model.resource(tok.text)
+    if el is None or (el.tag == "template" and not templates):
+        raise fail(tok, "resource does not exist")
+    return el
+
+
+class Builder:
+    """Applies statements to one model; ``messages`` collects infos and warnings."""
+
+    def __init__(self, model: CibModel, journal: Journal, providers: Providers | None = None):
+        self.model = model
+        self.j = journal
+        self.providers = providers
+        self.messages: list[str] = []
+
+    def ids(self) -> IdGen:
+        return IdGen(self.model.id_in_use)
+
+    def apply(self, p: P.Parsed) -> None:
+        getattr(self, "_" + p.kind.replace("-", "_"))(p)
+        self.messages.extend(p.messages)
+
+    # -- resources ---------------------------------------------------------------------------
+    def _primitive(self, p: P.Parsed) -> None:
+        el = p.element
+        assert el is not None
+        _check_new_id(self.model, p, p.kind, _id_tok(p))
+        tpl = p.extra.get("template")
+        if tpl is not None:
+            ref = self.model.resource(tpl.text)
+            if ref is None or ref.tag != "template":
+                raise fail(tpl, "template does not exist")
+        if el.get("class") == "ocf" and el.get("provider") is None:
+            el.set("provider", self.pick_provider(el.get("type", "")))
+        self._resolve_id_refs(el)
+        self.ids().assign_object(el)
+        self.j.add_object(el, "resources")
+
+    _rsc_template = _primitive
+
+    def pick_provider(self, agent: str) -> str:
+        found = self.providers(agent) if self.providers else []
+        if not found or "heartbeat" in found:
+            return "heartbeat"
+        return "pacemaker" if "pacemaker" in found else found[0]
+
+    def _resolve_id_refs(self, el: etree._Element) -> None:
+        """``$id-ref=X`` must name an existing set; a resource id means its first set of that kind."""
+        for sub in el.iter():
+            ref = sub.get("id-ref") if isinstance(sub.tag, str) else None
+            if ref is None or sub.tag == "nvpair":
+                continue
+            target = self.model.by_id(ref)
+            if target is not None and target.tag in ("primitive", "template", "group", "clone", "master"):
+                first = next((c for c in target if c.tag == sub.tag and c.get("id")), None)
+                if first is None:
+                    raise ClushError(f"{ref} has no {sub.tag} to refer to", token=ref)
+                sub.set("id-ref", first.get("id"))  # type: ignore[arg-type]
+            elif target is None or target.tag != sub.tag:
+                raise ClushError(f"id-ref {ref}: no {sub.tag} with that id", token=ref)
+
+    def _container(self, p: P.Parsed) -> None:
+        el = p.element
+        assert el is not None
+        _check_new_id(self.model, p, p.kind, _id_tok(p))
+        children = []
+        for tok in p.members:
+            child = _resource(self.model, tok, templates=False)
+            holder = self.model.container_of(child)
+            if holder is not None:
+                raise fail(tok, f"resource {tok.text} is already in {_kind_name(holder)} {holder.get('id')}")
+            if p.kind == "group" and child.tag != "primitive":
+                raise fail(tok, f"a group can only contain primitives, {tok.text} is a {_kind_name(child)}")
+            if p.kind != "group" and child.tag in ("clone", "master", "bundle"):
+                raise fail(tok, f"cannot make a {p.kind} of {_kind_name(child)} {tok.text}")
+            children.append(child)
+        self._resolve_id_refs(el)
+        self.ids().assign_object(el)
+        self.j.add_object(el, "resources")
+        for child in children:
+            self.j.move(child, el)
+
+    _group = _container
+    _clone = _container
+    _ms = _container
+
+    # -- constraints -------------------------------------------------------------------------
+    def _constraint(self, p: P.Parsed) -> None:
+        el = p.element
+        assert el is not None
+        _check_new_id(self.model, p, p.kind, _id_tok(p))
+        for tok in p.refs:
+            _resource(self.model, tok)
+        self.ids().assign_object(el)
+        self.j.add_object(el, "constraints")
+
+    _location = _constraint
+    _colocation = _constraint
+    _order = _constraint
+    _rsc_ticket = _constraint
+
+    def _tag(self, p: P.Parsed) -> None:
+        el = p.element
+        assert el is not None
+        _check_new_id(self.model, p, "tag", _id_tok(p))
+        for tok in p.refs:
+            if self.model.object(tok.text) is None:
+                raise fail(tok, "object does not exist")
+        self.j.add_object(el, "tags")
+
+    # -- sets: property, defaults, nodes -----------------------------------------------------
+    def _defaults(self, p: P.Parsed) -> None:
+        new = p.element
+        assert new is not None
+        section = {"property": "crm_config", "rsc_defaults": "rsc_defaults", "op_defaults": "op_defaults"}[p.kind]
+        existing = self.model.by_id(p.ident)
+        if existing is not None:
+            parent = existing.getparent()
+            if parent is None or parent.tag not in ("crm_config", "rsc_defaults", "op_defaults"):
+                raise ClushError(f"{p.kind}: id {p.ident} is used by {_kind_name(existing)}", token=p.ident)
+            self._merge_set(existing, new, p.ident)
+            return
+        new.set("id", p.ident)
+        self.ids().assign_object(new)
+        self.j.add_object(new, section)
+
+    _property = _defaults
+    _rsc_defaults = _defaults
+    _op_defaults = _defaults
+
+    def _merge_set(self, target: etree._Element, new: etree._Element, prefix: str) -> None:
+        """Update nvpairs by name in place, append the others (ids from ``prefix``)."""
+        by_name = {nv.get("name"): nv for nv in target if is_element(nv) and nv.tag == "nvpair"}
+        gen = self.ids()
+        for child in list(new):
+            if not is_element(child):
+                continue
+            old = by_name.get(child.get("name")) if child.tag == "nvpair" else None
+            if old is not None:
+                value = child.get("value")
+                if value is None:
+                    if old.get("value") is not None:
+                        self.j.set(old, "value", "")
+                        old.attrib.pop("value")
+                else:
+                    self.j.set(old, "value", value)
+                continue
+            gen.assign(child, prefix)
+            self.j.add(child, target)
+
+    def _node(self, p: P.Parsed) -> None:
+        new = p.element
+        assert new is not None
+        node_id = p.extra.get("node_id")
+        old = self.model.nodes.get(node_id) if node_id else None
+        if old is None:
+            old = self.model.node(p.ident)
+        if old is None:
+            if new.get("id") in self.model.nodes:
+                raise ClushError(f"node id {new.get('id')} is already used", token=new.get("id"))
+            self.ids().assign_object(new)
+            self.j.add_object(new, "nodes")
+            return
+        uname = old.get("uname") or old.get("id", "")
+        for key in ("description", "type"):
+            if new.get(key) is not None:
+                self.j.set(old, key, new.get(key, ""))
+        for child in list(new):
+            if not is_element(child):
+                continue
+            same = next((c for c in old if is_element(c) and c.tag == child.tag), None)
+            if same is not None and child.get("id") in (None, same.get("id")):
+                self._merge_set(same, child, same.get("id", uname))
+            else:
+                self.ids().assign(child, uname)
+                self.j.add(child, old)
+
+    # -- fencing, monitor, xml ---------------------------------------------------------------
+    def _fencing_topology(self, p: P.Parsed) -> None:
+        if self.model.configuration.find("fencing-topology") is not None:
+            raise ClushError(
+                "Cannot create fencing_topology: Found existing fencing_topology (delete it first)",
+                token="fencing_topology",
+            )
+        for tok in p.refs:
+            _resource(self.model, tok, templates=False)
+        topo = etree.Element("fencing-topology")
+        levels = p.extra["levels"]
+        targets: list[tuple[str, str]]
+        if all(t is None for t, _tok, _d in levels):
+            unames = [n.get("uname") or n.get("id", "") for n in self.model.section("nodes") or () if is_element(n)]
+            if not unames:
+                raise fail(p.head, "no nodes defined: give targets as '<node>: <devices>'")
+            levels = [(("node", u), tok, devs) for u in unames for _t, tok, devs in levels]
+        elif levels[0][0] is None:
+            raise fail(levels[0][1], "devices before the first target")
+        index: dict[tuple[str, str], int] = {}
+        targets = []
+        for target, _tok, devs in levels:
+            assert target is not None
+            index[target] = index.get(target, 0) + 1
+            targets.append(target)
+            lvl = etree.SubElement(topo, "fencing-level")
+            kind, value = target
+            if kind == "node":
+                lvl.set("target", value)
+            elif kind == "attr":
+                name, _, val = value.partition("=")
+                lvl.set("target-attribute", name)
+                lvl.set("target-value", val)
+            else:
+                lvl.set("target-pattern", value)
+            lvl.set("index", str(index[target]))
+            lvl.set("devices", ",".join(d.text for d in devs))
+        self.ids().assign(topo, "fencing")
+        self.j.add(topo, self.model.configuration)
+
+    def _monitor(self, p: P.Parsed) -> None:
+        op = p.element
+        assert op is not None
+        tok = p.refs[0]
+        prim = self.model.resource(tok.text)
+        if prim is None or prim.tag not in ("primitive", "template"):
+            raise fail(tok, "primitive does not exist")
+        ops = prim.find("operations")
+        gen = self.ids()
+        if ops is None:
+            ops = etree.Element("operations")
+            self.j.add(ops, prim)
+        elif ops.get("id-ref") is not None:
+            raise fail(tok, f"{tok.text} uses shared operations {ops.get('id-ref')}; add the op there")
+        for other in ops.iterchildren("op"):
+            if other.get("name") == "monitor" and other.get("interval") == op.get("interval"):
+                self.messages.append(f"WARNING: {tok.text}: interval in monitor must be unique")
+        gen.assign(op, ops.get("id") or prim.get("id", ""))
+        self.j.add(op, ops)
+
+    def _xml(self, p: P.Parsed) -> None:
+        el = p.element
+        assert el is not None
+        section = _XML_SECTION.get(el.tag)
+        if section is None and el.tag != "fencing-topology":
+            raise fail(p.head, f"xml: <{el.tag}> is not a configuration object")
+        gen = self.ids()
+        for sub in el.iter():
+            ident = sub.get("id") if isinstance(sub.tag, str) and sub.tag not in ("resource_ref", "obj_ref") else None
+            if ident and (self.model.by_id(ident) is not None or ident in gen.assigned):
+                raise ClushError(f"xml: id {ident} is already used", token=ident)
+            if ident:
+                gen.claim(ident)
+        if el.tag == "fencing-topology":
+            if self.model.configuration.find("fencing-topology") is not None:
+                raise fail(p.head, "fencing_topology already exists")
+            gen.assign(el, "fencing")
+            self.j.add(el, self.model.configuration)
+            return
+        gen.assign_object(el)
+        self.j.add_object(el, section)  # type: ignore[arg-type]
+
+
+# -- statements ---------------------------------------------------------------------------------
+_RESOURCE_KINDS = {"primitive": "primitive", "rsc_template": "rsc_template", "template": "rsc_template"}
+_CONTAINER_KINDS = {"group": "group", "clone": "clone", "ms": "ms", "master": "ms"}
+_DEFAULT_KINDS = ("property", "rsc_defaults", "op_defaults")
+KEYWORDS = (
+    "node",
+    "primitive",
+    "rsc_template",
+    "group",
+    "clone",
+    "ms",
+    "location",
+    "colocation",
+    "collocation",
+    "order",
+    "rsc_ticket",
+    "property",
+    "rsc_defaults",
+    "op_defaults",
+    "fencing_topology",
+    "tag",
+    "monitor",
+    "xml",
+)
+
+
+def parse_statement(tokens: list[Token], raw: str = "") -> P.Parsed:
+    """One statement (first token = statement keyword) -> Parsed."""
+    if not tokens:
+        raise ClushError("empty statement")
+    head = tokens[0]
+    word = head.text.lower()
+    ts = P.Stream(tokens[1:], end=head)
+    if word in _RESOURCE_KINDS:
+        return P.parse_primitive(ts, head, _RESOURCE_KINDS[word])
+    if word in _CONTAINER_KINDS:
+        return P.parse_container(ts, head, _CONTAINER_KINDS[word])
+    if word in _DEFAULT_KINDS:
+        return P.parse_defaults(ts, head, word)
+    if word == "node":
+        return P.parse_node(ts, head)
+    if word == "location":
+        return cons.parse_location(ts, head)
+    if word in ("colocation", "collocation"):
+        return cons.parse_colocation(ts, head, "colocation")
+    if word == "order":
+        return cons.parse_order(ts, head)
+    if word == "rsc_ticket":
+        return cons.parse_ticket(ts, head)
+    if word in ("fencing_topology", "fencing-topology"):
+        return cons.parse_fencing(ts, head)
+    if word == "tag":
+        return cons.parse_tag(ts, head)
+    if word == "monitor":
+        return cons.parse_monitor(ts, head)
+    if word == "xml":
+        if len(tokens) < 2:
+            raise P.fail(head, "xml needs an element")
+        return cons.parse_xml(raw[tokens[1].col - 1 :] if raw else " ".join(t.text for t in tokens[1:]), head)
+    raise P.fail(head, "unknown configure statement")
+
+
+def _prefixed(exc: ClushError, prefix: str) -> ClushError:
+    new = type(exc)(f"{prefix}{exc.message}", column=exc.column, token=exc.token)
+    return new
+
+
+def apply_line(
+    model: CibModel, line: str, *, providers: Providers | None = None, tokens: list[Token] | None = None
+) -> list[str]:
+    """Apply one statement typed at the configure prompt; columns refer to ``line``."""
+    toks = tokens if tokens is not None else tokenize(line)
+    journal = Journal(model)
+    builder = Builder(model, journal, providers)
+    try:
+        p = parse_statement(toks, line)
+        builder.apply(p)
+    except ClushError:
+        journal.rollback()
+        raise
+    except Exception:
+        journal.rollback()
+        raise
+    return builder.messages
+
+
+def apply_statements(
+    model: CibModel, text: str, *, source: str = "<input>", providers: Providers | None = None
+) -> list[str]:
+    """All statements of ``text``, atomically (see clushell.cib.apply_text)."""
+    journal = Journal(model)
+    builder = Builder(model, journal, providers)
+    stmt: Statement | None = None
+    try:
+        for stmt in split_statements(text, source=source):
+            p = parse_statement(stmt.tokens, stmt.text)
+            builder.apply(p)
+            if stmt.comments and p.element is not None and p.element.getparent() is not None:
+                for i, c in enumerate(stmt.comments):
+                    p.element.insert(i, etree.Comment(" " + c.lstrip("#").strip() + " "))
+    except ClushError as exc:
+        journal.rollback()
+        where = f"{source}: "
+        if stmt is not None:
+            where = f"{source}:{stmt.line}:{exc.column}: " if exc.column else f"{source}:{stmt.line}: "
+        raise _prefixed(exc, where) from None
+    except Exception:
+        journal.rollback()
+        raise
+    return builder.messages
+
+
+__all__ = ["CONTAINER_TAGS", "KEYWORDS", "Builder", "Journal", "apply_line", "apply_statements", "parse_statement"]
