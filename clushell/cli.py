@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: one line, the traceback only with --debug
+        if "-d" in args or "--debug" in args:
+            raise
+        sys.stderr.write(f"clush: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)\n")
+        return EXIT_FAILED
 
 
 def _split_words(args: list[str]) -> tuple[list[str], list[str]]:

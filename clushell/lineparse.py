@@ -56,6 +56,7 @@ def tokenize(line: str, *, tolerant: bool = False) -> list[Token]:
                 i = close + 1
             elif ch == '"':
                 quoted = True
+                quote_at = i
                 i += 1
                 closed = False
                 while i < n:
@@ -71,7 +72,7 @@ def tokenize(line: str, *, tolerant: bool = False) -> list[Token]:
                         buf.append(c)
                         i += 1
                 if not closed and not tolerant:
-                    raise UsageError("unterminated double quote", column=start + 1, token=line[start:])
+                    raise UsageError("unterminated double quote", column=quote_at + 1, token=line[start:])
             elif ch == "\\" and i + 1 < n:
                 buf.append(line[i + 1])
                 i += 2

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what clush needs on Debian 12 (as root): system packages, a venv in .venv, the package.
+#   scripts/setup.sh          what the shell needs (Pacemaker's CLI tools, Python venv)
+#   scripts/setup.sh --test   everything the test suite needs as well
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUN_PKGS=(pacemaker-cli-utils openssh-client)
+TEST_PKGS=(pacemaker pacemaker-cli-utils corosync resource-agents pacemaker-resource-agents
+           openssh-server openssh-client ipvsadm user-mode-linux kmod crmsh iproute2 procps psmisc
+           zsh fish tmux bash-completion man-db groff-base)
+pkgs=("${RUN_PKGS[@]}")
+[ "${1:-}" = "--test" ] && pkgs=("${TEST_PKGS[@]}")
+python3 -m venv --help >/dev/null 2>&1 || pkgs+=(python3 python3-venv)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "clush setup: run as root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  # Package scripts must not start cluster daemons or sshd on this machine.
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+extra=""
+[ "${1:-}" = "--test" ] && extra="[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"

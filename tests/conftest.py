@@ -1,0 +1,91 @@
+"""Shared test set-up: isolated XDG dirs, the clush command, CIB files, real components."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.realenv import require
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+# Fixtures that start real components (live cluster, sshd, UML, namespaces).
+pytest_plugins = [
+    name
+    for name in ("tests.realenv.cluster", "tests.realenv.sshd", "tests.realenv.uml", "tests.realenv.multinode")
+    if importlib.util.find_spec(name) is not None
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every run gets its own XDG directories: no history, cache or sandbox of the user's leaks in.
+    base = Path(tempfile.mkdtemp(prefix="clush-test-xdg-"))
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        path = base / var.lower()
+        path.mkdir()
+        os.environ[var] = str(path)
+    os.environ.pop("CIB_file", None)
+    os.environ.pop("CIB_shadow", None)
+    os.environ["NO_COLOR"] = "1"
+
+
+def clush_argv() -> list[str]:
+    """The installed console script next to this interpreter, else `python -m clushell`."""
+    script = Path(sys.executable).parent / "clush"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "clushell"]
+
+
+def run_clush(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [*clush_argv(), *args],
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def clush():
+    """Run the real `clush` command: clush(*args, input=..., env=...) -> CompletedProcess."""
+    return run_clush
+
+
+@pytest.fixture
+def cib_file(tmp_path: Path) -> Path:
+    """A fresh, empty CIB file made by Pacemaker's own `cibadmin --empty`."""
+    require("cibadmin")
+    path = tmp_path / "cib.xml"
+    res = subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True, check=True)
+    path.write_text(res.stdout)
+    return path
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"shared reference data not found at {SHARED}")
+    return SHARED
+
+
+def cib_query(path: Path) -> str:
+    env = dict(os.environ, CIB_file=str(path))
+    return subprocess.run(["cibadmin", "-Q"], capture_output=True, text=True, env=env, check=True).stdout
+
+
+def which(tool: str) -> str | None:
+    return shutil.which(tool)
