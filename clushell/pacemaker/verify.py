@@ -1,0 +1,150 @@
+"""verify: crm_verify + RelaxNG + our semantic checks on a whole pending CIB.
+
+Call from the configure level's ``verify`` command and before every commit::
+
+    findings = verify_cib(ctx.session.runner, pending_xml, changed_ids=ids_or_None)
+    errors = [f for f in findings if f.is_error]      # block commit unless forced
+
+Findings are ``clushell.cib.verify.Finding(severity, object_id, attribute, message)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from clushell.cib.verify import ERROR, WARNING, Finding, check
+from clushell.errors import ClushError, ToolMissing
+from clushell.pacemaker import ra
+from clushell.transport.base import Runner
+
+if TYPE_CHECKING:
+    from clushell.pacemaker.ra import AgentInfo
+
+__all__ = ["Finding", "verify_cib", "relaxng_findings", "crm_verify_findings", "has_errors"]
+
+SCHEMA_DIR = "/usr/share/pacemaker"
+# crm_verify lines that say nothing about the configuration being checked
+NOISE = ("Blind faith", "lack of quorum", "Errors found during check", "may provide more details",
+         "CIB did not pass schema validation", "Warnings found during check")
+_LOG_LINE = re.compile(r"^\((?P<fn>[^)]*)\)\s+(?P<level>error|warning|notice|info|crit):\s*(?P<msg>.*)$")
+_RNG_LINE = re.compile(r"(Relax-NG validity error|validity error :)")
+_schemas: dict[str, etree.RelaxNG] = {}
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.is_error for f in findings)
+
+
+def _schema(validate_with: str) -> etree.RelaxNG | None:
+    path = os.path.join(SCHEMA_DIR, f"{validate_with}.rng")
+    if not re.fullmatch(r"[A-Za-z0-9._-]+", validate_with) or not os.path.exists(path):
+        return None
+    if path not in _schemas:
+        _schemas[path] = etree.RelaxNG(file=path)
+    return _schemas[path]
+
+
+def _owner_id(root: etree._Element, path: str | None) -> str | None:
+    """Id of the element at ``path`` or of its nearest ancestor that has one."""
+    if not path:
+        return None
+    try:
+        found = root.xpath(path)
+    except etree.XPathError:
+        return None
+    el = found[0] if isinstance(found, list) and found else None
+    while el is not None and el.get("id") is None:
+        el = el.getparent()
+    return el.get("id") if el is not None else None
+
+
+def relaxng_findings(root: etree._Element) -> list[Finding] | None:
+    """Schema errors from Pacemaker's installed RelaxNG; None if the schema is not installed here."""
+    schema = _schema(root.get("validate-with", ""))
+    if schema is None:
+        return None
+    if schema.validate(root):
+        return []
+    found = []
+    for entry in schema.error_log:
+        # "extra content" repeats the real error one level up; the first one is enough
+        if "has extra content" in entry.message and found:
+            continue
+        attr = None
+        m = re.search(r"Invalid attribute (\S+)", entry.message)
+        if m:
+            attr = m.group(1)
+        found.append(Finding(ERROR, _owner_id(root, entry.path), attr,
+                             f"schema {root.get('validate-with')}: {entry.message} (line {entry.line})"))
+    return found
+
+
+def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schema: bool,
+                        schema_failed: bool = False) -> list[Finding]:
+    """Run ``crm_verify -VV -p`` on the target with the CIB on stdin and turn its lines into findings."""
+    res = runner.run(["crm_verify", "-VV", "-p"], stdin=xml, timeout=300)
+    found: list[Finding] = []
+    for line in res.err.splitlines():
+        line = line.strip()
+        if not line or any(n in line for n in NOISE):
+            continue
+        if _RNG_LINE.search(line):
+            if not skip_schema:
+                found.append(Finding(ERROR, _mentioned_id(line, ids), None, f"crm_verify: {line}"))
+            continue
+        m = _LOG_LINE.match(line)
+        if not m:
+            continue
+        level = m.group("level")
+        if level not in ("error", "warning", "crit"):
+            continue
+        msg = m.group("msg")
+        found.append(Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids), None,
+                             f"crm_verify: {msg}"))
+    if res.rc not in (0, 78) or (res.rc == 78 and not any(f.is_error for f in found) and not schema_failed):
+        found.append(Finding(ERROR, None, None, f"crm_verify failed (rc {res.rc}): {res.first_error_line()}"))
+    return found
+
+
+def _mentioned_id(text: str, ids: set[str]) -> str | None:
+    for word in re.findall(r"[A-Za-z0-9_.:-]+", text.replace("'", " ").replace('"', " ")):
+        if word in ids:
+            return word
+    return None
+
+
+def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | None = None,
+               use_crm_verify: bool = True) -> list[Finding]:
+    """Everything wrong with ``pending_xml``: schema, crm_verify, semantic checks (errors first)."""
+    try:
+        root = etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True, remove_blank_text=False))
+    except etree.XMLSyntaxError as exc:
+        return [Finding(ERROR, None, None, f"the CIB is not well-formed XML: {exc}")]
+    ids = {el.get("id") for el in root.iterfind("configuration//*[@id]")}
+    findings = relaxng_findings(root)
+    schema_done = findings is not None
+    findings = list(findings or [])
+    if use_crm_verify:
+        try:
+            findings += crm_verify_findings(runner, pending_xml, ids, skip_schema=schema_done,
+                                            schema_failed=has_errors(findings))
+        except ToolMissing as exc:
+            findings.append(Finding(WARNING, None, None, f"{exc}; Pacemaker's own check was skipped"))
+
+    def lookup(spec: str) -> AgentInfo | None:
+        try:
+            return ra.metadata(runner, spec)
+        except ra.UnknownAgent:
+            return None
+
+    try:
+        options = ra.cluster_options(runner)
+    except ClushError:
+        options = None
+    findings += check(root, lookup, cluster_options=options, changed_ids=changed_ids)
+    findings.sort(key=lambda f: f.severity != ERROR)
+    return findings
