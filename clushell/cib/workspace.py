@@ -1,0 +1,226 @@
+"""The configure level's state: the CIB as loaded and the pending edited copy.
+
+``Workspace`` implements the level-state contract of HACKING.md (``has_pending``,
+``commit``, ``discard``, ``pending_summary``). It is the only part of clushell.cib that
+talks to the cluster, always through ``clushell.pacemaker.cibio`` and the session's
+Runner. The resource level calls :func:`set_meta_on_top`, :func:`set_meta` and
+:func:`set_param` for ``resource start|stop|meta|param`` on CIB files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from clushell.cib.ids import IdGen
+from clushell.cib.model import CibModel, is_element
+from clushell.errors import ClushError
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+STATE = "configure"
+
+
+class Workspace:
+    """``original`` is the CIB as last read from the target; ``pending`` is what the user edits."""
+
+    def __init__(self, original: CibModel, pending: CibModel, original_xml: bytes | None = None):
+        self.original = original
+        self.pending = pending
+        self.original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
+        self._original_conf = _conf_bytes(original)
+
+    # -- level-state contract ------------------------------------------------------------------
+    def has_pending(self) -> bool:
+        """True when the pending configuration differs from the one loaded."""
+        return _conf_bytes(self.pending) != self._original_conf
+
+    def pending_summary(self) -> str:
+        changed = self.changed_ids()
+        if not changed:
+            return "no changes"
+        shown = ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "")
+        return f"{len(changed)} object{'s' if len(changed) != 1 else ''} changed: {shown}"
+
+    def discard(self) -> None:
+        self.pending = self.original.copy()
+
+    def commit(self, ctx: Any, *, force: bool = False, replace: bool = False, verify: bool = True) -> bool:
+        """Verify (unless forced) and write the pending changes; reload afterwards.
+
+        Returns False when there was nothing to commit.
+        """
+        from clushell.pacemaker import cibio
+
+        runner = ctx.session.runner
+        if not self.has_pending():
+            ctx.out.info("apparently there is nothing to commit")
+            return False
+        force = force or bool(getattr(ctx.session.options, "force", False))
+        pending_xml = self.pending.to_xml(pretty=False)
+        if verify and self.pending.resources_count() > 0:
+            ok, lines = verify_xml(runner, pending_xml)
+            for line in lines:
+                (ctx.out.error if "error" in line.lower() else ctx.out.warn)(line)
+            if not ok:
+                if not force:
+                    raise ClushError("commit refused: crm_verify found errors (use 'commit force' to override)")
+                ctx.out.info("commit forced")
+        if replace:
+            self._replace(runner, force)
+        else:
+            cibio.commit(runner, self.original_xml, pending_xml, force=force)
+        self.reload(runner)
+        return True
+
+    def _replace(self, runner: Any, force: bool) -> None:
+        """crmsh's ``commit replace``: push the whole configuration if nobody changed the CIB."""
+        from lxml import etree
+
+        from clushell.pacemaker import cibio
+
+        if not force:
+            live = load(cibio.query(runner)).root
+            for attr in ("admin_epoch", "epoch"):
+                if live.get(attr) != self.original.root.get(attr):
+                    raise ClushError("CIB changed in the meantime: won't touch it (use 'commit force replace')")
+        argv = ["cibadmin", "--replace", "--scope", "configuration", "--xml-pipe"]
+        if force:
+            argv.append("--force")
+        res = runner.run(argv, stdin=etree.tostring(self.pending.configuration), timeout=120)
+        if not res.ok:
+            raise ClushError(f"commit failed: {res.first_error_line()}")
+
+    # -- helpers ------------------------------------------------------------------------------
+    def reload(self, runner: Any) -> None:
+        """Re-read the CIB from the target and drop pending changes."""
+        from clushell.pacemaker import cibio
+
+        xml = cibio.query(runner)
+        fresh = load(xml)
+        self.original, self.original_xml = fresh, xml
+        self._original_conf = _conf_bytes(fresh)
+        self.pending = fresh.copy()
+
+    def changed_ids(self) -> list[str]:
+        """Ids of objects that differ between original and pending (added, changed, removed)."""
+        from lxml import etree
+
+        def objs(model: CibModel) -> dict[str, bytes]:
+            out = {}
+            for el in model.objects():
+                key = f"{model.kind_of(el) or el.tag}:{model.object_id(el)}"
+                out[key] = etree.tostring(el)
+            return out
+
+        old, new = objs(self.original), objs(self.pending)
+        keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        return [k.split(":", 1)[1] for k in keys]
+
+
+def _conf_bytes(model: CibModel) -> bytes:
+    from lxml import etree
+
+    return etree.tostring(model.configuration)
+
+
+def load(xml: bytes) -> CibModel:
+    try:
+        return CibModel.from_xml(xml)
+    except Exception as exc:  # lxml syntax errors, wrong root element
+        raise ClushError(f"configure: cannot parse the CIB: {exc}") from None
+
+
+def get_workspace(ctx: Any) -> Workspace:
+    """The session's workspace, loading the CIB on first use."""
+    ws = ctx.session.get_state(STATE)
+    if ws is None:
+        from clushell.pacemaker import cibio
+
+        xml = cibio.query(ctx.session.runner)
+        original = load(xml)
+        ws = Workspace(original, original.copy(), xml)
+        ctx.session.set_state(STATE, ws)
+    return ws
+
+
+def verify_xml(runner: Any, xml: bytes) -> tuple[bool, list[str]]:
+    """crm_verify on a whole CIB document: (ok, message lines)."""
+    res = runner.run(["crm_verify", "-V", "--xml-pipe"], stdin=xml, timeout=120)
+    lines = [ln.strip() for ln in (res.err + res.out).splitlines() if ln.strip()]
+    return res.rc == 0, lines
+
+
+# -- meta / params on resources (used by the resource level) -----------------------------------
+def _set_nvpair(model: CibModel, el: etree._Element, set_tag: str, name: str, value: str | None) -> None:
+    """Set (or with value None delete) ``name`` in the first ``set_tag`` set of ``el``."""
+    from lxml import etree
+
+    nvset = next((c for c in el if is_element(c) and c.tag == set_tag and c.find("rule") is None), None)
+    if value is None:
+        if nvset is not None:
+            for nv in list(nvset.iterchildren("nvpair")):
+                if nv.get("name") == name:
+                    model.remove(nv)
+        return
+    gen = IdGen(model.id_in_use)
+    if nvset is None:
+        nvset = etree.Element(set_tag)
+        nvset.set("id", gen.new(f"{el.get('id')}-{set_tag}"))
+        # sets go before the children of containers, as crmsh writes them
+        pos = next((i for i, c in enumerate(el) if is_element(c) and c.tag in ("primitive", "group")), len(el))
+        el.insert(pos, nvset)
+        model.register(nvset)
+    for nv in nvset.iterchildren("nvpair"):
+        if nv.get("name") == name:
+            nv.set("value", value)
+            return
+    nv = etree.SubElement(nvset, "nvpair")
+    nv.set("id", gen.new(f"{nvset.get('id')}-{name}"))
+    nv.set("name", name)
+    nv.set("value", value)
+    model.register(nv)
+
+
+def _change(ctx: Any, rsc_id: str, fn: Any) -> None:
+    """Apply ``fn(model, resource_element)`` to a fresh snapshot of the CIB and commit it."""
+    from clushell.pacemaker import cibio
+
+    runner = ctx.session.runner
+    xml = cibio.query(runner)
+    model = load(xml)
+    el = model.resource(rsc_id)
+    if el is None or el.tag == "template":
+        raise ClushError(f"resource {rsc_id} does not exist", token=rsc_id)
+    fn(model, el)
+    cibio.commit(runner, xml, model.to_xml(pretty=False))
+    ws = ctx.session.get_state(STATE)
+    if ws is not None and not ws.has_pending():
+        ws.reload(runner)
+
+
+def set_meta_on_top(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
+    """crmsh's ``resource start|stop|manage|...``: meta ``name`` on the outermost container.
+
+    A conflicting ``name`` on the resources inside is removed, so the container's value
+    is the one that counts. ``value=None`` deletes the attribute.
+    """
+
+    def fn(model: CibModel, el: etree._Element) -> None:
+        top = model.top_of(el)
+        _set_nvpair(model, top, "meta_attributes", name, value)
+        for sub in top.iter("primitive", "group", "clone", "master"):
+            if sub is not top:
+                _set_nvpair(model, sub, "meta_attributes", name, None)
+
+    _change(ctx, rsc_id, fn)
+
+
+def set_meta(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
+    """``resource meta RSC set|delete NAME [VALUE]`` on the resource itself."""
+    _change(ctx, rsc_id, lambda model, el: _set_nvpair(model, el, "meta_attributes", name, value))
+
+
+def set_param(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
+    """``resource param RSC set|delete NAME [VALUE]`` (instance attributes of the resource)."""
+    _change(ctx, rsc_id, lambda model, el: _set_nvpair(model, el, "instance_attributes", name, value))
