@@ -1,0 +1,255 @@
+"""The ipvs level: IPVS services and real servers through ipvsadm, staged like configure.
+
+Handlers stay thin: parsing and checks live in clushell.ipvs.model, plans and the one
+round-trip apply in clushell.ipvs.plan/apply, per-director state in clushell.ipvs.state.
+Every command accepts a director list token (@d1,d2) anywhere among its arguments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.errors import UsageError
+from clushell.ipvs.cmdutil import OPTS, REAL, SVC, find_real, need, split, state
+from clushell.ipvs.level_cmds import MORE_COMMANDS
+from clushell.ipvs.level_cmds2 import COMMANDS as STAGE_COMMANDS
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+def _enter(ctx: Context) -> None:
+    state(ctx)
+
+
+def _leave(ctx: Context, reason: str) -> None:
+    from clushell.errors import Cancelled
+
+    st = ctx.session.get_state("ipvs")
+    if st is None or not st.has_pending():
+        return
+    session = ctx.session
+    if session.options.interactive and reason in ("up", "quit"):
+        answer = session.ask(f"There are pending ipvs changes ({st.pending_summary()}). Commit them", choices="ync")
+        if answer == "c":
+            raise Cancelled("staying in ipvs; nothing committed")
+        if answer == "n":
+            st.discard()
+            ctx.out.info("ipvs: pending changes discarded")
+            return
+    elif session.failed and not session.options.interactive and reason != "oneshot":
+        st.discard()
+        ctx.out.warn("ipvs: pending changes discarded because a command failed; nothing was committed")
+        return
+    st.commit(ctx)
+
+
+# ------------------------------------------------------------------ staged edits
+
+
+@command(
+    "service",
+    "Add, edit or delete a virtual service (staged until commit).",
+    Arg("action", Kind.KEYWORD, "what to do", choices=("add", "edit", "delete")),
+    SVC,
+    OPTS,
+    raw=True,
+    usage="add|edit|delete [@DIRS] SERVICE [sched=S] [persistent=N] [netmask=M] [flags=F,..] [pe=sip] [ops] [--now]",
+    examples=(
+        "service add tcp:10.1.1.100:80 sched=rr",
+        "service add fwm:10 sched=wlc persistent=600",
+        "service edit tcp:10.1.1.100:80 sched=wrr",
+        "service delete tcp:10.1.1.100:80",
+    ),
+    long_help="Options: sched (rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh twos), persistent=SECONDS "
+    "(or yes = 360), netmask, flags (sh-port, sh-fallback, mh-port, mh-fallback, flag-1..3), pe=sip, ops. "
+    "edit keeps every option it is not told to change. delete drains the reals (weight 0) before removing "
+    "the service unless --now is given.",
+)
+def cmd_service(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs import model
+
+    dirs, rest = split(args)
+    usage = "add|edit|delete SERVICE [key=value...]"
+    need("service", rest, 2, None, usage)
+    action, spec, opts = rest[0], rest[1], rest[2:]
+    if action not in ("add", "edit", "delete"):
+        raise UsageError(f"'{action}' is not one of add, edit, delete", token=action)
+    base = model.parse_service_spec(spec)
+    st = state(ctx)
+    if action == "delete":
+        now = "--now" in opts
+        extra = [o for o in opts if o != "--now"]
+        if extra:
+            raise UsageError(f"unexpected argument '{extra[0]}'; usage: service delete SERVICE [--now]", token=extra[0])
+
+        def delete(name: str, table: model.Table) -> None:
+            if base.key not in table.services:
+                raise model.IpvsError(f"no such service {spec} on {name}", token=spec)
+            del table.services[base.key]
+            if now:
+                st.mark_now(name, base.key)
+
+        st.edit(dirs, delete)
+        return
+    parsed = model.split_options(opts, model.SERVICE_KEYS)
+
+    def change(name: str, table: model.Table) -> None:
+        cur = table.services.get(base.key)
+        if action == "add":
+            if cur is not None:
+                raise model.IpvsError(f"service {spec} already exists on {name}", token=spec)
+            table.services[base.key] = model.apply_service_options(base, parsed)
+        else:
+            if cur is None:
+                raise model.IpvsError(f"no such service {spec} on {name}", token=spec)
+            table.services[base.key] = model.apply_service_options(cur, parsed)
+
+    st.edit(dirs, change)
+
+
+@command(
+    "real",
+    "Add, edit or delete a real server of a service (staged until commit).",
+    Arg("action", Kind.KEYWORD, "what to do", choices=("add", "edit", "delete")),
+    SVC,
+    REAL,
+    OPTS,
+    raw=True,
+    usage="add|edit|delete [@DIRS] SERVICE RIP[:PORT] [method=nat|dr|tun] [weight=N] [upper=N] [lower=N] "
+    "[tun-type=ipip|gue|gre] [tun-port=N] [tun-csum=nocsum|csum|remcsum] [--now]",
+    examples=(
+        "real add tcp:10.1.1.100:80 10.10.1.2:80 method=nat weight=3",
+        "real edit tcp:10.1.1.100:80 10.10.1.2:80 weight=1",
+        "real add tcp:10.1.1.100:80 10.1.1.5 method=tun tun-type=gue tun-port=6080",
+        "real delete tcp:10.1.1.100:80 10.10.1.2:80",
+    ),
+    long_help="method: nat (masquerading), dr (direct routing, the ipvsadm default) or tun (IP tunnel). "
+    "weight 0..2147483647; upper/lower connection thresholds (0 = none). DR and TUN reals always use "
+    "the service port. delete drains (weight 0) before removing unless --now is given.",
+)
+def cmd_real(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs import model
+
+    dirs, rest = split(args)
+    need("real", rest, 3, None, "add|edit|delete SERVICE RIP[:PORT] [key=value...]")
+    action, spec, rspec, opts = rest[0], rest[1], rest[2], rest[3:]
+    if action not in ("add", "edit", "delete"):
+        raise UsageError(f"'{action}' is not one of add, edit, delete", token=action)
+    base = model.parse_service_spec(spec)
+    st = state(ctx)
+    now = action == "delete" and "--now" in opts
+    if action == "delete":
+        extra = [o for o in opts if o != "--now"]
+        if extra:
+            usage = "real delete SERVICE RIP [--now]"
+            raise UsageError(f"unexpected argument '{extra[0]}'; usage: {usage}", token=extra[0])
+        parsed: dict[str, str] = {}
+    else:
+        parsed = model.split_options(opts, model.REAL_KEYS)
+
+    def change(name: str, table: model.Table) -> None:
+        svc = table.services.get(base.key)
+        if svc is None:
+            raise model.IpvsError(f"no such service {spec} on {name}", token=spec)
+        if action == "add":
+            real = model.new_real(svc, rspec, parsed)
+            if real.key in svc.reals:
+                raise model.IpvsError(f"real server {real.text} already exists in {spec} on {name}", token=rspec)
+            svc.reals[real.key] = real
+            return
+        old = find_real(svc, rspec, name)
+        if action == "delete":
+            del svc.reals[old.key]
+            if now:
+                st.mark_now(name, (svc.key, old.key))
+            return
+        new = model.apply_real_options(svc, old, parsed)
+        del svc.reals[old.key]
+        svc.reals[new.key] = new
+
+    st.edit(dirs, change)
+
+
+@command(
+    "drain",
+    "Set a real server's weight to 0 (staged), remembering the old weight for undrain.",
+    SVC,
+    REAL,
+    raw=True,
+    usage="[@DIRS] SERVICE RIP[:PORT]",
+    examples=("drain tcp:10.1.1.100:80 10.10.1.2:80",),
+)
+def cmd_drain(ctx: Context, args: list[str]) -> None:
+    from dataclasses import replace
+
+    from clushell.ipvs import model
+
+    dirs, rest = split(args)
+    need("drain", rest, 2, 2, "SERVICE RIP[:PORT]")
+    base = model.parse_service_spec(rest[0])
+    st = state(ctx)
+
+    def change(name: str, table: model.Table) -> None:
+        svc = table.services.get(base.key)
+        if svc is None:
+            raise model.IpvsError(f"no such service {rest[0]} on {name}", token=rest[0])
+        real = find_real(svc, rest[1], name)
+        if real.weight:
+            st.remembered[(name, svc.key, real.key)] = real.weight
+        svc.reals[real.key] = replace(real, weight=0)
+
+    st.edit(dirs, change)
+
+
+@command(
+    "undrain",
+    "Give a drained real server its remembered weight back (or weight=N).",
+    SVC,
+    REAL,
+    Arg("weight", Kind.OPTION, "weight=N", optional=True),
+    raw=True,
+    usage="[@DIRS] SERVICE RIP[:PORT] [weight=N]",
+)
+def cmd_undrain(ctx: Context, args: list[str]) -> None:
+    from dataclasses import replace
+
+    from clushell.ipvs import model
+
+    dirs, rest = split(args)
+    need("undrain", rest, 2, 3, "SERVICE RIP[:PORT] [weight=N]")
+    base = model.parse_service_spec(rest[0])
+    opts = model.split_options(rest[2:], ("weight",))
+    st = state(ctx)
+
+    def change(name: str, table: model.Table) -> None:
+        svc = table.services.get(base.key)
+        if svc is None:
+            raise model.IpvsError(f"no such service {rest[0]} on {name}", token=rest[0])
+        real = find_real(svc, rest[1], name)
+        if "weight" in opts:
+            weight = model.apply_real_options(svc, real, opts).weight
+        else:
+            weight = st.remembered.get((name, svc.key, real.key), 0)
+            if not weight:
+                raise model.IpvsError(
+                    f"no remembered weight for {real.text} in {svc.text} on {name}; use undrain ... weight=N",
+                    token=rest[1],
+                )
+        svc.reals[real.key] = replace(real, weight=weight)
+
+    st.edit(dirs, change)
+
+
+LEVEL = Level(
+    "ipvs",
+    "IPVS load balancing: virtual services and real servers through ipvsadm, on one or many directors.",
+    commands=[cmd_service, cmd_real, cmd_drain, cmd_undrain, *MORE_COMMANDS, *STAGE_COMMANDS],
+    long_help="Changes are staged like in configure: `diff` shows the plan, `commit` applies it in one "
+    "round trip, reads the table back, verifies it and rolls back on failure. Leaving the level "
+    "(or the end of a script) commits. Services: tcp:VIP:PORT udp:VIP:PORT sctp:VIP:PORT "
+    "tcp:[V6]:PORT fwm:MARK fwm6:MARK. Directors: @d1,d2 on any command, or `director @d1,d2`.",
+    enter=_enter,
+    leave=_leave,
+    stateful=True,
+)

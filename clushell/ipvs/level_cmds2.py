@@ -1,0 +1,254 @@
+"""ipvs level commands: diff, commit, refresh, save, load, import, export, sync, director.
+
+Standard library only at import time (commands/ipvs.py imports this module).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clushell.commands.tree import Arg, Kind, command
+from clushell.errors import ClushError, UsageError
+from clushell.ipvs.cmdutil import DIRS, need, split, state
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+FILE = Arg("file", Kind.FILE, "file name")
+FILE_OPT = Arg("file", Kind.FILE, "file name (default: standard output)", optional=True)
+
+
+@command("diff", "Show the pending plan: a unified diff of the table and the exact ipvsadm commands.", DIRS,
+         raw=True, usage="[@DIRS]")
+def cmd_diff(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.plan import table_diff
+
+    dirs, rest = split(args)
+    need("diff", rest, 0, 0, "[@DIRS]")
+    st = state(ctx)
+    any_change = False
+    for name in st.pick(dirs):
+        steps = st.plan(name)
+        if not steps:
+            continue
+        any_change = True
+        text = table_diff(st.snapshot(name).table, st.desired[name], from_name=f"{name} (current)",
+                          to_name=f"{name} (staged)")
+        ctx.out.print(text.rstrip("\n"))
+        ctx.out.print(f"# {name}: {len(steps)} step{'s' if len(steps) != 1 else ''}, in this order:")
+        for step in steps:
+            ctx.out.print(step.command)
+    if not any_change:
+        ctx.out.info("ipvs: no pending changes")
+
+
+@command("commit", "Apply the pending changes: one round trip per director, verified, rolled back on failure.",
+         DIRS, Arg("option", Kind.OPTION, "drain-wait=SECONDS (pause between drains and deletes)", optional=True),
+         raw=True, usage="[@DIRS] [drain-wait=SECONDS]")
+def cmd_commit(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.model import split_options
+
+    dirs, rest = split(args)
+    opts = split_options(rest, ("drain-wait",))
+    st = state(ctx)
+    if "drain-wait" in opts:
+        value = opts["drain-wait"]
+        if not value.isdigit() or int(value) > 3600:
+            raise ClushError(f"bad drain-wait={value} (0..3600 seconds)", token=f"drain-wait={value}")
+        st.drain_wait = int(value)
+    commit_directors(ctx, st.pick(dirs))
+
+
+def commit_directors(ctx: Context, names: list[str]) -> None:
+    from clushell.ipvs.state import show_report
+
+    st = state(ctx)
+    names = [n for n in names if st.plan(n)]
+    if not names:
+        ctx.out.info("ipvs: no changes to commit")
+        return
+    for name in names:
+        report = st.commit_one(name)
+        show_report(ctx.out, report, name)
+        if not report.ok:
+            raise ClushError(f"commit on {name} failed: {report.error}")
+
+
+@command("refresh", "Read the tables again and drop staged changes.", DIRS, raw=True, usage="[@DIRS]")
+def cmd_refresh(ctx: Context, args: list[str]) -> None:
+    dirs, rest = split(args)
+    need("refresh", rest, 0, 0, "[@DIRS]")
+    st = state(ctx)
+    for name in st.pick(dirs):
+        if st.plan(name):
+            ctx.out.warn(f"ipvs {name}: staged changes dropped")
+        st.desired.pop(name, None)
+        st.no_drain.pop(name, None)
+        st.snapshot(name, refresh=True)
+
+
+def _write(ctx: Context, path: str | None, text: str) -> None:
+    if path is None or path == "-":
+        ctx.out.print(text.rstrip("\n"))
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise ClushError(f"cannot write {path}: {exc.strerror}", token=path) from None
+    ctx.out.info(f"wrote {path}")
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise ClushError(f"cannot read {path}: {exc.strerror}", token=path) from None
+
+
+@command("save", "Write the director's table in ipvsadm -Sn format, thresholds included.", DIRS, FILE_OPT,
+         raw=True, usage="[@DIR] [FILE]")
+def cmd_save(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.ipvsadm import save_lines
+
+    dirs, rest = split(args)
+    need("save", rest, 0, 1, "[@DIR] [FILE]")
+    st = state(ctx)
+    names = st.pick(dirs)
+    if len(names) != 1:
+        raise UsageError("save works on one director; name it with @NAME")
+    table = st.snapshot(names[0], refresh=True).table
+    _write(ctx, rest[0] if rest else None, "".join(line + "\n" for line in save_lines(table)))
+
+
+@command("load", "Make the table equal to a saved file (diff and apply; never a blind append).", DIRS, FILE,
+         raw=True, usage="[@DIRS] FILE")
+def cmd_load(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.ipvsadm import parse_rules
+
+    dirs, rest = split(args)
+    need("load", rest, 1, 1, "[@DIRS] FILE")
+    table = parse_rules(_read(rest[0]), source=rest[0])
+    st = state(ctx)
+    for name in st.pick(dirs):
+        st.snapshot(name, refresh=True)
+        st.desired[name] = table.copy()
+    commit_directors(ctx, st.pick(dirs))
+
+
+@command("import", "Stage the services of a keepalived.conf or ldirectord.cf (no kernel change until commit).",
+         Arg("format", Kind.KEYWORD, "file format", choices=("keepalived", "ldirectord")), FILE, raw=True,
+         usage="keepalived|ldirectord [@DIRS] FILE")
+def cmd_import(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs import confio
+
+    dirs, rest = split(args)
+    need("import", rest, 2, 2, "keepalived|ldirectord FILE")
+    fmt, path = rest
+    if fmt not in ("keepalived", "ldirectord"):
+        raise UsageError(f"'{fmt}' is not one of keepalived, ldirectord", token=fmt)
+    table, warnings = confio.import_file(fmt, path)
+    for w in warnings:
+        ctx.out.warn(w)
+    st = state(ctx)
+    for name in st.pick(dirs):
+        st.snapshot(name)
+        st.desired[name] = table.copy()
+    ctx.out.info(f"imported {len(table.services)} services from {path}; see diff, then commit")
+
+
+@command("export", "Print the table (staged if any) as keepalived.conf, ldirectord.cf or ipvsadm rules.",
+         Arg("format", Kind.KEYWORD, "output format", choices=("keepalived", "ldirectord", "ipvsadm")), FILE_OPT,
+         raw=True, usage="keepalived|ldirectord|ipvsadm [@DIR] [FILE]")
+def cmd_export(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs import confio
+
+    dirs, rest = split(args)
+    need("export", rest, 1, 2, "keepalived|ldirectord|ipvsadm [FILE]")
+    fmt = rest[0]
+    if fmt not in ("keepalived", "ldirectord", "ipvsadm"):
+        raise UsageError(f"'{fmt}' is not one of keepalived, ldirectord, ipvsadm", token=fmt)
+    st = state(ctx)
+    names = st.pick(dirs)
+    if len(names) != 1:
+        raise UsageError("export works on one director; name it with @NAME")
+    text, warnings = confio.export_text(fmt, st.view(names[0]))
+    for w in warnings:
+        ctx.out.warn(w)
+    _write(ctx, rest[1] if len(rest) > 1 else None, text)
+
+
+@command("sync", "Make every peer's table equal to the reference's, node by node, stopping at the first failure.",
+         Arg("reference", Kind.DIRECTOR, "@REF: the director to copy from"),
+         Arg("peers", Kind.DIRECTOR, "@P1,P2 (default: the other current directors)", optional=True),
+         Arg("dry-run", Kind.KEYWORD, "only show the plans", optional=True, choices=("--dry-run",)),
+         raw=True, usage="@REF [@PEER,...] [--dry-run]",
+         examples=("sync @d1 @d2", "director @d1,d2\nsync @d1"))
+def cmd_sync(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.directors import parse_director_list
+    from clushell.ipvs.plan import diff
+
+    lists = [a for a in args if a.startswith("@")]
+    rest = [a for a in args if not a.startswith("@")]
+    dry = "--dry-run" in rest
+    extra = [a for a in rest if a != "--dry-run"]
+    if extra:
+        raise UsageError(f"unexpected argument '{extra[0]}'; usage: sync @REF [@PEER,...] [--dry-run]",
+                         token=extra[0])
+    if not lists or len(lists) > 2:
+        raise UsageError("usage: sync @REF [@PEER,...] [--dry-run]")
+    ref_list = parse_director_list(lists[0])
+    if len(ref_list) != 1:
+        raise UsageError(f"the reference is one director, got '{lists[0]}'", token=lists[0])
+    ref = ref_list[0]
+    st = state(ctx)
+    peers = parse_director_list(lists[1]) if len(lists) > 1 else [d for d in st.directors if d != ref]
+    peers = [p for p in peers if p != ref]
+    if not peers:
+        raise UsageError("sync needs at least one peer other than the reference")
+    if st.plan(ref):
+        raise ClushError(f"{ref} has uncommitted changes; commit or refresh them first")
+    source = st.snapshot(ref, refresh=True).table
+    results = []
+    for peer in peers:
+        snap = st.snapshot(peer, refresh=True)
+        steps = diff(source, snap.table)
+        if dry:
+            ctx.out.print(f"# {peer}: {len(steps)} steps")
+            for step in steps:
+                ctx.out.print(step.command)
+            continue
+        report = st.commit_one(peer, source)
+        state_word = "in sync" if report.ok and not steps else ("synced" if report.ok else "FAILED")
+        results.append(f"  {peer}: {state_word} ({len(steps)} steps)")
+        if not report.ok:
+            for line in report.lines():
+                ctx.out.print(line)
+            for line in results:
+                ctx.out.print(line)
+            skipped = peers[len(results):]
+            if skipped:
+                ctx.out.print(f"  not tried: {', '.join(skipped)}")
+            raise ClushError(f"sync stopped at {peer}: {report.error}")
+    if not dry:
+        ctx.out.print(f"sync from {ref}:")
+        for line in results:
+            ctx.out.print(line)
+
+
+@command("director", "Show or set the directors that ipvs commands work on (local = this machine).",
+         Arg("directors", Kind.DIRECTOR, "@d1,d2 or @local", optional=True), raw=True, usage="[@D1,D2,...]")
+def cmd_director(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.directors import parse_director_list
+
+    need("director", args, 0, 1, "[@D1,D2,...]")
+    st = state(ctx)
+    if args:
+        if not args[0].startswith("@"):
+            raise UsageError(f"directors are written @NAME[,NAME...], got '{args[0]}'", token=args[0])
+        st.directors = parse_director_list(args[0])
+    ctx.out.print("directors: " + ",".join(st.directors))
+
+
+COMMANDS = [cmd_diff, cmd_commit, cmd_refresh, cmd_save, cmd_load, cmd_import, cmd_export, cmd_sync, cmd_director]

@@ -1,0 +1,147 @@
+"""The ipvs level's state: per-director snapshots, staged desired tables, commit.
+
+Edits are validated on copies of every selected director's desired table and only
+swapped in when all succeeded, so a bad line never leaves a half-applied change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from clushell.errors import ClushError
+from clushell.ipvs.apply import CommitReport, Snapshot, commit, read_snapshot
+from clushell.ipvs.directors import LOCAL, make_runner
+from clushell.ipvs.model import IpvsError, Table
+from clushell.ipvs.plan import Step, diff
+
+
+@dataclass
+class IpvsState:
+    """What the ipvs level remembers between commands."""
+
+    session: Any
+    directors: list[str] = field(default_factory=lambda: [LOCAL])
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
+    desired: dict[str, Table] = field(default_factory=dict)
+    no_drain: dict[str, set] = field(default_factory=dict)
+    remembered: dict[tuple, int] = field(default_factory=dict)  # (director, svc key, real key) -> weight
+    drain_wait: int = 0
+    runners: dict[str, Any] = field(default_factory=dict)
+
+    # -- directors and snapshots -----------------------------------------------------------
+    def runner(self, name: str) -> Any:
+        if name not in self.runners:
+            self.runners[name] = make_runner(self.session, name)
+        return self.runners[name]
+
+    def pick(self, dirs: list[str] | None) -> list[str]:
+        return dirs or self.directors
+
+    def snapshot(self, name: str, *, refresh: bool = False) -> Snapshot:
+        if refresh or name not in self.snapshots:
+            self.snapshots[name] = read_snapshot(self.runner(name))
+        return self.snapshots[name]
+
+    def view(self, name: str) -> Table:
+        """The staged table when there is one, else the director's table."""
+        if name in self.desired:
+            return self.desired[name]
+        return self.snapshot(name).table
+
+    # -- staged edits ---------------------------------------------------------------------------
+    def edit(self, dirs: list[str] | None, change: Callable[[str, Table], None]) -> None:
+        """Run ``change`` on a copy of each director's desired table; keep all or none."""
+        staged = {}
+        for name in self.pick(dirs):
+            table = self.view(name).copy()
+            change(name, table)
+            staged[name] = table
+        self.desired.update(staged)
+
+    def mark_now(self, name: str, key: tuple) -> None:
+        self.no_drain.setdefault(name, set()).add(key)
+
+    def plan(self, name: str) -> list[Step]:
+        if name not in self.desired:
+            return []
+        return diff(self.desired[name], self.snapshot(name).table, no_drain=self.no_drain.get(name, set()),
+                    drain_wait=self.drain_wait)
+
+    # -- PendingState contract -----------------------------------------------------------------
+    def has_pending(self) -> bool:
+        return any(self.plan(name) for name in list(self.desired))
+
+    def pending_summary(self) -> str:
+        parts = []
+        for name in list(self.desired):
+            n = len(self.plan(name))
+            if n:
+                parts.append(f"{name}: {n} ipvsadm step{'s' if n != 1 else ''}")
+        return "ipvs " + ", ".join(parts) if parts else "no ipvs changes"
+
+    def discard(self) -> None:
+        self.desired.clear()
+        self.no_drain.clear()
+
+    def commit(self, ctx: Any) -> None:
+        """Commit every director with pending changes, in order; stop at the first failure."""
+        out = ctx.out
+        names = [n for n in list(self.desired) if self.plan(n)]
+        if not names:
+            self.discard()
+            out.info("ipvs: no changes to commit")
+            return
+        for name in names:
+            report = self.commit_one(name)
+            show_report(out, report, name)
+            if not report.ok:
+                raise ClushError(f"ipvs commit on {name} failed: {report.error}")
+
+    def commit_one(self, name: str, desired: Table | None = None) -> CommitReport:
+        snap = self.snapshot(name)
+        target = desired if desired is not None else self.desired.get(name, snap.table)
+        report = commit(
+            self.runner(name),
+            target,
+            snap,
+            no_drain=frozenset(self.no_drain.get(name, set())),
+            drain_wait=self.drain_wait,
+        )
+        if report.final is not None:
+            self.snapshots[name] = report.final
+        if report.ok:
+            self.desired.pop(name, None)
+            self.no_drain.pop(name, None)
+        elif report.rolled_back:
+            pass  # keep the staged table so the user can fix it and commit again
+        return report
+
+
+def show_report(out: Any, report: CommitReport, name: str) -> None:
+    if report.ok and not report.steps:
+        out.info(f"ipvs {name}: no changes")
+        return
+    if report.ok:
+        n = sum(1 for s in report.steps if s.phase != "wait")
+        out.info(f"ipvs {name}: committed {n} ipvsadm step{'s' if n != 1 else ''} in one round trip; verified")
+        return
+    for line in report.lines():
+        out.print(line)
+
+
+def remember_weight(state: IpvsState, name: str, skey: tuple, rkey: tuple, weight: int) -> None:
+    if weight:
+        state.remembered[(name, skey, rkey)] = weight
+
+
+def drained_copy(real: Any) -> Any:
+    return replace(real, weight=0)
+
+
+def require_service(table: Table, spec: str) -> Any:
+    try:
+        return table.get(spec)
+    except IpvsError:
+        raise
