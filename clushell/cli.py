@@ -86,20 +86,33 @@ def _run(args: list[str]) -> int:
         print(f"clush {__version__}")
         return EXIT_OK
     from clushell.commands.root import GLOBALS, build_tree
+    from clushell.config import Config
     from clushell.dispatch import Dispatcher
     from clushell.errors import ClushError
+    from clushell.output import Output
     from clushell.session import Options, Session
+
+    try:
+        config = Config()
+    except ClushError as exc:
+        sys.stderr.write(f"ERROR: {exc}\n")
+        return EXIT_FAILED
 
     stdin_tty = sys.stdin.isatty()
     script = ns.file
     interactive = stdin_tty and script is None and _only_levels(words)
     options = Options(
-        force=ns.force, yes=ns.yes, color=not ns.no_color, debug=ns.debug, wait=ns.wait,
+        force=ns.force, yes=ns.yes, color=not ns.no_color and config.get("core.color") != "never",
+        debug=ns.debug, wait=ns.wait,
         continue_on_error=ns.continue_on_error, interactive=interactive,
         accept_new_host_key=ns.accept_new_host_key, host=ns.host, cib_file=ns.cib_file,
         demo=ns.demo, recreate=ns.recreate,
     )
-    session = Session(options, build_tree())
+    out = Output(color=options.color, interactive=interactive, pager=config.get("core.pager"),
+                 force_color=config.get("core.color") == "always" and not ns.no_color)
+    session = Session(options, build_tree(), out)
+    session.config = config
+    session.set_state("options", config)
     dispatcher = Dispatcher(session, GLOBALS)
     try:
         return _run_mode(dispatcher, words, script, stdin_tty)

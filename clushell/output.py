@@ -28,10 +28,12 @@ class Output:
     """Prints results and one-line messages; knows whether colour and paging apply."""
 
     def __init__(self, *, color: bool = True, interactive: bool = False,
-                 stdout: TextIO | None = None, stderr: TextIO | None = None):
+                 stdout: TextIO | None = None, stderr: TextIO | None = None,
+                 pager: str = "", force_color: bool = False):
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
-        self.color = colour_wanted(self.stdout, disabled=not color)
+        self.color = force_color or colour_wanted(self.stdout, disabled=not color)
+        self.pager = pager
         self.interactive = interactive
         self.errors = 0
         self._console = None
@@ -62,7 +64,7 @@ class Output:
         if not (self.interactive and self.stdout.isatty() and lines >= height):
             self.print(text.rstrip("\n"))
             return
-        pager = os.environ.get("PAGER") or "less -R"
+        pager = self.pager or os.environ.get("PAGER") or "less -R"
         try:
             import shlex
 
@@ -72,7 +74,7 @@ class Output:
 
     # -- messages --------------------------------------------------------------------
     def _message(self, level: str, text: str) -> None:
-        if colour_wanted(self.stderr, disabled=not self.color):
+        if self.color and colour_wanted(self.stderr):
             style = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}[level]
             self.stderr.write(f"{style}{level}\033[0m: {text}\n")
         else:

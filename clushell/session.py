@@ -52,6 +52,7 @@ class Session:
         self._runner: Runner | None = None
         self.dispatcher: Any = None  # set by the Dispatcher that drives this session
         self.quit_requested = False
+        self.config: Any = None  # clushell.config.Config, loaded by the CLI
 
     # -- target and runner (resolved on first use: `help` never probes the cluster) ------
     @property

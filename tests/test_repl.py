@@ -91,11 +91,11 @@ def test_real_terminal_session(cib_file):
                           dimensions=(40, 120))
     try:
         child.expect_exact("clush(sandbox/")
-        child.expect_exact(")# ")
+        child.expect_exact(")#")
         child.send("version\r")
         child.expect(r"clush \d+\.\d+")
         child.send("abc\x03")  # Ctrl-C drops the line, the shell stays
-        child.expect_exact(")# ")
+        child.expect_exact(")#")
         child.send("\x04")  # Ctrl-D leaves
         child.expect(pexpect.EOF)
     finally:
