@@ -664,7 +664,7 @@ def _op(op: Element, style: Style) -> str:
 
 def render_xml_object(el: Element) -> str:
     """The fallback for objects without a CLI form: ``xml <element> \\`` lines."""
-    text = etree.tostring(el, pretty_print=True, encoding="unicode")
+    text = etree.tostring(el, pretty_print=True).decode()
     lines = [x for x in text.split("\n") if x]
     return "xml " + " \\\n".join(lines)
 
@@ -696,3 +696,85 @@ def render(objects: Iterable[Element], configuration: Element, style: Style | No
 
 def render_all(configuration: Element, style: Style | None = None) -> str:
     return render(iter_objects(configuration), configuration, style)
+
+
+# -- show xml ----------------------------------------------------------------------------------
+_XML_RANK = {
+    t: i
+    for i, ts in enumerate(
+        (
+            ("node",),
+            ("template",),
+            ("primitive",),
+            ("bundle",),
+            ("group",),
+            ("master",),
+            ("clone",),
+            ("op",),
+            ("tag",),
+            CONSTRAINT_TAGS,
+            ("rsc_ticket", "fencing-topology"),
+            ("cluster_property_set",),
+            ("rsc_defaults",),
+            ("op_defaults",),
+            ("acl_role",),
+            ("acl_target", "acl_group", "acl_user"),
+            ("alert",),
+        )
+    )
+    for t in ts
+}
+
+
+_XML_DEFAULTS = {
+    "rule": (("boolean-op", "and"),),
+    "expression": (("type", "string"),),
+    "resource_set": (("sequential", "true"), ("require-all", "true")),
+    "node": (("type", "normal"),),
+}
+
+
+def _xml_rank(el: Element) -> int:
+    if el.tag == "meta_attributes":
+        return _XML_RANK.get(el.getparent().tag, 1000)
+    return _XML_RANK.get(el.tag, 1000)
+
+
+def _top_parent(el: Element) -> Element:
+    while el.getparent() is not None and el.getparent().tag in CONTAINER_TAGS:
+        el = el.getparent()
+    return el
+
+
+def render_xml(objects: Iterable[Element], root: Element, style: Style | None = None, *, ordered: bool = True) -> str:
+    """``show xml``: a ``<cib>`` document holding the top-level containers of ``objects``."""
+    import copy
+
+    style = style or Style()
+    objs = sorted(objects, key=_xml_rank) if ordered else list(objects)
+    cib = etree.Element("cib", dict(root.attrib))
+    conf = etree.SubElement(cib, "configuration")
+    sections = {name: etree.SubElement(conf, name) for name in ("crm_config", "nodes", "resources", "constraints")}
+    seen: set[int] = set()
+    for el in objs:
+        top = _top_parent(el)
+        if id(top) in seen:
+            continue
+        seen.add(id(top))
+        parent_tag = top.getparent().tag if top.getparent() is not None else "configuration"
+        if top.tag == "fencing-topology":
+            holder = conf
+        else:
+            if parent_tag not in sections:
+                sections[parent_tag] = etree.SubElement(conf, parent_tag)
+            holder = sections[parent_tag]
+        holder.append(copy.deepcopy(top))
+    for el in cib.iter("rule", "expression", "resource_set", "node"):
+        for attr, default in _XML_DEFAULTS.get(el.tag, ()):
+            if el.get(attr) == default:  # crmsh drops these defaults when it loads a CIB
+                del el.attrib[attr]
+    for nvp in cib.iter("nvpair"):
+        if "value" in nvp.attrib:
+            nvp.set("value", style.obscured(nvp.get("name"), nvp.get("value")) or "")
+    # ASCII with character references, as crmsh prints it
+    return '<?xml version="1.0" ?>\n' + etree.tostring(cib, pretty_print=True).decode()
