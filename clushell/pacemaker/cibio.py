@@ -1,70 +1,204 @@
-"""Reading and writing the CIB with cibadmin (through the session's Runner).
+"""Reading and writing the CIB with cibadmin, through the session's Runner.
 
-This first version commits like crmsh (a version-less patch computed against the
-snapshot the session loaded); the backend work replaces ``commit`` with the
-conflict-safe protocol from ../shared/reference/pacemaker-cli.md §2.4.
+``commit`` never loses a concurrent change (../shared/reference/pacemaker-cli.md §2.4):
+
+1. my change = crm_diff(loaded -> pending);
+2. re-read the live CIB; if its configuration moved since load, compute theirs =
+   crm_diff(loaded -> live) and compare element by element, attribute by attribute:
+   overlapping -> CommitConflict (three columns: loaded / now / yours), nothing written;
+   disjoint -> replay my change on the live configuration;
+3. send a *versioned* patch (source = the live version just read, target = num_updates + 1):
+   Pacemaker applies it only if the CIB is still exactly at that version (compare-and-swap),
+   otherwise rc 103 and we go back to 2;
+4. re-read, report the new version.
+
+crm_diff is pure computation: it runs on this machine when installed, else on the target.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 
-from clushell.errors import ClushError
-from clushell.transport.base import Runner
+from clushell.errors import ClushError, TransportError
+from clushell.transport.base import Result, Runner
 
 VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
+RETRIES = 8
+_SEPARATOR = b"\n<!--clush-separator-->\n"
+# fixed script for the target when crm_diff is not installed here: the two documents come on
+# stdin (never in the command line), split at the separator line into a private temp dir
+_REMOTE_DIFF = (
+    't=$(mktemp -d) || exit 70; trap \'rm -rf "$t"\' EXIT; '
+    "awk -v o=\"$t/o\" -v n=\"$t/n\" '/^<!--clush-separator-->$/ {f=1; next} {print > (f ? n : o)}'; "
+    'if [ "$1" = u ]; then crm_diff --no-version -o "$t/o" -n "$t/n"; else crm_diff -o "$t/o" -n "$t/n"; fi'
+)
 
 
-def query(runner: Runner) -> bytes:
-    """The whole CIB (configuration and status) as XML bytes."""
-    res = runner.run(["cibadmin", "--query"], timeout=60)
-    if not res.ok:
-        raise ClushError(f"cannot read the CIB: {res.first_error_line()}")
-    return res.out.encode()
+class CommitFailed(ClushError):
+    """cibadmin refused the change (schema, version, permissions); nothing was written."""
 
 
 @dataclass(frozen=True)
 class CommitOutcome:
     changed: bool
     message: str
+    version: tuple[int, int, int] | None = None  # live version after the commit
+    moved: bool = False  # the CIB had been changed by others since load (disjoint: merged)
+    cib: bytes | None = None  # the live CIB re-read after the commit
+    attempts: int = 0
+    skipped: tuple[str, ...] = ()  # force only: changes that no longer applied
 
 
-def _diff(original: bytes, pending: bytes) -> str:
-    """crm_diff between two CIB documents, computed on this machine (pure computation)."""
-    with tempfile.TemporaryDirectory(prefix="clush-") as tmp:
-        old, new = os.path.join(tmp, "old.xml"), os.path.join(tmp, "new.xml")
-        with open(old, "wb") as f:
-            f.write(original)
-        with open(new, "wb") as f:
-            f.write(pending)
-        try:
-            proc = subprocess.run(
-                ["crm_diff", "--no-version", "-o", old, "-n", new],
-                capture_output=True,
-                check=False,
-                env={**os.environ, "LC_ALL": "C"},
-            )
-        except FileNotFoundError:
-            raise ClushError("crm_diff: command not found (install pacemaker-cli-utils)") from None
-    if proc.returncode == 0:
-        return ""
-    if proc.returncode != 1:
-        raise ClushError(f"crm_diff failed: {proc.stderr.decode(errors='replace').strip()}")
-    return proc.stdout.decode()
+def _tool_error(what: str, runner: Runner, res: Result) -> str:
+    msg = res.first_error_line()
+    if res.rc == 102:
+        return (f"{what}: cannot reach the CIB as {runner.where} ({msg}); the user must be root or in group "
+                "haclient, and the cluster must be running")
+    if res.rc == 4:
+        return f"{what}: permission denied for {runner.where} by the cluster's ACLs ({msg})"
+    return f"{what}: {msg}"
 
 
-def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = False) -> CommitOutcome:
-    """Apply the difference between ``original`` and ``pending`` to the target's CIB."""
-    patch = _diff(original, pending)
-    if not patch.strip():
-        return CommitOutcome(False, "nothing to commit")
-    argv = ["cibadmin", "--patch", "--xml-pipe"]
-    if force:
-        argv.append("--force")
-    res = runner.run(argv, stdin=patch.encode(), timeout=120)
+def query(runner: Runner) -> bytes:
+    """The whole CIB (configuration and status) as XML bytes."""
+    res = runner.run(["cibadmin", "--query"], timeout=60)
     if not res.ok:
-        raise ClushError(f"commit failed: {res.first_error_line()}")
-    return CommitOutcome(True, "committed")
+        raise ClushError(_tool_error("cannot read the CIB", runner, res))
+    return res.out.encode()
+
+
+def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
+    """crm_diff old -> new; None when identical.  Local if installed here, else on the target."""
+    if shutil.which("crm_diff"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="clush-") as tmp:
+            paths = []
+            for name, data in (("old.xml", old), ("new.xml", new)):
+                paths.append(os.path.join(tmp, name))
+                with open(paths[-1], "wb") as f:
+                    f.write(data)
+            argv = ["crm_diff", "-o", paths[0], "-n", paths[1]] + ([] if versioned else ["--no-version"])
+            proc = subprocess.run(argv, capture_output=True, check=False, env={**os.environ, "LC_ALL": "C"})
+        res = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+    else:
+        res = runner.run(["sh", "-c", _REMOTE_DIFF, "clush-diff", "v" if versioned else "u"],
+                         stdin=old + _SEPARATOR + new, timeout=120)
+    if res.rc == 0:
+        return None
+    if res.rc != 1:
+        raise ClushError(f"crm_diff failed: {res.first_error_line()}")
+    return res.out
+
+
+def _patch(runner: Runner, patch: str) -> Result:
+    return runner.run(["cibadmin", "--patch", "--xml-pipe"], stdin=patch.encode(), timeout=120)
+
+
+def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = False,
+           retries: int = RETRIES) -> CommitOutcome:
+    """Apply the change original -> pending to the target's CIB without losing anyone's change.
+
+    Raises CommitConflict (clushell.cib.change) when the live CIB changed the same things,
+    CommitFailed when cibadmin refuses, TransportError when the target cannot be reached.
+    ``force``: overlapping changes are overwritten with yours (last writer wins).
+    """
+    from lxml import etree
+
+    from clushell.cib import change as chg
+
+    orig = chg.without_status(chg.parse(original))
+    mine = chg.without_status(chg.parse(pending))
+    # the pending document keeps the loaded version attributes: my diff is configuration only
+    for attr in VERSION_ATTRS:
+        if orig.get(attr) is not None:
+            mine.set(attr, orig.get(attr))
+    my_patch = crm_diff(runner, etree.tostring(orig), etree.tostring(mine), versioned=False)
+    if my_patch is None:
+        return CommitOutcome(False, "nothing to commit")
+    my_changes = chg.parse_patch(my_patch)
+    moved = False
+    skipped: list[str] = []
+    for attempt in range(1, retries + 1):
+        live = chg.without_status(chg.parse(query(runner)))
+        if chg.configuration_equal(live, orig):
+            target = mine
+        else:
+            moved = True
+            their_patch = crm_diff(runner, etree.tostring(orig), etree.tostring(live), versioned=False)
+            theirs = chg.parse_patch(their_patch) if their_patch else []
+            if not force:
+                conflicts = chg.find_conflicts(orig, live, mine, my_changes, theirs)
+                if conflicts:
+                    raise chg.CommitConflict(conflicts)
+            target, skipped = chg.rebase(live, my_changes, force=force)
+        new = chg.with_configuration(live, target)
+        patch = crm_diff(runner, etree.tostring(live), etree.tostring(new), versioned=True)
+        if patch is None or chg.configuration_equal(live, new):
+            return CommitOutcome(False, "nothing to commit: the CIB already has these changes",
+                                 chg.version(live), moved, attempts=attempt)
+        try:
+            res = _patch(runner, patch)
+        except TransportError as exc:
+            return _after_lost_connection(runner, exc, live, new, moved)
+        if res.rc == 0:
+            return _done(runner, moved, attempt, skipped)
+        if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
+            continue  # the CIB moved between our read and the patch (often status only): re-read
+        raise CommitFailed(_tool_error("commit failed", runner, res) + _offending(patch, res))
+    raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
+
+
+def _version_now(runner: Runner) -> tuple[int, int, int] | None:
+    from clushell.cib import change as chg
+
+    res = runner.run(["cibadmin", "--query", "--no-children", "--xpath", "/cib"], timeout=60)
+    return chg.version(chg.parse(res.out)) if res.ok else None
+
+
+def _offending(patch: str, res: Result) -> str:
+    """The part of the patch cibadmin choked on, when it says which (schema errors name ids)."""
+    if res.rc != 78:
+        return ""
+    from clushell.cib import change as chg
+
+    changes = chg.parse_patch(patch)
+    where = ", ".join(sorted({chg._object_id(c.path) for c in changes})[:5])
+    return f" (changed: {where})" if where else ""
+
+
+def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> CommitOutcome:
+    from clushell.cib import change as chg
+
+    xml = query(runner)
+    ver = chg.version(chg.parse(xml))
+    msg = f"committed; CIB epoch now {ver[1]} (version {chg.version_text(ver)})"
+    if moved:
+        msg += " (the CIB had been changed by others since it was loaded; their changes were kept)"
+    if skipped:
+        msg += f"; not applicable any more: {'; '.join(skipped)}"
+    return CommitOutcome(True, msg, ver, moved, xml, attempts, tuple(skipped))
+
+
+def _after_lost_connection(runner: Runner, exc: TransportError, before, after, moved: bool) -> CommitOutcome:
+    """The connection died with the patch in flight: look at the CIB to tell the user what happened."""
+    from clushell.cib import change as chg
+
+    try:
+        xml = query(runner)  # the runner reconnects once
+    except ClushError as again:
+        raise TransportError(f"{exc}; the CIB could not be re-read ({again}), so whether the commit "
+                             "happened is unknown: check with 'show' after reconnecting") from None
+    live = chg.without_status(chg.parse(xml))
+    ver = chg.version_text(chg.version(live))
+    if chg.configuration_equal(live, after):
+        return CommitOutcome(True, f"connection lost during the commit, but the CIB shows it was applied "
+                             f"(version {ver})", chg.version(live), moved, xml)
+    if chg.configuration_equal(live, before):
+        raise TransportError(f"connection lost during the commit; the CIB is unchanged (version {ver}), "
+                             "nothing was written; your changes are kept, commit again") from None
+    raise TransportError(f"connection lost during the commit and the CIB has changed since (version {ver}); "
+                         "your changes are kept: 'refresh' to look") from None
