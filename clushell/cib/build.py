@@ -433,7 +433,9 @@ def parse_statement(tokens: list[Token], raw: str = "") -> P.Parsed:
     if word == "xml":
         if len(tokens) < 2:
             raise P.fail(head, "xml needs an element")
-        return cons.parse_xml(raw[tokens[1].col - 1 :] if raw else " ".join(t.text for t in tokens[1:]), head)
+        # crm joins shlex words (so the XML is usually quoted as a whole); unquoted XML is taken as typed
+        joined = " ".join(t.text for t in tokens[1:])
+        return cons.parse_xml(raw[tokens[1].col - 1 :] if raw and not tokens[1].quoted else joined, head)
     raise P.fail(head, "unknown configure statement")
 
 

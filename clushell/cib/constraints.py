@@ -306,17 +306,18 @@ def parse_fencing(ts: Stream, head: Token) -> Parsed:
         raise fail(head, "fencing_topology needs at least one device")
     while not ts.done():
         tok = ts.next()
-        if tok.text.endswith(":") and len(tok.text) > 1:
-            spec = tok.text[:-1]
-            if spec.startswith("attr:"):
-                name, sep, value = spec[5:].partition("=")
-                if not sep or not name:
-                    raise fail(tok, "expected attr:<name>=<value>:")
-                target = ("attr", f"{name}={value}")
-            elif spec.startswith("pattern:"):
-                target = ("pattern", spec[8:])
-            else:
-                target = ("node", spec)
+        spec = tok.text
+        if spec.startswith("attr:"):
+            name, sep, value = spec[5:].removesuffix(":").partition("=")
+            if not sep or not name:
+                raise fail(tok, "expected attr:<name>=<value>")
+            target = ("attr", f"{name}={value}")
+            continue
+        if spec.startswith("pattern:"):
+            target = ("pattern", spec[8:].removesuffix(":"))
+            continue
+        if spec.endswith(":") and len(spec) > 1:
+            target = ("node", spec[:-1])
             continue
         devices = [Token(d, tok.col) for d in tok.text.split(",")]
         for d in devices:

@@ -17,7 +17,10 @@ from clushell.errors import ClushError
 
 @dataclass(frozen=True)
 class Token:
-    """One word: its text after quote removal and its 1-based column in the statement line."""
+    """One word: its text after quote removal, its 1-based column, and whether it began with a quote.
+
+    A word that began with a quote is never a keyword (``"params"`` is a value).
+    """
 
     text: str
     col: int
@@ -51,7 +54,7 @@ def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[To
         while i < n and not line[i].isspace():
             ch = line[i]
             if ch == "'":
-                quoted = True
+                quoted = quoted or i == start
                 end = line.find("'", i + 1)
                 if end < 0:
                     raise ClushError(
@@ -62,7 +65,7 @@ def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[To
                 buf.append(line[i + 1 : end])
                 i = end + 1
             elif ch == '"':
-                quoted = True
+                quoted = quoted or i == start
                 i += 1
                 while True:
                     if i >= n:

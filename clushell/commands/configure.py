@@ -38,7 +38,8 @@ def run_statement(ctx: Context, name: str) -> None:
 
     ws = get_workspace(ctx)
     first = max(ctx.args_from - 1, 0)
-    toks = [Token(t.text, t.column, t.quoted) for t in ctx.tokens[first:]]
+    line = ctx.line
+    toks = [Token(t.text, t.column, line[t.start : t.start + 1] in ("'", '"')) for t in ctx.tokens[first:]]
     if toks:
         toks[0] = Token(name, toks[0].col)
     for msg in apply_line(ws.pending, ctx.line, providers=_providers(ctx), tokens=toks):
