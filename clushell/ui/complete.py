@@ -2,15 +2,29 @@
 
 The REPL wraps it in prompt_toolkit completions; `clush __complete SHELL ...` prints it
 for bash, zsh and fish. Both therefore complete exactly the same words.
+
+The engine walks the line through the command tree; at a command it picks candidates by
+the kind of the argument at the cursor (``Kind``), asking a *source* for live data (object
+ids, agents, nodes...). Sources are duck-typed (see ``clushell.ui.providers``); without
+one only the tree's own words (levels, commands, keyword choices, files) are offered.
+This module imports the standard library only.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
+from typing import Any
 
-from clushell.commands.tree import Command, Level
+from clushell.commands.tree import Arg, Command, Kind, Level
 from clushell.lineparse import tokenize
+
+#: generic scores (crmsh offers these where the grammar wants a score)
+SCORES = (("inf:", "always (INFINITY)"), ("-inf:", "never (-INFINITY)"), ("0:", "advisory only"))
+ORDER_KINDS = (("Mandatory:", "the second waits for the first, always"),
+               ("Optional:", "order only when both act in the same transition"),
+               ("Serialize:", "never act on both at the same time"))
 
 
 @dataclass(frozen=True)
@@ -22,44 +36,245 @@ class Candidate:
 def _children(level: Level, globals_: list[Command], root: Level, first: bool) -> list[Candidate]:
     out = [Candidate(c.name, c.help) for c in level.children() if not (isinstance(c, Command) and c.hidden)]
     if first:
-        out += [Candidate(g.name, g.help) for g in globals_]
+        seen = {c.text for c in out}
+        out += [Candidate(g.name, g.help) for g in globals_ if g.name not in seen]
         if level is not root:
             seen = {c.text for c in out}
-            out += [Candidate(lv.name, lv.help) for lv in root.levels if lv.name not in seen]
+            out += [Candidate(c.name, c.help) for c in root.children()
+                    if c.name not in seen and not (isinstance(c, Command) and c.hidden)]
     return out
 
 
 def complete_words(root: Level, globals_: list[Command], path: list[Level], words: list[str], current: str,
-                   providers=None) -> list[Candidate]:
+                   providers: Any = None) -> list[Candidate]:
     """Candidates for ``current`` after the complete ``words`` typed at level ``path[-1]``."""
     level = path[-1]
+    names: list[str] = [lv.name for lv in path[1:]]
     for i, word in enumerate(words):
-        child = level.find(word)
+        child = level.find(word) if word else None
         if child is None and i == 0:
             child = next((g for g in globals_ if word == g.name or word in g.aliases), None) or root.find(word)
+            if isinstance(child, Level) and child in root.levels:
+                names = []
         if isinstance(child, Level):
             level = child
+            names.append(child.name)
             continue
         if isinstance(child, Command):
-            if providers is None:
-                return []
-            return [c for c in providers.arguments(child, words[i + 1 :], current) if c.text.startswith(current)]
+            ctx = ArgContext(root, globals_, level, (*names, child.name), child, words[i + 1 :], current, providers)
+            return _filter(argument_candidates(ctx), current)
+        return []  # nothing after an unknown word
+    return _filter(_children(level, globals_, root, first=not words), current)
+
+
+def _filter(cands: list[Candidate], current: str) -> list[Candidate]:
+    seen: set[str] = set()
+    out = []
+    for c in cands:
+        if c.text.startswith(current) and c.text not in seen:
+            seen.add(c.text)
+            out.append(c)
+    return out
+
+
+@dataclass
+class ArgContext:
+    """Where the cursor is inside a command's arguments."""
+
+    root: Level
+    globals_: list[Command]
+    level: Level
+    path: tuple[str, ...]  # level names and the command name, e.g. ("resource", "start")
+    command: Command
+    args: list[str]  # complete arguments before the cursor
+    current: str  # the partial word at the cursor
+    source: Any  # live-data provider, or None
+
+    def ask(self, method: str, *a: Any) -> Any:
+        """Call the source; any failure means "no live data" (completion never raises)."""
+        fn = getattr(self.source, method, None) if self.source is not None else None
+        if fn is None:
+            return []
+        try:
+            return fn(*a)
+        except Exception:
+            return []
+
+
+def arg_at(args: tuple[Arg, ...], index: int) -> list[Arg]:
+    """The argument(s) that may stand at ``index``: optional keywords also let the next one in."""
+    out: list[Arg] = []
+    i = index
+    while i < len(args):
+        out.append(args[i])
+        if not (args[i].optional and not args[i].repeat):
+            break
+        i += 1
+    if index >= len(args) and args and args[-1].repeat:
+        out.append(args[-1])
+    return out
+
+
+def argument_candidates(ctx: ArgContext) -> list[Candidate]:
+    cmd = ctx.command
+    if cmd.raw or any(a.kind == Kind.CONFIG for a in cmd.args):
+        from clushell.ui.complete_config import config_candidates
+
+        return config_candidates(ctx)
+    out: list[Candidate] = []
+    for arg in arg_at(cmd.args, len(ctx.args)):
+        out += kind_candidates(ctx, arg)
+    return out
+
+
+def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
+    """Candidates for one declared argument, by its kind."""
+    kind = arg.kind
+    if kind == Kind.KEYWORD or (arg.choices and kind in (Kind.OPTION, Kind.TEXT)):
+        given = set(ctx.args) if arg.repeat else set()
+        return [Candidate(c, arg.help) for c in arg.choices if c not in given]
+    if kind == Kind.LEVEL:
+        return [Candidate(lv.name + "", lv.help) for lv in ctx.level.levels] + \
+            [Candidate(lv.name, lv.help) for lv in ctx.root.levels] + [Candidate("..", "up one level"),
+                                                                       Candidate("/", "the root level")]
+    if kind == Kind.COMMAND:
+        return help_topics(ctx)
+    if kind == Kind.FILE:
+        return files(ctx.current)
+    if kind == Kind.SCORE:
+        return [Candidate(s, d) for s, d in SCORES]
+    if kind in (Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.OPTION, Kind.DIRECTOR):
         return []
-    cands = _children(level, globals_, root, first=not words)
-    return [c for c in cands if c.text.startswith(current)]
+    return live_candidates(ctx, kind)
 
 
-def complete_line(session, text: str, providers=None) -> list[Candidate]:
+def live_candidates(ctx: ArgContext, kind: str) -> list[Candidate]:
+    """Kinds whose values come from the target."""
+    given = set(ctx.args)
+    if kind == Kind.RESOURCE:
+        action = ctx.path[-1]
+        if action == "start":
+            return [c for c in ctx.ask("resources_by_state", False) if c.text not in given]
+        if action == "stop":
+            return [c for c in ctx.ask("resources_by_state", True) if c.text not in given]
+        if action in ("promote", "demote"):
+            return [c for c in ctx.ask("ids", "promotable") if c.text not in given]
+        return [c for c in ctx.ask("ids", "resource") if c.text not in given]
+    if kind in (Kind.PRIMITIVE, Kind.GROUP, Kind.NODE, Kind.ID):
+        which = {Kind.PRIMITIVE: "primitive", Kind.GROUP: "group", Kind.NODE: "node", Kind.ID: "object"}[kind]
+        return [c for c in ctx.ask("ids", which) if c.text not in given]
+    if kind == Kind.SELECTOR:
+        return selector_candidates(ctx)
+    if kind == Kind.RA:
+        return agent_candidates(ctx, ctx.current, templates=False)
+    if kind == Kind.RA_CLASS:
+        return [Candidate(c, "resource agent class") for c in ctx.ask("ra_classes")]
+    if kind == Kind.PROPERTY:
+        return ctx.ask("properties")
+    if kind == Kind.SERVICE:
+        return ctx.ask("ipvs_services")
+    if kind == Kind.REAL:
+        service = next((a for a in reversed(ctx.args) if ":" in a and a.split(":")[0] in ("tcp", "udp", "sctp",
+                                                                                          "fwm", "fwm6")), "")
+        return ctx.ask("ipvs_reals", service)
+    return []
+
+
+def selector_candidates(ctx: ArgContext) -> list[Candidate]:
+    """show/edit/delete selectors: ids, xml, changed, type:T, tag:T, related:ID."""
+    cur = ctx.current
+    if cur.startswith("type:"):
+        return [Candidate(f"type:{t}", "objects of this type") for t in OBJECT_TYPES]
+    if cur.startswith("tag:"):
+        return [Candidate(f"tag:{c.text}", c.meta) for c in ctx.ask("ids", "tag")]
+    if cur.startswith("related:"):
+        return [Candidate(f"related:{c.text}", c.meta) for c in ctx.ask("ids", "object")]
+    given = set(ctx.args)
+    out = [c for c in ctx.ask("ids", "object") if c.text not in given]
+    out += [Candidate("xml", "show as XML"), Candidate("changed", "objects with pending changes"),
+            Candidate("type:", "objects of a type"), Candidate("tag:", "objects with a tag"),
+            Candidate("related:", "an object and the constraints that refer to it")]
+    return [c for c in out if c.text not in given]
+
+
+OBJECT_TYPES = ("node", "primitive", "group", "clone", "ms", "bundle", "rsc_template", "location",
+                "colocation", "order", "rsc_ticket", "property", "rsc_defaults", "op_defaults", "tag",
+                "fencing_topology", "alert", "acl")
+
+
+def agent_candidates(ctx: ArgContext, cur: str, *, templates: bool) -> list[Candidate]:
+    """RA classes with ':', then providers, then agent types, like crmsh."""
+    parts = cur.split(":")
+    if len(parts) == 1:
+        out = [Candidate(f"{c}:", "resource agent class") for c in ctx.ask("ra_classes")]
+        if templates:
+            out += [Candidate(f"@{c.text}", "template") for c in ctx.ask("ids", "template")]
+        return out
+    cls = parts[0]
+    if cls == "ocf" and len(parts) == 2:
+        return [Candidate(f"ocf:{p}:", "OCF provider") for p in ctx.ask("ra_providers")]
+    if cls == "ocf":
+        provider = parts[1]
+        return [Candidate(f"ocf:{provider}:{a}", "resource agent") for a in ctx.ask("ra_agents", "ocf", provider)]
+    return [Candidate(f"{cls}:{a}", f"{cls} agent") for a in ctx.ask("ra_agents", cls, None)]
+
+
+def help_topics(ctx: ArgContext) -> list[Candidate]:
+    """help [LEVEL...] [COMMAND]: walk the typed topic words through the tree."""
+    level: Level = ctx.level
+    for i, word in enumerate(ctx.args):
+        child = level.find(word)
+        if child is None and i == 0:
+            child = ctx.root.find(word)
+        if not isinstance(child, Level):
+            return []
+        level = child
+    out = [Candidate(c.name, c.help) for c in level.children() if not (isinstance(c, Command) and c.hidden)]
+    if not ctx.args:
+        out += [Candidate(g.name, g.help) for g in ctx.globals_]
+        out += [Candidate(c.name, c.help) for c in ctx.root.children() if not (isinstance(c, Command) and c.hidden)]
+    return out
+
+
+def files(current: str) -> list[Candidate]:
+    """Paths starting with ``current``; directories end with '/' (so completion goes on)."""
+    head, tail = os.path.split(current)
+    where = os.path.expanduser(head) if head else "."
+    try:
+        entries = sorted(os.scandir(where), key=lambda e: e.name)
+    except OSError:
+        return []
+    out = []
+    for e in entries:
+        if not e.name.startswith(tail) or (e.name.startswith(".") and not tail.startswith(".")):
+            continue
+        full = os.path.join(head, e.name) if head else e.name
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        out.append(Candidate(full + "/" if is_dir else full, "directory" if is_dir else "file"))
+    if current in ("-", ""):
+        out.insert(0, Candidate("-", "standard input/output"))
+    return out
+
+
+def complete_line(session: Any, text: str, providers: Any = None) -> list[Candidate]:
     """Candidates for the last word of ``text`` (the line up to the cursor)."""
     from clushell.commands.root import GLOBALS
 
+    words, current = split_current(text)
+    globals_ = session.dispatcher.globals if getattr(session, "dispatcher", None) else GLOBALS
+    return complete_words(session.root, globals_, session.path, words, current, providers)
+
+
+def split_current(text: str) -> tuple[list[str], str]:
+    """The complete words before the cursor and the partial word at the cursor."""
     tokens = tokenize(text, tolerant=True)
     words = [t.text for t in tokens]
     if text and not text[-1].isspace() and words:
-        current = words.pop()
-    else:
-        current = ""
-    return complete_words(session.root, GLOBALS, session.path, words, current, providers)
+        return words[:-1], words[-1]
+    return words, ""
 
 
 def shell_main(args: list[str]) -> int:
@@ -76,32 +291,55 @@ def shell_main(args: list[str]) -> int:
 
     before = words[:cword]
     current = words[cword] if cword < len(words) else ""
-    # clush's own options: complete them, and skip them (and their values) before the command
-    from clushell.cliopts import option_words
+    from clushell.cliopts import OPTIONS, option_words
 
-    options = option_words()
-    if current.startswith("-") and all(w.startswith("-") for w in before):
-        for opt in options:
-            if opt.startswith(current):
-                print(opt)
+    # clush's own options: complete them, and skip them (and their values) before the command
+    if before and before[-1] in {f for o in OPTIONS if o.takes_value for f in o.flags}:
+        opt = next(o for o in OPTIONS if before[-1] in o.flags)
+        cands = files(current) if opt.metavar in ("FILE", "PATH") else []
+        _print(shell, cands)
         return 0
-    rest = _drop_options(before)
+    if current.startswith("-") and all(w.startswith("-") for w in before):
+        _print(shell, [Candidate(o, "") for o in option_words() if o.startswith(current)])
+        return 0
+    rest, opts = _drop_options(before)
     root = build_tree()
-    for cand in complete_words(root, GLOBALS, [root], rest, current):
-        print(f"{cand.text}\t{cand.meta}" if shell in ("zsh", "fish") else cand.text)
+    source = None
+    if rest:  # arguments of a command may need live data: load it only then
+        from clushell.ui.providers import shell_source
+
+        source = shell_source(opts)
+    _print(shell, complete_words(root, GLOBALS, [root], rest, current, source))
     return 0
 
 
-def _drop_options(words: list[str]) -> list[str]:
+def _print(shell: str, cands: list[Candidate]) -> None:
+    lines = []
+    for cand in cands:
+        meta = " ".join(cand.meta.split())
+        lines.append(f"{cand.text}\t{meta}" if shell in ("zsh", "fish") and meta else cand.text)
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _drop_options(words: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The command words, and clush's options given before them (flag -> value or "")."""
     from clushell.cliopts import value_options
 
-    out, skip = [], False
-    for w in words:
-        if skip:
-            skip = False
-            continue
+    out: list[str] = []
+    opts: dict[str, str] = {}
+    takes = set(value_options())
+    i = 0
+    while i < len(words):
+        w = words[i]
         if w.startswith("-") and not out:
-            skip = w in value_options()
+            if w in takes:
+                opts[w] = words[i + 1] if i + 1 < len(words) else ""
+                i += 2
+                continue
+            opts[w] = ""
+            i += 1
             continue
         out.append(w)
-    return out
+        i += 1
+    return out, opts

@@ -1,0 +1,323 @@
+"""Live data for completion: object ids, run states, agents, parameters, properties, IPVS.
+
+``Providers(session)`` serves the REPL: ids come from the configure workspace's pending
+model when the level is loaded (what the user sees, pending edits included), otherwise
+from one CIB read cached for a few seconds. Agent lists and metadata come from
+``clushell.pacemaker.ra`` (memory + disk cache; one fetch per agent, failures remembered).
+``shell_source(options)`` builds the same provider for ``clush __complete`` from the
+options on the shell's command line, with short timeouts and no prompts.
+
+Every method returns plain ``Candidate`` lists and may raise; the engine turns any
+failure into "no candidates".
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from clushell.ui.complete import Candidate
+
+CIB_TTL = 5.0  # seconds a CIB read for completion outside configure stays fresh
+STATE_TTL = 3.0  # seconds a crm_mon answer stays fresh
+
+
+class ModelIndex:
+    """Candidate lists by kind, computed from one CibModel in one pass over its objects."""
+
+    def __init__(self, model: Any):
+        self.lists: dict[str, list[Candidate]] = {k: [] for k in (
+            "resource", "primitive", "group", "template", "free", "top", "promotable", "stonith", "node", "tag",
+            "constraint", "object", "clone")}
+        self.parents: dict[str, str] = {}  # resource id -> containing resource id
+        self.metas: dict[str, str] = {}  # resource id -> agent or kind, shown beside the id
+        self.digest = 0
+        conf = model.configuration
+        resources = conf.find("resources")
+        if resources is not None:
+            self._resources(resources, None)
+        for node in model.nodes.values():
+            name = node.get("uname") or node.get("id")
+            self.lists["node"].append(Candidate(name, f"node {node.get('type', 'member')}".strip()))
+        for el in model.objects():
+            kind = model.kind_of(el)
+            if el.tag in ("primitive", "group", "clone", "master", "bundle", "template"):
+                kind = _RES_KIND.get(el.tag, kind)
+            ident = model.object_id(el)
+            if kind == "node":
+                ident = el.get("uname") or ident
+            self.lists["object"].append(Candidate(ident, self.metas.get(ident, kind or "")))
+            if kind == "tag":
+                self.lists["tag"].append(Candidate(ident, "tag"))
+            elif kind in ("location", "colocation", "order", "rsc_ticket"):
+                self.lists["constraint"].append(Candidate(ident, kind))
+
+    def _resources(self, parent: Any, container: str | None) -> None:
+        for el in parent:
+            tag = el.tag
+            if not isinstance(tag, str) or tag not in _RES_KIND:
+                continue
+            ident = el.get("id", "")
+            if tag in ("primitive", "template"):
+                cls, prov, typ = el.get("class", ""), el.get("provider"), el.get("type", "")
+                meta = f"{cls}:{prov}:{typ}" if prov else (f"{cls}:{typ}" if cls else f"@{el.get('template', '')}")
+            else:
+                meta = _RES_KIND[tag]
+            self.metas[ident] = meta
+            cand = Candidate(ident, meta)
+            if tag == "template":
+                self.lists["template"].append(cand)
+                continue
+            self.lists["resource"].append(cand)
+            if container is not None:
+                self.parents[ident] = container
+            if tag == "primitive":
+                self.lists["primitive"].append(cand)
+                if container is None:
+                    self.lists["free"].append(cand)
+                if el.get("class") == "stonith":
+                    self.lists["stonith"].append(cand)
+            elif tag == "group":
+                self.lists["group"].append(cand)
+            elif tag in ("clone", "master"):
+                self.lists["clone"].append(cand)
+                if tag == "master" or _meta(el, "promotable") == "true":
+                    self.lists["promotable"].append(cand)
+            if container is None:
+                self.lists["top"].append(cand)
+            if tag != "primitive":
+                self._resources(el, ident)
+
+
+_RES_KIND = {"primitive": "primitive", "group": "group", "clone": "clone", "master": "ms", "bundle": "bundle",
+             "template": "rsc_template"}
+
+
+def _meta(el: Any, name: str) -> str | None:
+    for nv in el.iterfind("meta_attributes/nvpair"):
+        if nv.get("name") == name:
+            return nv.get("value")
+    return None
+
+
+class Providers:
+    """The completion source of one session (REPL) or one shell completion request."""
+
+    def __init__(self, session: Any = None, *, runner: Any = None, model_loader: Any = None):
+        self.session = session
+        self._runner = runner
+        self._loader = model_loader
+        self._lock = threading.Lock()
+        self._own: tuple[float, Any] | None = None  # (time read, model) when outside configure
+        self._index: tuple[int, int, int, ModelIndex] | None = None
+        self._states: tuple[float, dict[str, bool]] | None = None
+        self._failed_agents: set[str] = set()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @property
+    def runner(self) -> Any:
+        return self._runner if self._runner is not None else self.session.runner
+
+    def model(self) -> Any:
+        """The configuration to complete from: pending edits first, else a fresh-enough read."""
+        if self.session is not None:
+            ws = self.session.get_state("configure")
+            if ws is not None and getattr(ws, "pending", None) is not None:
+                return ws.pending
+        with self._lock:
+            if self._own is not None and time.monotonic() - self._own[0] < CIB_TTL:
+                return self._own[1]
+            model = self._load_model()
+            self._own = (time.monotonic(), model)
+            return model
+
+    def _load_model(self) -> Any:
+        if self._loader is not None:
+            return self._loader()
+        from clushell.cib.model import CibModel
+        from clushell.pacemaker import cibio
+
+        return CibModel.from_xml(cibio.query(self.runner))
+
+    def index(self) -> ModelIndex:
+        model = self.model()
+        # edits change the id counts; a rename keeps them, so the root's object id is not enough alone
+        key = (id(model), len(model.index), len(model.nodes))
+        cached = self._index
+        if cached is not None and cached[:3] == key and _digest(model) == cached[3].digest:
+            return cached[3]
+        idx = ModelIndex(model)
+        idx.digest = _digest(model)
+        self._index = (*key, idx)
+        return idx
+
+    # -- ids ---------------------------------------------------------------------------------
+    def ids(self, kind: str) -> list[Candidate]:
+        return list(self.index().lists.get(kind, []))
+
+    def run_states(self) -> dict[str, bool]:
+        """Configured resource id -> running anywhere (from crm_mon; cached briefly)."""
+        cached = self._states
+        if cached is not None and time.monotonic() - cached[0] < STATE_TTL:
+            return cached[1]
+        from clushell.pacemaker import mon
+
+        status = mon.parse(mon.fetch_xml(self.runner))
+        states: dict[str, bool] = {}
+
+        def walk(items: list[Any]) -> bool:
+            any_active = False
+            for item in items:
+                if hasattr(item, "children"):
+                    active = walk(item.children)
+                else:
+                    active = bool(item.active)
+                key = item.base_id if hasattr(item, "base_id") else item.id
+                states[key] = states.get(key, False) or active
+                any_active = any_active or active
+            return any_active
+
+        walk(status.resources)
+        self._states = (time.monotonic(), states)
+        return states
+
+    def resources_by_state(self, running: bool) -> list[Candidate]:
+        """``resource start`` offers stopped resources, ``stop`` running ones (all when unknown)."""
+        resources = self.ids("resource")
+        try:
+            states = self.run_states()
+        except Exception:
+            return resources
+        return [c for c in resources if states.get(c.text, False) == running]
+
+    # -- agents ------------------------------------------------------------------------------
+    def ra_classes(self) -> list[str]:
+        from clushell.pacemaker import ra
+
+        return ra.classes(self.runner)
+
+    def ra_providers(self) -> list[str]:
+        from clushell.pacemaker import ra
+
+        return ra.providers(self.runner)
+
+    def ra_agents(self, cls: str, provider: str | None) -> list[str]:
+        from clushell.pacemaker import ra
+
+        return ra.agents(self.runner, cls, provider)
+
+    def ra_info(self, spec: str) -> Any:
+        """Agent metadata, or None; an agent that failed once is not asked again."""
+        if spec in self._failed_agents:
+            return None
+        from clushell.pacemaker import ra
+
+        try:
+            return ra.metadata(self.runner, spec)
+        except Exception:
+            self._failed_agents.add(spec)
+            return None
+
+    # -- properties --------------------------------------------------------------------------
+    def _options(self) -> dict[str, Any]:
+        from clushell.pacemaker import ra
+
+        return ra.cluster_options(self.runner)
+
+    def properties(self) -> list[Candidate]:
+        out = []
+        for name, p in sorted(self._options().items()):
+            desc = p.shortdesc.rstrip(".") if p.shortdesc else ""
+            if p.default not in (None, ""):
+                desc = f"{desc}; default {p.default}" if desc else f"default {p.default}"
+            out.append(Candidate(f"{name}=", desc))
+        return out
+
+    def property_values(self, name: str) -> list[tuple[str, str]]:
+        p = self._options().get(name)
+        if p is None:
+            return []
+        if p.options:
+            return [(v, "default" if v == p.default else "") for v in p.options]
+        if p.type == "boolean":
+            return [(v, "default" if v == p.default else "") for v in ("true", "false")]
+        return [(p.default, "default")] if p.default else []
+
+    # -- ipvs --------------------------------------------------------------------------------
+    def _ipvs_tables(self) -> list[Any]:
+        st = self.session.get_state("ipvs") if self.session is not None else None
+        if st is None:
+            return []
+        return [st.view(name) for name in st.directors]
+
+    def ipvs_services(self) -> list[Candidate]:
+        out = []
+        for table in self._ipvs_tables():
+            for svc in table.sorted_services():
+                out.append(Candidate(svc.text, f"{svc.sched}, {len(svc.reals)} real server(s)"))
+        return out
+
+    def ipvs_reals(self, service: str) -> list[Candidate]:
+        out = []
+        for table in self._ipvs_tables():
+            for svc in table.sorted_services():
+                if service and svc.text != service:
+                    continue
+                out += [Candidate(r.text, f"{r.method} weight {r.weight}") for r in svc.reals.values()]
+        return out
+
+
+def _digest(model: Any) -> int:
+    """Cheap change detector: the ids of the resources and constraints sections' children."""
+    conf = model.configuration
+    h = 0
+    for name in ("resources", "constraints", "tags"):
+        sec = conf.find(name)
+        if sec is not None:
+            h = hash((h, tuple(el.get("id") for el in sec)))
+    return h
+
+
+# -- shell completion (clush __complete) --------------------------------------------------------
+SHELL_QUERY_TIMEOUT = 1.0
+
+
+def shell_source(options: dict[str, str]) -> Providers | None:
+    """The provider for a shell completion request, or None when no target is at hand.
+
+    Remote targets (--host) get no live data: a Tab must never wait for SSH.
+    """
+    if "--host" in options:
+        return None
+    from clushell.transport.local import LocalRunner
+
+    path = options.get("--cib-file") or os.environ.get("CIB_file")
+    if not path:
+        from clushell.target import local_cluster_answers, sandbox_path
+
+        if local_cluster_answers():
+            runner = LocalRunner({})
+            return Providers(runner=runner, model_loader=lambda: _query_live(runner))
+        path = str(sandbox_path())
+        if not os.path.exists(path):
+            return None
+    path = os.path.abspath(path)
+    return Providers(runner=LocalRunner({"CIB_file": path}), model_loader=lambda: _read_file(path))
+
+
+def _read_file(path: str) -> Any:
+    from clushell.cib.model import CibModel
+
+    with open(path, "rb") as f:
+        return CibModel.from_xml(f.read())
+
+
+def _query_live(runner: Any) -> Any:
+    from clushell.cib.model import CibModel
+
+    res = runner.run(["cibadmin", "--query", "--local"], timeout=SHELL_QUERY_TIMEOUT)
+    if not res.ok:
+        raise RuntimeError(res.first_error_line())
+    return CibModel.from_xml(res.out.encode())
