@@ -53,6 +53,7 @@ class Session:
         self.dispatcher: Any = None  # set by the Dispatcher that drives this session
         self.quit_requested = False
         self.config: Any = None  # clushell.config.Config, loaded by the CLI
+        self.base_target: Target | None = None  # the real target while a shadow CIB is in use
 
     # -- target and runner (resolved on first use: `help` never probes the cluster) ------
     @property
@@ -84,6 +85,13 @@ class Session:
 
                 self._runner = LocalRunner(tgt.env)
         return self._runner
+
+    def switch_target(self, target: Target) -> None:
+        """Work on another target from now on (shadow CIBs); loaded CIB state is dropped."""
+        self.close()
+        self._target = target
+        self._runner = None
+        self.drop_state("configure")
 
     def set_runner(self, runner: Runner) -> None:
         """Tests and tools may plug a different runner in."""

@@ -32,16 +32,19 @@ MINIMAL_CIB = """<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epo
 
 @dataclass
 class Target:
-    kind: str  # "sandbox" | "live" | "remote"
+    kind: str  # "sandbox" | "live" | "remote" | "shadow"
     cib_file: str | None = None
     host: str | None = None
     node: str = ""
     notice: str = ""  # one line to tell the user how the target was chosen
+    shadow: str | None = None  # name of the shadow CIB in use (kind "shadow")
     env: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
         if self.kind == "remote":
             return f"{self.host}/{self.node or (self.host or '').split('@')[-1].split(':')[0]}"
+        if self.kind == "shadow":
+            return f"{self.shadow}/{self.node}"
         return f"{self.kind}/{self.node}"
 
     @property
