@@ -1,0 +1,302 @@
+"""Day-to-day operations through Pacemaker's tools (crm_resource, crm_attribute, crm_simulate).
+
+Every call goes through the session's Runner, so the same code works on the local
+cluster, over SSH and on CIB files. Nothing here prints; functions return values or
+raise ClushError with one line that names the object.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from clushell.errors import ClushError
+from clushell.transport.base import Result, Runner
+
+if TYPE_CHECKING:
+    from clushell.cib.model import CibModel
+    from clushell.pacemaker.mon import ClusterStatus
+
+# crm_simulate -S is super-linear (pacemaker-cli.md §5): settle small sandboxes only
+SETTLE_MAX_PRIMITIVES = 150
+
+_ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+
+
+def is_lifetime(word: str) -> bool:
+    """ISO 8601 durations as crm_resource --lifetime takes them (PT1H, P1D, ...)."""
+    return bool(_ISO_DURATION.match(word))
+
+
+def tool(runner: Runner, argv: Sequence[str], what: str, *, ok: Sequence[int] = (0,),
+         timeout: float = 120) -> Result:
+    """Run a tool; a non-accepted exit code becomes a one-line ClushError naming ``what``."""
+    res = runner.run(list(argv), timeout=timeout)
+    if res.rc not in ok:
+        raise ClushError(f"{what}: {_clean(res.first_error_line())}")
+    return res
+
+
+def _clean(line: str) -> str:
+    # tools prefix their messages with their own name; clush names the command instead
+    for prefix in ("crm_resource: ", "crm_attribute: ", "crm_simulate: ", "error: ", "Error: "):
+        if line.startswith(prefix):
+            line = line[len(prefix):]
+    return line
+
+
+# -- the CIB as a model ---------------------------------------------------------------------------
+def load(runner: Runner) -> tuple[bytes, CibModel]:
+    """The whole CIB (raw bytes, model) from the target."""
+    from clushell.cib.model import CibModel
+    from clushell.pacemaker import cibio
+
+    raw = cibio.query(runner)
+    return raw, CibModel.from_xml(raw)
+
+
+def resource_el(model: CibModel, rid: str):
+    """The resource element, or a one-line error naming the unknown id."""
+    el = model.resource(rid)
+    if el is None or el.tag == "template":
+        raise ClushError(f"resource {rid} does not exist", token=rid)
+    return el
+
+
+def node_names(model: CibModel) -> list[str]:
+    """Node unames from the configuration and the status section."""
+    names = [n.get("uname") or n.get("id", "") for n in model.nodes.values()]
+    status = model.root.find("status")
+    if status is not None:
+        for ns in status.findall("node_state"):
+            uname = ns.get("uname")
+            if uname and uname not in names:
+                names.append(uname)
+    return names
+
+
+def require_node(model: CibModel, name: str) -> None:
+    if name not in node_names(model):
+        raise ClushError(f"node {name} does not exist", token=name)
+
+
+def is_promotable(model: CibModel, el) -> bool:
+    """True for a promotable clone / master, or a resource inside one."""
+    top = model.top_of(el)
+    if top.tag == "master":
+        return True
+    if top.tag != "clone":
+        return False
+    for nv in top.iterfind("meta_attributes/nvpair[@name='promotable']"):
+        if nv.get("value", "").lower() in ("true", "yes", "1", "on", "y"):
+            return True
+    return False
+
+
+# -- crmsh's "deep" meta attribute (resource start/stop/manage/...) --------------------------------
+def meta_target(model: CibModel, el):
+    """Where crmsh puts a meta attribute: a group member keeps it, anything else goes to the top."""
+    parent = el.getparent()
+    if el.tag == "primitive" and parent is not None and parent.tag == "group":
+        return el
+    return model.top_of(el)
+
+
+def _meta_nvpairs(el, attr: str) -> list:
+    return list(el.iterfind(f"meta_attributes/nvpair[@name='{attr}']"))
+
+
+def _descendant_resources(el) -> list:
+    return [c for c in el.iter("primitive", "group", "clone", "master", "bundle") if c is not el]
+
+
+def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bool = False) -> str:
+    """Set meta ``attr`` like crmsh's set_deep_meta_attr; returns the id that got it.
+
+    A clone's child loses its own copy; a group's members lose theirs only with force
+    (crmsh asks, and batch mode answers no). is-managed and maintenance conflict: the
+    other one is removed from the target with force.
+    """
+    from lxml import etree
+
+    from clushell.cib.ids import IdGen
+
+    el = resource_el(model, rid)
+    target = meta_target(model, el)
+    doomed: list = []
+    conflicting = {"maintenance": "is-managed", "is-managed": "maintenance"}.get(attr, "")
+    if target.tag in ("clone", "master"):
+        for child in target:
+            if child.tag in ("primitive", "group", "clone", "master", "bundle"):
+                doomed.extend(_meta_nvpairs(child, attr))
+    inner = [c for c in target if c.tag == "group"]
+    if force and (target.tag == "group" or inner):
+        for child in _descendant_resources(target):
+            doomed.extend(_meta_nvpairs(child, attr))
+            if conflicting:
+                doomed.extend(_meta_nvpairs(child, conflicting))
+    if force and conflicting:
+        doomed.extend(_meta_nvpairs(target, conflicting))
+    for nv in {id(n): n for n in doomed}.values():
+        parent = nv.getparent()
+        model.unregister(nv)
+        parent.remove(nv)
+        if len([c for c in parent if isinstance(c.tag, str)]) == 0:
+            parent.getparent().remove(parent)
+            model.unregister(parent)
+    existing = _meta_nvpairs(target, attr)
+    if existing:
+        for nv in existing:
+            nv.set("value", value)
+        return target.get("id", "")
+    gen = IdGen(model.id_in_use)
+    sets = target.findall("meta_attributes")
+    if not sets:
+        mset = etree.Element("meta_attributes", id=_free(gen, f"{target.get('id')}-meta_attributes"))
+        # crmsh keeps meta_attributes before the operations/children it describes
+        pos = 0
+        for i, child in enumerate(target):
+            if isinstance(child.tag, str) and child.tag in ("instance_attributes",):
+                pos = i + 1
+        target.insert(pos, mset)
+        model.register(mset)
+        sets = [mset]
+    for mset in sets:
+        nv = etree.SubElement(mset, "nvpair", id=_free(gen, f"{mset.get('id')}-{attr}"), name=attr, value=value)
+        model.register(nv)
+    return target.get("id", "")
+
+
+def _free(gen, base: str) -> str:
+    if gen.is_free(base):
+        gen.assigned.add(base)
+        return base
+    for i in range(1000):
+        cand = f"{base}-{i}"
+        if gen.is_free(cand):
+            gen.assigned.add(cand)
+            return cand
+    raise ClushError(f"no free id near {base}")
+
+
+def commit_model(runner: Runner, original: bytes, model: CibModel) -> bool:
+    """Push the model's changes as one patch (atomic); False when nothing changed."""
+    from clushell.pacemaker import cibio
+
+    outcome = cibio.commit(runner, original, model.to_xml())
+    return outcome.changed
+
+
+# -- attributes via crm_resource / crm_attribute ----------------------------------------------------
+ATTR_FLAGS = {"param": [], "meta": ["--meta"], "utilization": ["--utilization"]}
+
+
+def resource_attr(runner: Runner, kind: str, rid: str, action: str, name: str, value: str | None = None) -> str:
+    """param/meta/utilization of a resource: set, delete or show (returns the shown value)."""
+    base = ["crm_resource", "-r", rid, *ATTR_FLAGS[kind]]
+    what = f"{kind} {name} of {rid}"
+    if action == "set":
+        tool(runner, [*base, "-p", name, "-v", value or ""], what)
+        return ""
+    if action == "delete":
+        tool(runner, [*base, "-d", name], what)
+        return ""
+    res = tool(runner, [*base, "-g", name, "--quiet"], what)
+    # crm_resource -g of a missing attribute says so on stderr with rc 0 (quirk 3)
+    if not res.out.strip():
+        raise ClushError(f"{what} is not set")
+    return res.out.strip()
+
+
+def node_attr(runner: Runner, scope: str, node: str, action: str, name: str, value: str | None = None) -> str:
+    """Node attribute in ``scope``: nodes (permanent), status (transient) or utilization."""
+    base = ["crm_attribute", "-N", node, "-n", name]
+    base += ["-z"] if scope == "utilization" else ["-t", scope]
+    what = f"{name} of node {node}"
+    if action == "set":
+        tool(runner, [*base, "-v", value or ""], what)
+        return ""
+    if action == "delete":
+        tool(runner, [*base, "-D"], what, ok=(0, 105))
+        return ""
+    res = runner.run([*base, "-G", "-q"], timeout=60)
+    if res.rc == 105 or not res.out.strip():
+        raise ClushError(f"{what} is not set")
+    if not res.ok:
+        raise ClushError(f"{what}: {_clean(res.first_error_line())}")
+    return res.out.strip()
+
+
+def set_standby(runner: Runner, node: str, on: bool, lifetime: str = "forever") -> None:
+    """standby=on with the given lifetime; online clears both lifetimes (crmsh writes off)."""
+    if on:
+        tool(runner, ["crm_attribute", "-N", node, "-n", "standby", "-v", "on", "-l", lifetime],
+             f"standby {node}")
+        return
+    tool(runner, ["crm_attribute", "-N", node, "-n", "standby", "-v", "off", "-l", "forever"], f"online {node}")
+    tool(runner, ["crm_attribute", "-N", node, "-n", "standby", "-D", "-l", "reboot"], f"online {node}",
+         ok=(0, 105))
+
+
+# -- waiting and the simulated sandbox cluster ------------------------------------------------------
+def wait_idle(runner: Runner, timeout: float = 120) -> None:
+    """Block until the cluster has no pending actions (crm_resource --wait)."""
+    res = runner.run(["crm_resource", "--wait", "--timeout", f"{int(timeout)}s"], timeout=timeout + 30)
+    if res.rc == 124:
+        raise ClushError(f"the cluster did not settle within {int(timeout)} s")
+    if not res.ok:
+        raise ClushError(f"waiting for the cluster: {_clean(res.first_error_line())}")
+
+
+def settle(runner: Runner, cib_file: str) -> bool:
+    """Let crm_simulate act on a simulated sandbox; False when the file is not one."""
+    from clushell.sandbox import is_simulated
+
+    res = runner.run(["cibadmin", "-Q"], timeout=60)
+    if not res.ok or not is_simulated(res.out):
+        return False
+    if res.out.count("<primitive ") > SETTLE_MAX_PRIMITIVES:
+        return False
+    tool(runner, ["crm_simulate", "-x", cib_file, "-S", "-O", cib_file], "simulating the sandbox cluster")
+    return True
+
+
+@dataclass(frozen=True)
+class Move:
+    resource: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.resource}: {self.before} -> {self.after}"
+
+
+def _placement(st: ClusterStatus) -> dict[str, str]:
+    out: dict[str, list[str]] = {}
+    for p in st.primitives():
+        desc = out.setdefault(p.id, [])
+        if p.nodes:
+            desc.extend(f"{p.role} {n}" for n in p.nodes)
+    return {rid: ", ".join(sorted(v)) or "Stopped" for rid, v in out.items()}
+
+
+def moves(before: ClusterStatus, after: ClusterStatus) -> list[Move]:
+    """What changed place or role between two snapshots."""
+    a, b = _placement(before), _placement(after)
+    return [Move(rid, a.get(rid, "absent"), b.get(rid, "absent"))
+            for rid in sorted(set(a) | set(b)) if a.get(rid) != b.get(rid)]
+
+
+def wait_for(predicate, runner: Runner, timeout: float = 60.0, interval: float = 0.5) -> ClusterStatus:
+    """Poll crm_mon until predicate(status) holds; the last status either way."""
+    from clushell.pacemaker import mon
+
+    deadline = time.monotonic() + timeout
+    st = mon.fetch(runner)
+    while not predicate(st) and time.monotonic() < deadline:
+        time.sleep(interval)
+        st = mon.fetch(runner)
+    return st

@@ -1,0 +1,401 @@
+"""Cluster status as text: summary, nodes, resources, failures, bans, tickets.
+
+Lines are built as rich ``Text`` with styles that mean state (green started, red
+failed/offline, yellow standby/maintenance/stopped), and laid out by hand so the plain
+text is stable and readable without colour (golden tests compare ``render_plain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from clushell.pacemaker.mon import ClusterStatus, Container, Node, Primitive
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+VIEWS = ("full", "bynode", "inactive", "ops", "failcounts", "tickets", "xml", "json")
+
+STYLE = {
+    "Started": "green", "Promoted": "bold green", "Unpromoted": "green", "Slave": "green",
+    "Master": "bold green", "Stopped": "yellow", "Starting": "cyan", "Stopping": "cyan",
+    "Migrating": "cyan", "FAILED": "bold red",
+    "online": "green", "standby": "yellow", "standby-onfail": "yellow", "maintenance": "yellow",
+    "pending": "cyan", "offline": "red", "unclean": "bold red",
+}
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    bynode: bool = False
+    ops: bool = False
+    failcounts: bool = False
+    tickets: bool = False
+    bans: bool = False
+    attributes: bool = False
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> ViewOptions:
+        w = set(words)
+        full = "full" in w
+        return cls(bynode=full or "bynode" in w, ops=full or "ops" in w,
+                   failcounts=full or "failcounts" in w, tickets=full or "tickets" in w,
+                   bans=full, attributes=full)
+
+
+class _Lines:
+    """Collects styled lines; each line is a list of (text, style) segments."""
+
+    def __init__(self) -> None:
+        self.lines: list[list[tuple[str, str]]] = []
+
+    def add(self, *segments: tuple[str, str] | str) -> None:
+        self.lines.append([s if isinstance(s, tuple) else (s, "") for s in segments])
+
+    def blank(self) -> None:
+        if self.lines and self.lines[-1]:
+            self.lines.append([])
+
+    def heading(self, text: str) -> None:
+        self.blank()
+        self.add((text, "bold"))
+
+    def plain(self) -> str:
+        return "\n".join("".join(t for t, _ in line).rstrip() for line in self.lines) + "\n"
+
+    def rich(self) -> Text:
+        from rich.text import Text
+
+        out = Text()
+        for i, line in enumerate(self.lines):
+            if i:
+                out.append("\n")
+            for text, style in line:
+                out.append(text, style=style or None)
+        return out
+
+
+def _ms(text: str) -> str:
+    """'10000ms' or '10000' -> '10s'; keeps other forms."""
+    digits = text[:-2] if text.endswith("ms") else text
+    if digits.isdigit():
+        value = int(digits)
+        return f"{value // 1000}s" if value % 1000 == 0 else f"{value}ms"
+    return text
+
+
+# -- sections -----------------------------------------------------------------------------------
+def _summary(st: ClusterStatus, out: _Lines) -> None:
+    s = st.summary
+    out.add(("Cluster Summary:", "bold"))
+    out.add(f"  Stack: {s.stack}")
+    if s.dc:
+        quorum = ("partition with quorum", "green") if s.quorum else ("partition WITHOUT quorum", "bold red")
+        version = f" (version {s.dc_version})" if s.dc_version else ""
+        out.add(f"  Current DC: {s.dc}{version} - ", quorum)
+    else:
+        out.add("  Current DC: ", ("NONE", "yellow"))
+    if s.last_update:
+        out.add(f"  Last updated: {s.last_update}")
+    if s.last_change:
+        who = " ".join(p for p in (f"by {s.last_change_user}" if s.last_change_user else "",
+                                   f"via {s.last_change_client}" if s.last_change_client else "",
+                                   f"on {s.last_change_origin}" if s.last_change_origin else "") if p)
+        out.add(f"  Last change: {s.last_change}{' ' + who if who else ''}")
+    extra = []
+    if s.resources_disabled:
+        extra.append(f"{s.resources_disabled} DISABLED")
+    if s.resources_blocked:
+        extra.append(f"{s.resources_blocked} BLOCKED from further action due to failure")
+    out.add(f"  {s.nodes_configured} node{'s' if s.nodes_configured != 1 else ''} configured, "
+            f"{s.resources_configured} resource instance{'s' if s.resources_configured != 1 else ''} configured"
+            + (f" ({', '.join(extra)})" if extra else ""))
+    opts = s.options
+    if opts.get("maintenance-mode") == "true":
+        out.add("  ", ("*** Resource management is DISABLED: maintenance-mode is on ***", "bold yellow"))
+    if opts.get("stop-all-resources") == "true":
+        out.add("  ", ("*** stop-all-resources is on: every resource is stopped ***", "bold yellow"))
+
+
+def _node_label(node: Node) -> list[tuple[str, str]]:
+    state = node.state
+    word = state.upper() if state in ("offline", "unclean") else state
+    segs = [(word, STYLE.get(state, ""))]
+    if node.type != "member":
+        segs.append((f" ({node.type})", ""))
+    if node.is_dc:
+        segs.append((" DC", "bold"))
+    if node.shutdown and node.online:
+        segs.append((" shutting down", "cyan"))
+    return segs
+
+
+def _nodes(st: ClusterStatus, out: _Lines, opts: ViewOptions) -> None:
+    out.heading("Node List:")
+    if not st.nodes:
+        out.add("  (no nodes)")
+    width = max((len(n.name) for n in st.nodes), default=0)
+    for node in st.nodes:
+        out.add(f"  {node.name.ljust(width)}  ", *_node_label(node))
+        if opts.attributes:
+            for name, value in sorted(st.node_attributes.get(node.name, {}).items()):
+                out.add(f"    {name} = {value}")
+
+
+def _flags(p: Primitive) -> list[tuple[str, str]]:
+    flags = []
+    if p.target_role and p.target_role.lower() == "stopped":
+        flags.append(("(disabled)", "yellow"))
+    if not p.managed:
+        flags.append(("(unmanaged)", "yellow"))
+    if p.blocked:
+        flags.append(("(blocked)", "bold red"))
+    if p.orphaned:
+        flags.append(("(orphaned)", "yellow"))
+    if p.failure_ignored:
+        flags.append(("(failure ignored)", "yellow"))
+    if p.pending:
+        flags.append((f"({p.pending})", "cyan"))
+    return flags
+
+
+def _role_segments(p: Primitive) -> list[tuple[str, str]]:
+    role = "FAILED" if p.failed else p.role
+    segs: list[tuple[str, str]] = [(role, STYLE.get(role, ""))]
+    if p.failed and p.role not in ("Started", "Stopped"):
+        segs.append((f" {p.role}", ""))
+    if p.nodes:
+        segs.append((" " + " ".join(p.nodes), ""))
+    for text, style in _flags(p):
+        segs.extend([(" ", ""), (text, style)])
+    return segs
+
+
+class _Table:
+    """Aligns the name and agent columns of every primitive line in one section."""
+
+    def __init__(self, items: list[Primitive | Container]):
+        prims = [p for it in items for p in (it.primitives() if isinstance(it, Container) else [it])]
+        self.name_w = max((len(p.id) for p in prims), default=0)
+        self.agent_w = max((len(p.agent) + 2 for p in prims), default=0)
+
+    def line(self, out: _Lines, indent: str, p: Primitive, *, show_nodes: bool = True) -> None:
+        agent = f"({p.agent})" if p.agent else ""
+        segs = _role_segments(p) if show_nodes else [s for s in _role_segments(p) if not s[0].startswith(" node")]
+        out.add(f"{indent}{p.id.ljust(self.name_w + 6 - len(indent))}  {agent.ljust(self.agent_w)}  ", *segs)
+
+
+def _clone(c: Container, out: _Lines, table: _Table, all_nodes: list[str], indent: str) -> None:
+    inner = c.children[0] if c.children else None
+    base = inner.base_id if isinstance(inner, Primitive) else (inner.id if inner else "")
+    kind = "promotable clone" if c.promotable else ("unique clone" if c.unique else "clone")
+    flags = []
+    if not c.managed:
+        flags.append(("  (unmanaged)", "yellow"))
+    if c.disabled:
+        flags.append(("  (disabled)", "yellow"))
+    if c.failed:
+        flags.append(("  FAILED", "bold red"))
+    agent = f" ({inner.agent})" if isinstance(inner, Primitive) and inner.agent else ""
+    out.add(f"{indent}{kind} {c.id} [{base}]{agent}", *flags)
+    if c.unique or any(isinstance(ch, Container) for ch in c.children):
+        for child in c.children:
+            if isinstance(child, Container):
+                _group(child, out, table, indent + "  ")
+            else:
+                table.line(out, indent + "  ", child)
+        return
+    # anonymous clone: one line per role, like crm_mon
+    by_role: dict[str, list[str]] = {}
+    failed: list[Primitive] = []
+    for ch in c.children:
+        assert isinstance(ch, Primitive)
+        if ch.failed:
+            failed.append(ch)
+            continue
+        if ch.nodes:
+            by_role.setdefault(ch.role, []).extend(ch.nodes)
+    for p in failed:
+        table.line(out, indent + "  ", p)
+    order = ["Promoted", "Unpromoted", "Started", "Starting", "Stopping", "Migrating"]
+    for role in sorted(by_role, key=lambda r: (order.index(r) if r in order else 99, r)):
+        out.add(f"{indent}  ", (f"{role}:", STYLE.get(role, "")), f" {' '.join(sorted(by_role[role]))}")
+    running = {n for nodes in by_role.values() for n in nodes} | {n for p in failed for n in p.nodes}
+    stopped = [n for n in all_nodes if n not in running]
+    instances_down = sum(1 for ch in c.children if isinstance(ch, Primitive) and not ch.nodes and not ch.failed)
+    if stopped and instances_down:
+        out.add(f"{indent}  ", ("Stopped:", STYLE["Stopped"]), f" {' '.join(stopped)}")
+
+
+def _group(g: Container, out: _Lines, table: _Table, indent: str) -> None:
+    flags = []
+    if not g.managed:
+        flags.append(("  (unmanaged)", "yellow"))
+    if g.disabled:
+        flags.append(("  (disabled)", "yellow"))
+    out.add(f"{indent}group {g.id}:", *flags)
+    for child in g.children:
+        if isinstance(child, Primitive):
+            table.line(out, indent + "  ", child)
+
+
+def _item(item: Primitive | Container, out: _Lines, table: _Table, all_nodes: list[str]) -> None:
+    if isinstance(item, Primitive):
+        table.line(out, "  ", item)
+    elif item.kind == "group":
+        _group(item, out, table, "  ")
+    else:  # clone and bundle share the instance layout
+        _clone(item, out, table, all_nodes, "  ")
+
+
+def _resources(st: ClusterStatus, out: _Lines) -> None:
+    out.heading("Resources:")
+    if not st.resources:
+        out.add("  (no resources configured)")
+        return
+    table = _Table(st.resources)
+    names = [n.name for n in st.nodes]
+    for item in st.resources:
+        _item(item, out, table, names)
+
+
+def _bynode(st: ClusterStatus, out: _Lines) -> None:
+    out.heading("Resources by node:")
+    prims = list(st.primitives())
+    table = _Table(list(prims))
+    for node in st.nodes:
+        out.add(f"  Node {node.name}: ", *_node_label(node))
+        for p in prims:
+            if node.name in p.nodes:
+                one = Primitive(**{**p.__dict__, "nodes": []})
+                table.line(out, "    ", one)
+    inactive = [p for p in prims if not p.nodes]
+    if inactive:
+        out.add("  Inactive:")
+        seen = set()
+        for p in inactive:
+            if p.id in seen:
+                continue
+            seen.add(p.id)
+            table.line(out, "    ", p)
+
+
+def _failures(st: ClusterStatus, out: _Lines) -> None:
+    if not st.failures:
+        return
+    out.heading("Failed Resource Actions:")
+    for f in st.failures:
+        interval = f" (interval {_ms(str(f.interval_ms))})" if f.interval_ms else ""
+        reason = f" '{f.exitreason}'" if f.exitreason else ""
+        when = f" at {f.last_rc_change}" if f.last_rc_change else ""
+        out.add(f"  {f.resource} {f.task}{interval} on {f.node}: ",
+                (f"{f.exitstatus} ({f.exitcode})", "red"), f" {f.status}{reason}{when}")
+
+
+def _failcounts(st: ClusterStatus, out: _Lines) -> None:
+    out.heading("Fail counts:")
+    if not st.failcounts:
+        out.add("  (none)")
+    for c in st.failcounts:
+        last = f", last failure {c.last_failure}" if c.last_failure else ""
+        out.add(f"  {c.resource} on {c.node}: ", (f"fail-count={c.fail_count}", "red"),
+                f" migration-threshold={c.migration_threshold}{last}")
+
+
+def _ops(st: ClusterStatus, out: _Lines) -> None:
+    out.heading("Operations:")
+    if not st.operations:
+        out.add("  (none recorded)")
+    node = None
+    for op in st.operations:
+        if op.node != node:
+            node = op.node
+            out.add(f"  Node {node}:")
+        interval = f" interval={_ms(op.interval)}" if op.interval else ""
+        out.add(f"    {op.resource}: call={op.call} {op.task}{interval} ",
+                (f"rc={op.rc} ({op.rc_text})", "green" if op.rc in (0, 7, 8) else "red"))
+
+
+def _bans(st: ClusterStatus, out: _Lines) -> None:
+    if not st.bans:
+        return
+    out.heading("Location constraints from move/ban:")
+    for b in st.bans:
+        what = "prefers" if b.weight > 0 else "avoids"
+        out.add(f"  {b.id}: {b.resource} {what} {b.node} (score {b.weight})"
+                + (" promoted role only" if b.promoted_only else ""))
+
+
+def _tickets(st: ClusterStatus, out: _Lines) -> None:
+    out.heading("Tickets:")
+    if not st.tickets:
+        out.add("  (none)")
+    for t in st.tickets:
+        style = "green" if t.status == "granted" else "yellow"
+        extra = " standby" if t.standby else ""
+        when = f" last-granted={t.last_granted}" if t.last_granted else ""
+        out.add(f"  {t.id}: ", (t.status, style), f"{extra}{when}")
+
+
+def _fencing(st: ClusterStatus, out: _Lines) -> None:
+    failed = [f for f in st.fencing if f.status != "success"]
+    if not failed:
+        return
+    out.heading("Failed Fencing Actions:")
+    for f in failed:
+        reason = f" '{f.exit_reason}'" if f.exit_reason else ""
+        out.add(f"  {f.action} of {f.target}: ", (f.status, "red"), f" (delegate {f.delegate or '-'}, "
+                f"client origin {f.origin or '-'}){reason}")
+
+
+def build(st: ClusterStatus, opts: ViewOptions | None = None) -> _Lines:
+    opts = opts or ViewOptions()
+    out = _Lines()
+    _summary(st, out)
+    _nodes(st, out, opts)
+    if opts.bynode:
+        _bynode(st, out)
+    else:
+        _resources(st, out)
+    if opts.ops:
+        _ops(st, out)
+    if opts.failcounts:
+        _failcounts(st, out)
+    _failures(st, out)
+    _fencing(st, out)
+    if opts.bans:
+        _bans(st, out)
+    if opts.tickets or st.tickets:
+        _tickets(st, out)
+    return out
+
+
+def render_plain(st: ClusterStatus, opts: ViewOptions | None = None) -> str:
+    """The status as plain text (what a terminal without colour shows)."""
+    return build(st, opts).plain()
+
+
+def render_rich(st: ClusterStatus, opts: ViewOptions | None = None) -> Text:
+    return build(st, opts).rich()
+
+
+def show(out: Any, st: ClusterStatus, opts: ViewOptions | None = None) -> None:
+    """Print through clush's Output: colour on a terminal, plain text otherwise."""
+    if out.color:
+        out.console().print(render_rich(st, opts))
+    else:
+        out.page(render_plain(st, opts))
+
+
+def placement_lines(st: ClusterStatus) -> list[str]:
+    """The resources section alone, as plain lines (used by simulate)."""
+    out = _Lines()
+    table = _Table(st.resources)
+    names = [n.name for n in st.nodes]
+    for item in st.resources:
+        _item(item, out, table, names)
+    if not st.resources:
+        out.add("  (no resources configured)")
+    return out.plain().rstrip("\n").split("\n")
