@@ -93,6 +93,8 @@ def cmd_service(ctx: Context, args: list[str]) -> None:
         st.edit(dirs, delete)
         return
     parsed = model.split_options(opts, model.SERVICE_KEYS)
+    if action == "add":
+        model.apply_service_options(base, parsed)  # reject bad input before reading any table
 
     def change(name: str, table: model.Table) -> None:
         cur = table.services.get(base.key)
@@ -147,6 +149,8 @@ def cmd_real(ctx: Context, args: list[str]) -> None:
         parsed: dict[str, str] = {}
     else:
         parsed = model.split_options(opts, model.REAL_KEYS)
+        if action == "add":
+            model.new_real(base, rspec, parsed)  # reject bad input before reading any table
 
     def change(name: str, table: model.Table) -> None:
         svc = table.services.get(base.key)

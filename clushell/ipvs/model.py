@@ -205,14 +205,20 @@ def parse_service_spec(text: str) -> Service:
         return Service("fwm", af=6 if proto == "fwm6" else 4, mark=int(rest))
     if proto not in ("tcp", "udp", "sctp"):
         raise IpvsError(f"bad service '{text}': unknown protocol '{proto}' (tcp, udp, sctp, fwm, fwm6)", token=text)
-    af, addr, port = split_hostport(rest, f"{proto} service", port_required=True)
+    try:
+        af, addr, port = split_hostport(rest, f"{proto} service", port_required=True)
+    except IpvsError as exc:
+        raise IpvsError(exc.message, token=text) from None
     assert port is not None
     return Service(proto, af=af, addr=addr, port=port)
 
 
 def parse_real_spec(svc: Service, text: str) -> tuple[int, str, int]:
     """RIP[:PORT] for ``svc`` -> (af, addr, port) with the port ipvsadm would store (before method rules)."""
-    af, addr, port = split_hostport(text, "real server", port_required=False)
+    try:
+        af, addr, port = split_hostport(text, "real server", port_required=False)
+    except IpvsError as exc:
+        raise IpvsError(exc.message, token=text) from None
     if port is None:
         port = 0 if svc.proto == "fwm" else svc.port
     return af, addr, port
@@ -364,7 +370,8 @@ def apply_real_options(svc: Service, real: Real, opts: dict[str, str]) -> Real:
     if new.method != "tun":
         tun_given = [k for k in ("tun-type", "tun-port", "tun-csum") if k in opts]
         if tun_given:
-            raise IpvsError(f"{tun_given[0]} needs method=tun", token=tun_given[0])
+            k = tun_given[0]
+            raise IpvsError(f"{k} needs method=tun", token=f"{k}={opts[k]}")
         new.tun_type, new.tun_port, new.tun_csum = None, 0, None
     check_real(svc, new)
     new.port = effective_real_port(svc, new.method, new.port)
