@@ -235,6 +235,11 @@ def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[s
         for con in _constraints(model):
             if references(con, old) and _rename_refs(model, con, old, new):
                 msgs.append(f"modified {_label(con)} from {old} to {new}")
+        # crmsh 4.4 leaves tags pointing at the old id (crm_verify then rejects the CIB)
+        tags = model.configuration.find("tags")
+        for ref in tags.iter("obj_ref") if tags is not None else []:
+            if ref.get("id") == old:
+                ref.set("id", new)
     model.unregister(el)
     el.set("id", new)
     model.register(el)
