@@ -303,20 +303,18 @@ class Builder:
             _resource(self.model, tok, templates=False)
         topo = etree.Element("fencing-topology")
         levels = p.extra["levels"]
-        targets: list[tuple[str, str]]
         if all(t is None for t, _tok, _d in levels):
-            unames = [n.get("uname") or n.get("id", "") for n in self.model.section("nodes") or () if is_element(n)]
+            nodes = self.model.configuration.find("nodes")
+            unames = [n.get("uname") or n.get("id", "") for n in (nodes if nodes is not None else ()) if is_element(n)]
             if not unames:
                 raise fail(p.head, "no nodes defined: give targets as '<node>: <devices>'")
             levels = [(("node", u), tok, devs) for u in unames for _t, tok, devs in levels]
         elif levels[0][0] is None:
             raise fail(levels[0][1], "devices before the first target")
         index: dict[tuple[str, str], int] = {}
-        targets = []
         for target, _tok, devs in levels:
             assert target is not None
             index[target] = index.get(target, 0) + 1
-            targets.append(target)
             lvl = etree.SubElement(topo, "fencing-level")
             kind, value = target
             if kind == "node":
