@@ -1,0 +1,61 @@
+"""Shared flow of the operations levels: -w parsing, change + settle/wait + report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from clushell.errors import UsageError
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+WAIT_FLAGS = ("-w", "--wait")
+
+
+def take_wait(args: list[str]) -> tuple[list[str], bool]:
+    """Strip -w/--wait from the arguments."""
+    rest = [a for a in args if a not in WAIT_FLAGS]
+    return rest, len(rest) != len(args)
+
+
+def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> None:
+    """Run ``action`` (a cluster change); then settle/wait and report what moved.
+
+    Sandbox files that model a cluster are settled by crm_simulate; the live cluster is
+    waited for with -w (or clush -w). Plain CIB files are only changed.
+    """
+    from clushell.pacemaker import mon, ops
+    from clushell.sandbox import is_simulated
+
+    session = ctx.session
+    target, runner = session.target, session.runner
+    wait = wait or session.options.wait
+    simulated = False
+    if target.is_file:
+        res = runner.run(["cibadmin", "-Q"], timeout=60)
+        simulated = res.ok and is_simulated(res.out)
+    before = mon.fetch(runner) if simulated or (wait and not target.is_file) else None
+    action()
+    if before is None:
+        return
+    if simulated:
+        assert target.cib_file is not None
+        ops.settle(runner, target.cib_file)
+    else:
+        ops.wait_idle(runner)
+    for moved in ops.moves(before, mon.fetch(runner)):
+        ctx.out.print(str(moved))
+
+
+def model(ctx: Context):
+    from clushell.pacemaker import ops
+
+    return ops.load(ctx.session.runner)[1]
+
+
+def need(args: list[str], what: str) -> None:
+    if not args:
+        raise UsageError(f"missing {what}")
+
+

@@ -1,0 +1,145 @@
+"""The ``resource`` level: start/stop/move/cleanup/... through crm_resource.
+
+Every command acts at once (no pending state), except inside a configure session with
+uncommitted edits, where start/stop/manage/... change the pending configuration as crmsh
+does. On a simulated sandbox (the demo) the simulator then carries the change out, and
+the command reports what moved; ``-w``/``--wait`` does the same on a live cluster.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clushell.commands import resource_more as _more
+from clushell.commands.opsflow import change, take_wait
+from clushell.commands.opsflow import model as _model
+from clushell.commands.opsflow import need as _need
+from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.errors import ClushError, UsageError
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+def _pending_workspace(ctx: Context):
+    ws = ctx.session.get_state("configure")
+    if ws is not None and hasattr(ws, "has_pending") and ws.has_pending() and hasattr(ws, "pending"):
+        return ws
+    return None
+
+
+def set_meta_everywhere(ctx: Context, rids: list[str], attr: str, value: str, wait: bool) -> None:
+    """crmsh's deep meta attribute on each resource, as one atomic change."""
+    from clushell.pacemaker import ops
+
+    ws = _pending_workspace(ctx)
+    if ws is not None:
+        for rid in rids:
+            ops.set_deep_meta(ws.pending, rid, attr, value, force=ctx.session.options.force)
+        ctx.out.info("currently editing the configuration: the change is pending until commit")
+        return
+    runner = ctx.session.runner
+    original, model = ops.load(runner)
+    for rid in rids:
+        ops.set_deep_meta(model, rid, attr, value, force=ctx.session.options.force)
+    change(ctx, lambda: ops.commit_model(runner, original, model), wait=wait)
+
+
+# -- state changes --------------------------------------------------------------------------------
+@command("start", "Start resources (target-role=Started on the top-most container).",
+         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("start webservice",))
+def do_start(ctx: Context, args: list[str]) -> None:
+    """Sets meta target-role=Started like crmsh: a group member keeps it, a cloned resource's
+    clone gets it. -w waits until the cluster is idle and reports what moved."""
+    rids, wait = take_wait(args)
+    _need(rids, "resource")
+    set_meta_everywhere(ctx, rids, "target-role", "Started", wait)
+
+
+@command("stop", "Stop resources (target-role=Stopped on the top-most container).",
+         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("stop webservice",))
+def do_stop(ctx: Context, args: list[str]) -> None:
+    """Sets meta target-role=Stopped like crmsh; -w waits and reports what moved."""
+    rids, wait = take_wait(args)
+    _need(rids, "resource")
+    set_meta_everywhere(ctx, rids, "target-role", "Stopped", wait)
+
+
+@command("restart", "Stop, wait until stopped, then start resources.",
+         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
+def do_restart(ctx: Context, args: list[str]) -> None:
+    """Like crmsh: stop, wait for the cluster to settle, start (and wait with -w)."""
+    rids, wait = take_wait(args)
+    _need(rids, "resource")
+    ctx.out.info(f"stopping {', '.join(rids)}")
+    set_meta_everywhere(ctx, rids, "target-role", "Stopped", True)
+    ctx.out.info(f"starting {', '.join(rids)}")
+    set_meta_everywhere(ctx, rids, "target-role", "Started", wait)
+
+
+def _set_role(ctx: Context, args: list[str], role: str) -> None:
+    from clushell.pacemaker import ops
+
+    rest, wait = take_wait(args)
+    _need(rest, "resource")
+    if len(rest) > 1:
+        raise UsageError(f"unexpected argument '{rest[1]}'", token=rest[1])
+    rid = rest[0]
+    model = _model(ctx)
+    el = ops.resource_el(model, rid)
+    if not ops.is_promotable(model, el):
+        raise ClushError(f"{rid} is not a promotable resource", token=rid)
+    runner = ctx.session.runner
+    change(ctx, lambda: ops.tool(runner, ["crm_resource", "-r", rid, "--meta", "-p", "target-role", "-v", role],
+                                 f"{role.lower()} {rid}"), wait=wait)
+
+
+@command("promote", "Promote a promotable clone (target-role=Promoted).",
+         Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
+def do_promote(ctx: Context, args: list[str]) -> None:
+    """Only promotable clones (or masters) can be promoted."""
+    _set_role(ctx, args, "Promoted")
+
+
+@command("demote", "Demote a promotable clone (target-role=Unpromoted).",
+         Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
+def do_demote(ctx: Context, args: list[str]) -> None:
+    """Only promotable clones (or masters) can be demoted."""
+    _set_role(ctx, args, "Unpromoted")
+
+
+@command("manage", "Put resources back under cluster management (is-managed=true).",
+         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
+def do_manage(ctx: Context, args: list[str]) -> None:
+    """Sets meta is-managed=true on the top-most container."""
+    rids, wait = take_wait(args)
+    _need(rids, "resource")
+    set_meta_everywhere(ctx, rids, "is-managed", "true", wait)
+
+
+@command("unmanage", "Take resources out of cluster management (is-managed=false).",
+         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
+def do_unmanage(ctx: Context, args: list[str]) -> None:
+    """Sets meta is-managed=false: the cluster leaves them running or stopped as they are."""
+    rids, wait = take_wait(args)
+    _need(rids, "resource")
+    set_meta_everywhere(ctx, rids, "is-managed", "false", wait)
+
+
+@command("maintenance", "Resource maintenance mode on or off (meta maintenance).",
+         Arg("rsc", Kind.RESOURCE, "resource id"),
+         Arg("state", Kind.KEYWORD, "on (default) or off", optional=True, choices=("on", "off", "true", "false")))
+def do_maintenance(ctx: Context, args: list[str]) -> None:
+    """While in maintenance the cluster neither monitors nor moves the resource."""
+    value = "false" if len(args) > 1 and args[1] in ("off", "false") else "true"
+    set_meta_everywhere(ctx, [args[0]], "maintenance", value, False)
+
+
+
+LEVEL = Level(
+    "resource",
+    "Resource operations: start/stop, move/ban/clear, cleanup, attributes.",
+    commands=[do_start, do_stop, do_restart, do_promote, do_demote, do_manage, do_unmanage,
+              do_maintenance, *_more.COMMANDS],
+    long_help=("Each command acts on the cluster at once (or on the sandbox file).\n"
+               "Add -w (or run clush -w) to wait until the cluster is idle and see what moved."),
+)
