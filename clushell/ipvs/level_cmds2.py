@@ -210,27 +210,37 @@ def cmd_sync(ctx: Context, args: list[str]) -> None:
     if st.plan(ref):
         raise ClushError(f"{ref} has uncommitted changes; commit or refresh them first")
     source = st.snapshot(ref, refresh=True).table
-    results = []
+    results: list[str] = []
+
+    def stop(peer: str, why: str) -> None:
+        ctx.out.print(f"sync from {ref}:")
+        for line in results:
+            ctx.out.print(line)
+        skipped = peers[len(results):]
+        if skipped:
+            ctx.out.print(f"  not tried: {', '.join(skipped)}")
+        raise ClushError(f"sync stopped at {peer}: {why}")
+
     for peer in peers:
-        snap = st.snapshot(peer, refresh=True)
-        steps = diff(source, snap.table)
-        if dry:
-            ctx.out.print(f"# {peer}: {len(steps)} steps")
-            for step in steps:
-                ctx.out.print(step.command)
-            continue
-        report = st.commit_one(peer, source)
+        try:
+            snap = st.snapshot(peer, refresh=True)
+            steps = diff(source, snap.table)
+            if dry:
+                ctx.out.print(f"# {peer}: {len(steps)} steps")
+                for step in steps:
+                    ctx.out.print(step.command)
+                continue
+            report = st.commit_one(peer, source)
+        except ClushError as exc:
+            results.append(f"  {peer}: FAILED ({exc.message})")
+            stop(peer, exc.message)
+            return
         state_word = "in sync" if report.ok and not steps else ("synced" if report.ok else "FAILED")
         results.append(f"  {peer}: {state_word} ({len(steps)} steps)")
         if not report.ok:
             for line in report.lines():
                 ctx.out.print(line)
-            for line in results:
-                ctx.out.print(line)
-            skipped = peers[len(results):]
-            if skipped:
-                ctx.out.print(f"  not tried: {', '.join(skipped)}")
-            raise ClushError(f"sync stopped at {peer}: {report.error}")
+            stop(peer, report.error)
     if not dry:
         ctx.out.print(f"sync from {ref}:")
         for line in results:
