@@ -1,0 +1,240 @@
+"""The ``node`` level: standby/online, maintenance, node attributes, delete, fence.
+
+Standby and attributes go through crm_attribute (which honours CIB_file, so they work
+on the sandbox too); clearstate and fence need the live daemons and refuse on files.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clushell.commands.opsflow import change, model, take_wait
+from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.errors import ClushError, UsageError
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+LIFETIMES = ("forever", "reboot", "lifetime")
+
+
+def _nodes_arg(ctx: Context, words: list[str], verb: str) -> list[str]:
+    """Named nodes (checked), all nodes for --all, or this node on a live cluster."""
+    from clushell.pacemaker import ops
+
+    m = model(ctx)
+    names = ops.node_names(m)
+    if "--all" in words:
+        if len(words) > 1:
+            other = next(w for w in words if w != "--all")
+            raise UsageError(f"--all cannot be combined with node names ('{other}')", token=other)
+        return names
+    for w in words:
+        if w not in names:
+            raise ClushError(f"node {w} does not exist", token=w)
+    if words:
+        return words
+    target = ctx.session.target
+    if target.is_file:
+        raise UsageError(f"name a node: a CIB file has no local node (nodes: {', '.join(names) or 'none'})")
+    if target.node and target.node in names:
+        return [target.node]
+    raise UsageError(f"{verb} needs a node name")
+
+
+@command("standby", "Put nodes in standby: their resources move away.",
+         Arg("args", Kind.NODE, "nodes (default: this node), --all, then forever|reboot", optional=True, repeat=True),
+         usage="[NODE...|--all] [forever|reboot] [-w]",
+         examples=("standby node1", "standby node1 reboot", "standby --all"))
+def do_standby(ctx: Context, args: list[str]) -> None:
+    """Sets node attribute standby=on (forever: in the configuration; reboot: until the
+    node restarts). On the demo sandbox the simulated cluster moves the resources."""
+    from clushell.pacemaker import ops
+
+    words, wait = take_wait(args)
+    lifetime = "forever"
+    if words and words[-1] in LIFETIMES:
+        lifetime = "forever" if words[-1] == "lifetime" else words[-1]
+        words = words[:-1]
+    nodes = _nodes_arg(ctx, words, "standby")
+    runner = ctx.session.runner
+    change(ctx, lambda: [ops.set_standby(runner, n, True, lifetime) for n in nodes], wait=wait)
+
+
+@command("online", "Bring nodes out of standby.",
+         Arg("args", Kind.NODE, "nodes (default: this node) or --all", optional=True, repeat=True),
+         usage="[NODE...|--all] [-w]", examples=("online node1", "online --all"))
+def do_online(ctx: Context, args: list[str]) -> None:
+    """Sets standby=off (and removes a reboot-lifetime standby)."""
+    from clushell.pacemaker import ops
+
+    words, wait = take_wait(args)
+    nodes = _nodes_arg(ctx, words, "online")
+    runner = ctx.session.runner
+    change(ctx, lambda: [ops.set_standby(runner, n, False) for n in nodes], wait=wait)
+
+
+def _maintenance(ctx: Context, args: list[str], value: str, verb: str) -> None:
+    from clushell.pacemaker import ops
+
+    words, wait = take_wait(args)
+    nodes = _nodes_arg(ctx, words, verb)
+    runner = ctx.session.runner
+    change(ctx, lambda: [ops.node_attr(runner, "nodes", n, "set", "maintenance", value) for n in nodes], wait=wait)
+
+
+@command("maintenance", "Put nodes in maintenance: resources there are no longer managed.",
+         Arg("node", Kind.NODE, "node (default: this node)", optional=True, repeat=True))
+def do_maintenance(ctx: Context, args: list[str]) -> None:
+    """Node attribute maintenance=on."""
+    _maintenance(ctx, args, "on", "maintenance")
+
+
+@command("ready", "Take nodes out of maintenance.",
+         Arg("node", Kind.NODE, "node (default: this node)", optional=True, repeat=True))
+def do_ready(ctx: Context, args: list[str]) -> None:
+    """Node attribute maintenance=off."""
+    _maintenance(ctx, args, "off", "ready")
+
+
+def _attr_command(name: str, scope: str, what: str):
+    def handler(ctx: Context, args: list[str]) -> None:
+        from clushell.pacemaker import ops
+
+        node, action, attr = args[0], args[1], args[2]
+        value = args[3] if len(args) > 3 else None
+        if action == "set" and value is None:
+            raise UsageError(f"{name} set needs a value: {name} {node} set {attr} VALUE")
+        if action != "set" and value is not None:
+            raise UsageError(f"unexpected argument '{value}'", token=value)
+        ops.require_node(model(ctx), node)
+        runner = ctx.session.runner
+        if action == "show":
+            ctx.out.print(f"{attr}={ops.node_attr(runner, scope, node, 'show', attr)}")
+            return
+        change(ctx, lambda: ops.node_attr(runner, scope, node, action, attr, value))
+
+    return command(
+        name, f"Set, delete or show a {what} of a node.",
+        Arg("node", Kind.NODE, "node name"),
+        Arg("action", Kind.KEYWORD, "what to do", choices=("set", "delete", "show")),
+        Arg("name", Kind.TEXT, "attribute name"),
+        Arg("value", Kind.TEXT, "new value (set only)", optional=True),
+        examples=(f"{name} node1 set site east" if scope == "nodes" else f"{name} node1 show cpu",),
+    )(handler)
+
+
+do_attribute = _attr_command("attribute", "nodes", "permanent attribute")
+do_utilization = _attr_command("utilization", "utilization", "utilization attribute")
+do_status_attr = _attr_command("status-attr", "status", "transient (status) attribute")
+
+
+@command("show", "Show nodes: id, type, state and attributes.",
+         Arg("node", Kind.NODE, "node name", optional=True), aliases=("list",))
+def do_show(ctx: Context, args: list[str]) -> None:
+    """Configured attributes and utilization from the CIB, state from crm_mon."""
+    from clushell.pacemaker import mon, ops
+
+    m = model(ctx)
+    if args:
+        ops.require_node(m, args[0])
+    st = mon.fetch(ctx.session.runner)
+    for el in m.nodes.values():
+        name = el.get("uname") or el.get("id", "")
+        if args and name != args[0]:
+            continue
+        info = st.node(name)
+        state = info.state if info else "unknown"
+        dc = " DC" if info and info.is_dc else ""
+        ctx.out.print(f"{name}({el.get('id', '')}): {el.get('type', 'member')} {state}{dc}")
+        for tag, label in (("instance_attributes", ""), ("utilization", "utilization ")):
+            for nv in el.iterfind(f"{tag}/nvpair"):
+                ctx.out.print(f"        {label}{nv.get('name')}={nv.get('value', '')}")
+        for attr, value in sorted((st.node_attributes.get(name) or {}).items()):
+            ctx.out.print(f"        transient {attr}={value}")
+
+
+@command("status", "Show node states (online, standby, maintenance, offline, DC).")
+def do_status(ctx: Context, args: list[str]) -> None:
+    """The node list of 'status'."""
+    from clushell.pacemaker import mon
+
+    st = mon.fetch(ctx.session.runner)
+    width = max((len(n.name) for n in st.nodes), default=0)
+    for n in st.nodes:
+        ctx.out.print(f"{n.name.ljust(width)}  {n.state}{' DC' if n.is_dc else ''}"
+                      f"  resources={n.resources_running}")
+
+
+@command("clearstate", "Reset a node's state in the CIB (live cluster; asks).",
+         Arg("node", Kind.NODE, "node name"))
+def do_clearstate(ctx: Context, args: list[str]) -> None:
+    """Online node: crm_resource --cleanup --node; offline node: stonith_admin --confirm
+    (tells the cluster the node is safely down — only if it really is)."""
+    from clushell.pacemaker import mon, ops
+
+    node = args[0]
+    ctx.session.require_live("node clearstate")
+    ops.require_node(model(ctx), node)
+    info = mon.fetch(ctx.session.runner).node(node)
+    ctx.session.confirm(f"Do you really want to clear the state of node {node}")
+    runner = ctx.session.runner
+    if info is not None and info.online:
+        ops.tool(runner, ["crm_resource", "--cleanup", "--node", node], f"clearstate {node}")
+    else:
+        ops.tool(runner, ["stonith_admin", "--confirm", node], f"clearstate {node}")
+    ctx.out.info(f"state of node {node} cleared")
+
+
+@command("delete", "Remove a node from the configuration (it must be stopped).",
+         Arg("node", Kind.NODE, "node name"))
+def do_delete(ctx: Context, args: list[str]) -> None:
+    """Live: crm_node --force -R (refused while the node is online). CIB file: the node
+    and its status entry are removed with cibadmin."""
+    from clushell.pacemaker import mon, ops
+
+    node = args[0]
+    m = model(ctx)
+    ops.require_node(m, node)
+    runner = ctx.session.runner
+    info = mon.fetch(runner).node(node)
+    if info is not None and info.online:
+        raise ClushError(f"node {node} is online; stop its cluster services first")
+    if ctx.session.target.is_file:
+        el = m.node(node)
+        ident = el.get("id") if el is not None else None
+
+        def act() -> None:
+            for xp in (f"/cib/configuration/nodes/node[@uname='{node}']",
+                       f"/cib/status/node_state[@uname='{node}']"):
+                ops.tool(runner, ["cibadmin", "-D", "--xpath", xp], f"delete {node}")
+            if ident:
+                ops.tool(runner, ["cibadmin", "-D", "--xpath", f"/cib/configuration/nodes/node[@id='{ident}']"],
+                         f"delete {node}")
+
+        change(ctx, act)
+        return
+    ops.tool(runner, ["crm_node", "--force", "-R", node], f"delete {node}")
+
+
+@command("fence", "Fence (power off/reboot) a node through the fencing devices (asks; -F skips).",
+         Arg("node", Kind.NODE, "node name"))
+def do_fence(ctx: Context, args: list[str]) -> None:
+    """stonith_admin --fence NODE. Needs a live cluster with fencing configured."""
+    from clushell.pacemaker import ops
+
+    node = args[0]
+    ctx.session.require_live("node fence")
+    ops.require_node(model(ctx), node)
+    ctx.session.confirm(f"Fence node {node}")
+    ops.tool(ctx.session.runner, ["stonith_admin", "--fence", node, "--timeout", "120"], f"fence {node}",
+             timeout=180)
+    ctx.out.info(f"node {node} fenced")
+
+
+LEVEL = Level(
+    "node",
+    "Node operations: standby/online, maintenance, attributes, delete, fence.",
+    commands=[do_show, do_status, do_standby, do_online, do_maintenance, do_ready, do_attribute,
+              do_utilization, do_status_attr, do_clearstate, do_delete, do_fence],
+)
