@@ -59,6 +59,11 @@ def _tool_error(what: str, runner: Runner, res: Result) -> str:
                 "haclient, and the cluster must be running")
     if res.rc == 4:
         return f"{what}: permission denied for {runner.where} by the cluster's ACLs ({msg})"
+    cib_file = getattr(runner, "base_env", {}).get("CIB_file")
+    if cib_file and res.rc in (66, 105):
+        return f"{what}: CIB file {cib_file} is missing or not readable by {runner.where} ({msg})"
+    if runner.where != "local":
+        return f"{what} ({runner.where}): {msg}"
     return f"{what}: {msg}"
 
 
