@@ -111,7 +111,7 @@ def _check_new_id(model: CibModel, p: P.Parsed, kind: str, tok: Token) -> None:
 
 
 def _id_tok(p: P.Parsed) -> Token:
-    return Token(p.ident, p.head.col)
+    return p.extra.get("id_tok") or Token(p.ident, p.head.col)
 
 
 def _resource(model: CibModel, tok: Token, *, templates: bool = True) -> etree._Element:
@@ -401,6 +401,13 @@ KEYWORDS = (
 
 def parse_statement(tokens: list[Token], raw: str = "") -> P.Parsed:
     """One statement (first token = statement keyword) -> Parsed."""
+    p = _parse(tokens, raw)
+    if len(tokens) > 1 and tokens[1].text.removesuffix(":") == p.ident:
+        p.extra.setdefault("id_tok", tokens[1])  # errors about the id point at it
+    return p
+
+
+def _parse(tokens: list[Token], raw: str) -> P.Parsed:
     if not tokens:
         raise ClushError("empty statement")
     head = tokens[0]
