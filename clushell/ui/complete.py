@@ -102,16 +102,18 @@ class ArgContext:
 
 
 def arg_at(args: tuple[Arg, ...], index: int) -> list[Arg]:
-    """The argument(s) that may stand at ``index``: optional keywords also let the next one in."""
+    """The declared arguments that may stand at position ``index``.
+
+    Optional and repeating arguments before an argument let it move: ``save [SEL...] FILE``
+    offers selectors and files at every position.
+    """
     out: list[Arg] = []
-    i = index
-    while i < len(args):
-        out.append(args[i])
-        if not (args[i].optional and not args[i].repeat):
-            break
-        i += 1
-    if index >= len(args) and args and args[-1].repeat:
-        out.append(args[-1])
+    min_before, max_before = 0, 0
+    for arg in args:
+        if min_before <= index and (index <= max_before or arg.repeat):
+            out.append(arg)
+        min_before += 0 if arg.optional else 1
+        max_before = 10**9 if arg.repeat else max_before + 1
     return out
 
 
@@ -286,7 +288,14 @@ def shell_main(args: list[str]) -> int:
     if len(args) < 2 or not args[1].isdigit():
         sys.stderr.write("usage: clush __complete bash|zsh|fish CWORD [WORD...]\n")
         return 2
-    shell, cword, words = args[0], int(args[1]), args[2:]
+    try:
+        return _shell_complete(args[0], int(args[1]), args[2:])
+    except Exception as exc:  # a Tab must never print a traceback into the user's shell
+        sys.stderr.write(f"clush __complete: internal error: {type(exc).__name__}: {exc}\n")
+        return 1
+
+
+def _shell_complete(shell: str, cword: int, words: list[str]) -> int:
     from clushell.commands.root import GLOBALS, build_tree
 
     before = words[:cword]

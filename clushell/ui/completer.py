@@ -1,29 +1,49 @@
-"""prompt_toolkit adapters over the pure completion engine and the command tree."""
+"""prompt_toolkit adapters over the pure completion engine and the command tree.
+
+``make_completer`` gives a ThreadedCompleter: live data (one CIB read, one metadata fetch
+per agent) is gathered off the UI thread so typing never waits. ``TreeLexer`` colours
+level and command words, configure statements with the crm pygments lexer, and marks
+unknown commands and unknown object ids before Enter (the inline check); it only looks at
+data the completer already has, so it never blocks either.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.completion import Completer, Completion, ThreadedCompleter
 from prompt_toolkit.document import Document
 from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
-from clushell.commands.tree import Level
+from clushell.commands.tree import Command, Kind, Level
 from clushell.lineparse import tokenize
 from clushell.ui.complete import complete_line
 
 if TYPE_CHECKING:
     from clushell.session import Session
 
+#: argument kinds whose values must name an existing object
+ID_KINDS = {Kind.RESOURCE: "resource", Kind.PRIMITIVE: "primitive", Kind.GROUP: "group", Kind.NODE: "node",
+            Kind.ID: "object"}
+#: configure statements whose words after the new id refer to existing resources
+MEMBER_STATEMENTS = ("group", "clone", "ms", "master", "tag")
 
-def providers_for(session: Session):
+
+def providers_for(session: Session) -> Any:
     """Live-data providers for argument completion (ids, agents, nodes), when available."""
     try:
         from clushell.ui.providers import Providers
     except ImportError:
         return None
-    return Providers(session)
+    providers = getattr(session, "completion_providers", None)
+    if providers is None:
+        providers = Providers(session)
+        try:
+            session.completion_providers = providers  # shared by the completer and the lexer
+        except AttributeError:
+            pass
+    return providers
 
 
 class TreeCompleter(Completer):
@@ -33,23 +53,33 @@ class TreeCompleter(Completer):
 
     def get_completions(self, document: Document, complete_event):
         text = document.text_before_cursor
-        word = document.get_word_before_cursor(WORD=True)
+        start = 0
+        if text and not text[-1].isspace():
+            tokens = tokenize(text, tolerant=True)
+            if tokens:
+                start = tokens[-1].start - len(text)  # replace the word as typed (quotes included)
         for cand in complete_line(self.session, text, self.providers):
-            yield Completion(cand.text, start_position=-len(word), display_meta=cand.meta)
+            yield Completion(cand.text, start_position=start, display_meta=cand.meta)
 
 
 def make_completer(session: Session) -> Completer:
-    return TreeCompleter(session)
+    return ThreadedCompleter(TreeCompleter(session))
 
 
 class TreeLexer(Lexer):
-    """Colours the words that name levels and commands; unknown first words in red."""
+    """Colours levels and commands; unknown commands and unknown object ids are marked."""
 
     def __init__(self, session: Session):
         self.session = session
 
+    def _known(self) -> dict[str, set[str]] | None:
+        """Ids by kind from the completer's current index (None when not loaded yet)."""
+        providers = providers_for(self.session)
+        cached = getattr(providers, "cached_ids", None)
+        return cached() if cached is not None else None
+
     def lex_document(self, document: Document):
-        from clushell.dispatch import Dispatcher
+        known = self._known()
 
         def line_styles(lineno: int):
             line = document.lines[lineno]
@@ -57,30 +87,81 @@ class TreeLexer(Lexer):
                 tokens = tokenize(line, tolerant=True)
             except Exception:
                 return [("", line)]
-            out, pos = [], 0
-            level = self.session.path[-1]
-            dispatcher: Dispatcher | None = self.session.dispatcher
-            for i, tok in enumerate(tokens):
-                out.append(("", line[pos : tok.start]))
-                style = "class:arg"
-                if level is not None:
-                    child = level.find(tok.text)
-                    if child is None and i == 0 and dispatcher is not None:
-                        child = dispatcher.find_global(tok.text) or self.session.root.find(tok.text)
-                    if isinstance(child, Level):
-                        style, level = "class:level", child
-                    elif child is not None:
-                        style, level = "class:command", None
-                    elif i == 0 or level is not None:
-                        typing_last = tok.end == len(line)
-                        style = "class:pending" if typing_last else "class:unknown"
-                        level = None
-                out.append((style, line[tok.start : tok.end]))
-                pos = tok.end
-            out.append(("", line[pos:]))
-            return out
+            return self._style_line(line, tokens, known)
 
         return line_styles
+
+    def _style_line(self, line: str, tokens: list, known: dict[str, set[str]] | None) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        pos = 0
+        level: Level | None = self.session.path[-1]
+        dispatcher = self.session.dispatcher
+        command: Command | None = None
+        args_from = 0
+        for i, tok in enumerate(tokens):
+            out.append(("", line[pos : tok.start]))
+            text = line[tok.start : tok.end]
+            typing_last = tok.end == len(line)
+            if command is not None:
+                if command.raw:
+                    out += _crm_styles(line[tok.start :], command.name, tokens[i:], tok.start, known, typing_last)
+                    return out
+                style = self._arg_style(command, tokens[i].text, i - args_from, known, typing_last)
+            elif level is not None:
+                child = level.find(tok.text)
+                if child is None and i == 0 and dispatcher is not None:
+                    child = dispatcher.find_global(tok.text) or self.session.root.find(tok.text)
+                if isinstance(child, Level):
+                    style, level = "class:level", child
+                elif child is not None:
+                    style, command, level = "class:command", child, None
+                    args_from = i + 1
+                else:
+                    style = "class:pending" if typing_last else "class:unknown"
+                    level = None
+            else:
+                style = "class:arg"
+            out.append((style, text))
+            pos = tok.end
+        out.append(("", line[pos:]))
+        return out
+
+    @staticmethod
+    def _arg_style(command: Command, word: str, index: int, known, typing_last: bool) -> str:
+        args = command.args
+        arg = args[index] if index < len(args) else (args[-1] if args and args[-1].repeat else None)
+        if arg is None or known is None or typing_last or arg.kind not in ID_KINDS:
+            return "class:arg"
+        ids = known.get(ID_KINDS[arg.kind])
+        if ids is None:
+            return "class:arg"
+        return "class:id" if word in ids else "class:unknown-id"
+
+
+def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known, typing_last: bool):
+    """A configure statement's arguments through the crm pygments lexer, members checked."""
+    from clushell.ui.lexer import CrmLexer
+
+    members: dict[int, bool] = {}
+    if known is not None and statement in MEMBER_STATEMENTS and "resource" in known:
+        for tok in tokens[1:]:
+            if tok.text in ("meta", "params"):
+                break
+            last = tok.end == offset + len(rest) and typing_last
+            if "=" not in tok.text and not last:
+                members[tok.start] = tok.text in known["resource"]
+    out: list[tuple[str, str]] = []
+    # lex as if the statement word were in front, so ids and keywords get their roles
+    prefix = statement + " "
+    for index, ttype, value in CrmLexer().get_tokens_unprocessed(prefix + rest):
+        if index < len(prefix) or not value:
+            continue
+        where = offset + index - len(prefix)
+        style = "class:" + ".".join(["pygments", *(p.lower() for p in ttype)])
+        if where in members:
+            style = "class:id" if members[where] else "class:unknown-id"
+        out.append((style, value))
+    return out
 
 
 def make_lexer(session: Session) -> Lexer:
@@ -88,12 +169,17 @@ def make_lexer(session: Session) -> Lexer:
 
 
 def make_style() -> Style:
+    from clushell.ui.lexer import PTK_STYLES
+
     return Style.from_dict(
         {
             "level": "ansiblue bold",
             "command": "ansigreen bold",
             "unknown": "ansired underline",
+            "unknown-id": "ansired underline",
+            "id": "bold",
             "pending": "",
             "arg": "",
+            **PTK_STYLES,
         }
     )

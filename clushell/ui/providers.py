@@ -34,6 +34,7 @@ class ModelIndex:
         self.parents: dict[str, str] = {}  # resource id -> containing resource id
         self.metas: dict[str, str] = {}  # resource id -> agent or kind, shown beside the id
         self.digest = 0
+        self.id_sets: dict[str, set[str]] | None = None
         conf = model.configuration
         resources = conf.find("resources")
         if resources is not None:
@@ -141,8 +142,8 @@ class Providers:
 
         return CibModel.from_xml(cibio.query(self.runner))
 
-    def index(self) -> ModelIndex:
-        model = self.model()
+    def index(self, model: Any = None) -> ModelIndex:
+        model = self.model() if model is None else model
         # edits change the id counts; a rename keeps them, so the root's object id is not enough alone
         key = (id(model), len(model.index), len(model.nodes))
         cached = self._index
@@ -152,6 +153,25 @@ class Providers:
         idx.digest = _digest(model)
         self._index = (*key, idx)
         return idx
+
+    def cached_ids(self) -> dict[str, set[str]] | None:
+        """Ids by kind when they are at hand without any I/O (for the inline check), else None."""
+        if self.session is None:
+            return None
+        ws = self.session.get_state("configure")
+        if ws is not None and getattr(ws, "pending", None) is not None:
+            model = ws.pending
+        elif self._own is not None:
+            model = self._own[1]  # even when stale: the lexer must never read the CIB
+        else:
+            return None
+        try:
+            idx = self.index(model)
+        except Exception:
+            return None
+        if idx.id_sets is None:
+            idx.id_sets = {k: {c.text for c in v} for k, v in idx.lists.items()}
+        return idx.id_sets
 
     # -- ids ---------------------------------------------------------------------------------
     def ids(self, kind: str) -> list[Candidate]:
