@@ -134,11 +134,15 @@ def merge_text(
     scope: Iterable | None = None,
     source: str = "<input>",
     providers=None,
+    previous: dict | None = None,
 ) -> tuple[CibModel, list[str]]:
     """Apply crm text to a copy of ``model``; returns (new model, messages).
 
     ``scope`` are the objects being edited (default: all); with ``remove`` the ones the
     text does not mention are deleted; ids outside the scope may not be redefined.
+    ``previous`` maps (is node, id) to elements of an earlier version (``load replace``
+    erases first): recreated objects take their sub-ids from there, so a show -> load
+    round trip keeps every id.
     """
     from clushell.cib import apply_text
 
@@ -168,6 +172,10 @@ def merge_text(
             place = _detach(work, old)
         stmt_text = stmt.text if not stmt.comments else "\n".join([*stmt.comments, stmt.text])
         msgs.extend(apply_text(work, stmt_text + "\n", source=source, providers=providers))
+        if keep is None and previous and ident in previous:
+            new = _find(work, ident)
+            if new is not None:
+                keep_ids(work, new, previous[ident])
         if keep is not None and place is not None:
             new = _find(work, ident)
             if new is not None:
@@ -178,6 +186,13 @@ def merge_text(
                     parent.insert(min(pos, len(parent)), new)
     _delete(work, [k for k in doomed if k not in first], msgs)
     return work, msgs
+
+
+def snapshot(model: CibModel) -> dict:
+    """(is node, id) -> copy of every object, for ``merge_text(previous=...)``."""
+    import copy
+
+    return {_key(o): copy.deepcopy(o) for o in iter_objects(model.configuration)}
 
 
 def _exists(model: CibModel, key: tuple[bool, str]) -> bool:

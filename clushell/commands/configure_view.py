@@ -36,22 +36,25 @@ def _split_xml(args: list[str]) -> tuple[bool, list[str]]:
     return False, list(args)
 
 
-def _style_and_specs(args: list[str]):
+def _style_and_specs(args: list[str], mask: bool):
     from clushell.cib.render import DEFAULT_OBSCURE, Style
 
     globs = [a[len("obscure:") :] for a in args if a.startswith("obscure:")]
     specs = [a for a in args if not a.startswith("obscure:")]
-    return Style(obscure=globs or DEFAULT_OBSCURE), specs
+    return Style(obscure=globs or (DEFAULT_OBSCURE if mask else ())), specs
 
 
-def selection_text(ctx: Context, args: list[str]) -> str:
-    """The show text (crm or XML) of the selected objects; '' when nothing is selected."""
+def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
+    """The show text (crm or XML) of the selected objects; '' when nothing is selected.
+
+    ``mask`` hides passw* values (show); save and edit write the real values, as crmsh.
+    """
     from clushell.cib import render
     from clushell.cib.select import select
 
     ws = _ws(ctx)
     xml, rest = _split_xml(args)
-    style, specs = _style_and_specs(rest)
+    style, specs = _style_and_specs(rest, mask)
     objs = select(ws.pending, specs, original=ws.original)
     if not objs:
         return ""
@@ -110,7 +113,7 @@ def do_save(ctx: Context, args: list[str]) -> None:
     """The text is what show prints, so it can be loaded back with load replace/update."""
     if not args:
         raise UsageError("save: missing file; usage: save [xml] [SELECTOR...] FILE|-")
-    text = selection_text(ctx, args[:-1])
+    text = selection_text(ctx, args[:-1], mask=False)
     dest = args[-1]
     data = text + "\n" if text else ""
     if dest == "-":
@@ -305,7 +308,9 @@ def do_load(ctx: Context, args: list[str]) -> None:
         ctx.session.confirm("This operation will erase all changes. Do you want to proceed?")
     data = _read_source(src)
     base = ws.pending
+    previous = None
     if method == "replace":
+        previous = merge.snapshot(base)
         base = ws.pending.copy()
         edit.erase(base)
     if xml or data.lstrip().startswith(b"<"):
@@ -323,6 +328,7 @@ def do_load(ctx: Context, args: list[str]) -> None:
             remove=method == "push",
             source=src if src != "-" else "<stdin>",
             providers=_providers(ctx),
+            previous=previous,
         )
     ws.pending = new
     _report(ctx, msgs)
@@ -368,7 +374,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
     ws = _ws(ctx)
     xml, specs = _split_xml(args)
     scope = select(ws.pending, specs, original=ws.original)
-    text = selection_text(ctx, args)
+    text = selection_text(ctx, args, mask=False)
     text = text + "\n" if text else ""
     editor = os.environ.get("EDITOR") or "vi"
     if not xml and os.path.basename(editor.split()[0] if editor.split() else "").startswith("vi"):
