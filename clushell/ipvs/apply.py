@@ -240,6 +240,9 @@ def commit(
     if rollback:
         back = diff(snapshot.table, result.snapshot.table)
         report.rollback_steps = back
+        if not back:  # the failure changed nothing
+            report.rolled_back = True
+            return report
         rb = run_round_trip(runner, back, expect=result.snapshot.checksum)
         assert rb.snapshot is not None
         report.final = rb.snapshot
