@@ -146,6 +146,20 @@ order o10 Mandatory: d1:start d2:start ms1:promote
 order o11 Optional: d1 ( d2 d3 ) d4
 order o12 d1 d2 d3
 """,
+    "container-repoints-constraints": PRE
+    + "node node1\n"
+    + PRIMS
+    + """
+location l1 d1 10: node1
+colocation c1 inf: d1 d3 d4
+location l2 { d1 d3 } 10: node1
+rsc_ticket t1 tk: d1
+tag tg d1 d3
+order o1 d1 d2
+group g d1 d2
+location l3 d4 10: node1
+clone cl d4
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """

@@ -82,6 +82,18 @@ class Journal:
         parent.append(el)
         self._undo.append(lambda: old.insert(idx, el))
 
+    def remove(self, el: etree._Element) -> None:
+        parent = el.getparent()
+        assert parent is not None
+        idx = parent.index(el)
+        self.model.remove(el)
+
+        def undo() -> None:
+            parent.insert(idx, el)
+            self.model.register(el)
+
+        self._undo.append(undo)
+
     def set(self, el: etree._Element, name: str, value: str) -> None:
         old = el.get(name)
         el.set(name, value)
@@ -196,6 +208,30 @@ class Builder:
         self.j.add_object(el, "resources")
         for child in children:
             self.j.move(child, el)
+        self._repoint_constraints({c.get("id", "") for c in children}, p.ident)
+
+    def _repoint_constraints(self, members: set[str], container: str) -> None:
+        """crmsh moves constraints on new group/clone members to the container (issue #140)."""
+        sec = self.model.configuration.find("constraints")
+        if sec is None:
+            return
+        for con in list(sec):
+            if not is_element(con):
+                continue
+            kind = _kind_name(con)
+            for attr in ("rsc", "with-rsc", "first", "then"):
+                old = con.get(attr)
+                if old in members:
+                    self.j.set(con, attr, container)
+                    self.messages.append(f"INFO: modified {kind}:{con.get('id')} from {old} to {container}")
+            for ref in con.iter("resource_ref"):
+                old = ref.get("id")
+                if old in members:
+                    self.j.set(ref, "id", container)
+                    self.messages.append(f"INFO: modified {kind}:{con.get('id')} from {old} to {container}")
+            ends = [con.get(a) for a in (("first", "then") if con.tag == "rsc_order" else ("rsc", "with-rsc"))]
+            if ends[0] is not None and ends[0] == ends[1]:
+                self.j.remove(con)  # a constraint of the container with itself means nothing
 
     _group = _container
     _clone = _container
