@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from typing import Any
 
 from clushell.ipvs.model import (
     DEFAULT_PERSISTENCE,
@@ -25,6 +26,14 @@ from clushell.ipvs.model import (
 )
 
 # ---------------------------------------------------------------- keepalived
+
+
+def _at(where: str, fn: Any, *args: Any) -> Any:
+    """Call fn; an IpvsError gets the file:line prefix."""
+    try:
+        return fn(*args)
+    except IpvsError as exc:
+        raise IpvsError(f"{where}: {exc.message}") from None
 
 
 def _ka_tokens(text: str, path: str, depth: int = 0) -> list[tuple[list[str], int, str]]:
@@ -143,7 +152,7 @@ def parse_keepalived(text: str, path: str = "keepalived.conf") -> tuple[Table, l
             addr = words[1]
             port = words[2] if len(words) > 2 else "0"
             spec = f"{proto}:[{addr}]:{port}" if ":" in addr else f"{proto}:{addr}:{port}"
-        base = parse_service_spec(spec)
+        base = _at(where, parse_service_spec, spec)
         if base.proto != "fwm" and base.port == 0 and "persistent" not in svc_opts:
             svc_opts["persistent"] = str(DEFAULT_PERSISTENCE)
         if svc_opts.get("ops") and base.proto not in ("udp", "fwm"):
@@ -278,7 +287,7 @@ def parse_ldirectord(text: str, path: str = "ldirectord.cf") -> tuple[Table, lis
             if not proto:
                 proto = "udp" if vip.endswith(":53") else "tcp"
             spec = f"{proto}:{vip}"
-        base = parse_service_spec(spec)
+        base = _at(where, parse_service_spec, spec)
         svc_opts = {"sched": opts.get("scheduler", ("wrr", ""))[0]}
         if "persistent" in opts:
             svc_opts["persistent"] = opts["persistent"][0]
