@@ -160,6 +160,51 @@ group g d1 d2
 location l3 d4 10: node1
 clone cl d4
 """,
+    "edge-forms": PRE
+    + """
+node node1 utilization cpu=2
+node node2:member
+primitive d1 Dummy op monitor interval=10 OCF_CHECK_LEVEL=10
+primitive d2 Dummy params fake
+primitive d3 Dummy params a=1 params b=2 meta c=1 meta d=2
+primitive d4 Dummy
+primitive d5 Dummy
+group g d4 d5 meta a=1 meta b=2
+location l1 d1 10: node1 role=Started
+location l2 d2 role=Started resource-discovery=exclusive 10: node1
+order o1 Mandatory: [ d1 d2 ] d3
+order o2 Optional: ( d1 d2 ) g symmetrical=false
+rsc_ticket t2 tk: d1:Started d2:Started d3
+colocation c1 inf: ( d1 d2 ) d3
+property cib-bootstrap-options: cluster-name=foo
+property $id=cib-bootstrap-options maintenance-mode=false
+rsc_defaults rsc-options: a=1
+op_defaults rsc-options: b=2
+op_defaults op-options: timeout=20s
+property $id=p2 rule 10: #uname eq node1 x=1
+""",
+    "edge-references": PRE
+    + """
+node 1: alpha
+node 2: beta attributes site=A
+primitive d4 Dummy operations $id=ops4 op monitor interval=15s
+monitor d4 30s
+rsc_template tpl Dummy meta a=1
+primitive d5 @tpl
+primitive d6 Dummy
+order o1 tpl d6
+colocation c1 inf: d6 tpl
+location l1 d6 rule 10: #uname eq alpha or #uname eq beta
+location l2 d6 rule -inf: date in start=2024-01-01 end=2024-02-01 and not_defined x
+location l3 d6 rule $id-ref=l1-rule
+primitive d7 Dummy params rule $id=r7 10: #uname eq alpha fake=1 params fake=2
+primitive d8 Dummy params @d7-instance_attributes-0-fake
+primitive d9 Dummy meta target-role=Stopped is-managed=false params state=/var/run/x \\
+  op start interval=0 timeout=90s op stop interval=0 timeout=100s
+group g1 d8 d9
+clone cg g1 meta clone-max=2 interleave=true
+node alpha attributes site=B
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """

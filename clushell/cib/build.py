@@ -383,7 +383,7 @@ class Builder:
         for other in ops.iterchildren("op"):
             if other.get("name") == "monitor" and other.get("interval") == op.get("interval"):
                 self.messages.append(f"WARNING: {tok.text}: interval in monitor must be unique")
-        gen.assign(op, ops.get("id") or prim.get("id", ""))
+        gen.assign(op, prim.get("id", ""))  # crmsh ignores an operations $id here
         self.j.add(op, ops)
 
     def _xml(self, p: P.Parsed) -> None:
