@@ -8,6 +8,10 @@ read those files.
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import pytest
 
 from tests.realenv.uml import Uml, UmlResult
@@ -124,6 +128,24 @@ real add tcp:10.1.1.160:80 10.1.1.71:80
 service add tcp:10.1.1.172:80 sched=sh flags=mh-port
 """
 N_BAD = 13
+KEEPALIVED = """
+virtual_server 10.1.1.180 80 {
+    lvs_sched wrr
+    lvs_method DR
+    protocol TCP
+    real_server 10.1.1.81 80 {
+        weight 2
+        TCP_CHECK { connect_timeout 3 }
+    }
+    real_server 10.1.1.82 80 { weight 1 }
+}
+"""
+IMPORT = """
+ipvs
+import keepalived /run/out/keepalived.conf
+diff
+commit
+"""
 MISC = """
 ipvs
 timeout set 800 100 200
@@ -183,6 +205,14 @@ ipvsadm -Sn > "$OUT/bad.after.sn"
 echo $? > "$OUT/misc.rc"
 "$CLUSH" --no-color ipvs export keepalived > "$OUT/export.keepalived" 2>&1
 "$CLUSH" --no-color ipvs export ldirectord > "$OUT/export.ldirectord" 2>&1
+
+# import a keepalived.conf into the staged table and commit it over the live one
+"$CLUSH" --no-color < "$OUT/import.in" > "$OUT/import.stdout" 2> "$OUT/import.stderr"
+echo $? > "$OUT/import.rc"
+ipvsadm -Sn > "$OUT/import.sn"
+
+# the benchmark: 200x4 commit, then one real changed
+"$PYTHON" "$BENCH" --inside --json "$OUT/bench.json" > "$OUT/bench.stdout" 2>&1
 """
 )
 
@@ -192,7 +222,10 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> UmlResult:
     uml = Uml(tmp_path_factory.mktemp("uml"))
     files = {f"{name}.in": text for name, text in SCENARIOS.items()}
     files.update({"failsetup.in": FAIL_SETUP, "failcommit.in": FAIL_COMMIT, "bad.in": BAD_INPUT, "misc.in": MISC})
-    result = uml.run(SCRIPT, name="seeds", files=files)
+    files.update({"import.in": IMPORT, "keepalived.conf": KEEPALIVED})
+    bench = Path(__file__).resolve().parents[1] / "bench" / "bench_ipvs.py"
+    script = f'PYTHON="{sys.executable}"\nBENCH="{bench}"\n' + SCRIPT
+    result = uml.run(script, name="seeds", files=files)
     assert result.rc == 0, result.out
     return result
 
@@ -343,3 +376,23 @@ def test_export_formats_from_live_table(seeds: UmlResult) -> None:
     assert "virtual_server 10.1.1.160 80 {" in ka and "lvs_method NAT" in ka and "protocol TCP" in ka
     ld = seeds.file("export.ldirectord")
     assert "virtual=10.1.1.160:80" in ld and "real=10.1.1.71:80 masq 2" in ld
+
+
+def test_import_keepalived_then_commit(seeds: UmlResult) -> None:
+    assert seeds.file("import.rc").strip() == "0", seeds.file("import.stderr")
+    # the import replaced the staged table: the previous service is deleted, the new one added
+    assert seeds.file("import.sn").splitlines() == [
+        "-A -t 10.1.1.180:80 -s wrr",
+        "-a -t 10.1.1.180:80 -r 10.1.1.81:80 -g -w 2",
+        "-a -t 10.1.1.180:80 -r 10.1.1.82:80 -g -w 1",
+    ]
+    assert "ipvsadm -D -t 10.1.1.160:80" in seeds.file("import.stdout")
+
+
+def test_bench_one_real_change_is_one_round_trip(seeds: UmlResult) -> None:
+    data = json.loads(seeds.file("bench.json") or "{}")
+    assert data, seeds.file("bench.stdout")
+    full, one = data["full_commit"], data["one_real_change"]
+    assert (full["services"], full["reals"]) == (200, 800)
+    assert full["round_trips"] == 1 and full["ipvsadm_processes"] == 4  # one ipvsadm -R, not 1000 processes
+    assert one["round_trips"] == 1 and one["plan_ipvsadm_commands"] == 1 and one["ipvsadm_processes"] == 4
