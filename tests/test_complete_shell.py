@@ -135,3 +135,21 @@ def test_fish_live_ids(populated) -> None:  # noqa: F811
                          capture_output=True, text=True, env=env, check=False, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.splitlines() == ["g1\tgroup"]
+
+
+@pytest.mark.live
+def test_shell_mode_on_the_live_cluster(live_cluster, fresh_id) -> None:
+    rid = fresh_id("shc")
+    xml = f'<primitive id="{rid}" class="ocf" provider="pacemaker" type="Dummy"/>'
+    assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml]).returncode == 0
+    live_cluster.wait_role(rid, "Started")
+    env = {k: v for k, v in os.environ.items() if k != "CIB_file"}
+    for line, want in ((["configure", "show", rid[:-2]], f"{rid}\tocf:pacemaker:Dummy"),
+                       (["resource", "stop", rid[:-2]], f"{rid}\tocf:pacemaker:Dummy")):
+        res = subprocess.run([*clush_argv(), "__complete", "fish", str(len(line) - 1), *line],
+                             capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert res.returncode == 0, res.stderr
+        assert res.stdout.splitlines() == [want]
+    res = subprocess.run([*clush_argv(), "__complete", "fish", "2", "resource", "start", rid[:-2]],
+                         capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert res.stdout == ""  # it runs: start does not offer it

@@ -315,9 +315,9 @@ def shell_source(options: dict[str, str]) -> Providers | None:
 
     path = options.get("--cib-file") or os.environ.get("CIB_file")
     if not path:
-        from clushell.target import local_cluster_answers, sandbox_path
+        from clushell.target import sandbox_path
 
-        if local_cluster_answers():
+        if _cib_socket_listens():
             runner = LocalRunner({})
             return Providers(runner=runner, model_loader=lambda: _query_live(runner))
         path = str(sandbox_path())
@@ -325,6 +325,15 @@ def shell_source(options: dict[str, str]) -> Providers | None:
             return None
     path = os.path.abspath(path)
     return Providers(runner=LocalRunner({"CIB_file": path}), model_loader=lambda: _read_file(path))
+
+
+def _cib_socket_listens() -> bool:
+    """True when the local CIB manager's abstract socket exists (names are '@'-padded)."""
+    try:
+        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
+            return any(line.split()[-1].rstrip("@") in ("@cib_rw", "@cib_ro") for line in f if line.strip())
+    except (OSError, IndexError):
+        return False
 
 
 def _read_file(path: str) -> Any:
