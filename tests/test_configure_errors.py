@@ -120,7 +120,8 @@ def test_values_round_trip_through_clush_and_show(tmp_path: Path) -> None:
     cib = tmp_path / "cib.xml"
     shutil.copy(BASE, cib)
     params = " ".join(f"p{i}={_q(v)}" for i, v in enumerate(VALUES))
-    script = f"configure\nproperty stonith-enabled=false\nprimitive v1 Dummy params {params}\ncommit\n"
+    # meta attributes: free-form names are not checked against the agent's parameters
+    script = f"configure\nproperty stonith-enabled=false\nprimitive v1 Dummy meta {params}\ncommit force\n"
     res = run_clush(input=script, env={"CIB_file": str(cib)})
     assert res.returncode == 0, res.stderr
     model = CibModel.from_xml(_config(cib).encode())
@@ -131,7 +132,7 @@ def test_values_round_trip_through_clush_and_show(tmp_path: Path) -> None:
         pytest.skip(f"configure show not available yet: {show.stderr.strip()}")
     again = tmp_path / "again.xml"
     shutil.copy(BASE, again)
-    res = run_clush(input="configure\nproperty stonith-enabled=false\n" + show.stdout + "\ncommit\n",
+    res = run_clush(input="configure\nproperty stonith-enabled=false\n" + show.stdout + "\ncommit force\n",
                     env={"CIB_file": str(again)})
     assert res.returncode == 0, res.stderr
     model2 = CibModel.from_xml(_config(again).encode())

@@ -58,13 +58,12 @@ class Workspace:
             return False
         force = force or bool(getattr(ctx.session.options, "force", False))
         pending_xml = self.pending.to_xml(pretty=False)
+        # crmsh 4.4 skips verification of a configuration without primitives
         if verify and self.pending.resources_count() > 0:
-            ok, lines = verify_xml(runner, pending_xml)
-            for line in lines:
-                (ctx.out.error if "error" in line.lower() else ctx.out.warn)(line)
+            ok = report_findings(ctx, pending_xml, changed=set(self.changed_ids()))
             if not ok:
                 if not force:
-                    raise ClushError("commit refused: crm_verify found errors (use 'commit force' to override)")
+                    raise ClushError("commit refused: the configuration has errors (use 'commit force' to override)")
                 ctx.out.info("commit forced")
         if replace:
             self._replace(runner, force)
@@ -142,6 +141,21 @@ def get_workspace(ctx: Any) -> Workspace:
         ws = Workspace(original, original.copy(), xml)
         ctx.session.set_state(STATE, ws)
     return ws
+
+
+def report_findings(ctx: Any, xml: bytes, *, changed: set[str] | None = None) -> bool:
+    """Print what verification finds in ``xml``; False when there are errors."""
+    try:
+        from clushell.pacemaker.verify import verify_cib
+    except ImportError:  # the full checker is optional: fall back to crm_verify alone
+        ok, lines = verify_xml(ctx.session.runner, xml)
+        for line in lines:
+            (ctx.out.error if "error" in line.lower() else ctx.out.warn)(line)
+        return ok
+    findings = verify_cib(ctx.session.runner, xml, changed_ids=changed)
+    for f in findings:
+        (ctx.out.error if f.is_error else ctx.out.warn)(str(f).split(": ", 1)[-1])  # level shown by out
+    return not any(f.is_error for f in findings)
 
 
 def verify_xml(runner: Any, xml: bytes) -> tuple[bool, list[str]]:

@@ -220,14 +220,11 @@ def do_commit(ctx: Context, args: list[str]) -> None:
 @command("verify", "Check the pending configuration with crm_verify.")
 def do_verify(ctx: Context, args: list[str]) -> None:
     """Prints crm_verify's findings for the pending configuration; fails on errors."""
-    from clushell.cib.workspace import get_workspace, verify_xml
+    from clushell.cib.workspace import get_workspace, report_findings
 
     ws = get_workspace(ctx)
-    ok, lines = verify_xml(ctx.session.runner, ws.pending.to_xml(pretty=False))
-    for line in lines:
-        (ctx.out.error if "error" in line.lower() else ctx.out.warn)(line)
-    if not ok:
-        raise ClushError("crm_verify found errors in the configuration")
+    if not report_findings(ctx, ws.pending.to_xml(pretty=False)):
+        raise ClushError("the configuration has errors")
 
 
 def _enter(ctx: Context) -> None:
