@@ -65,6 +65,8 @@ real add fwm:10 10.1.1.41 method=dr
 real add fwm:10 10.1.1.42 method=nat
 service add tcp:[fd00::100]:80 sched=wlc
 real add tcp:[fd00::100]:80 [fd00::2]:8080 method=nat weight=4
+service add fwm6:7 sched=rr persistent=120 netmask=64
+real add fwm6:7 [fd00::4] method=dr
 """,
     # drain keeps the real at weight 0, undrain restores the weight it had
     "drain": """
@@ -293,6 +295,8 @@ def test_fwmark_with_persistence_and_ipv6(seeds: UmlResult) -> None:
     assert sn(seeds, "fwm.sn") == [
         "-A -t [fd00::100]:80 -s wlc",
         "-a -t [fd00::100]:80 -r [fd00::2]:8080 -m -w 4",
+        "-A -f 7 -6 -s rr -p 120 -M 64",
+        "-a -f 7 -6 -r [fd00::4]:0 -g -w 1",
         "-A -f 10 -s rr -p 600",
         "-a -f 10 -r 10.1.1.41:0 -g -w 1",
         "-a -f 10 -r 10.1.1.42:0 -m -w 1",

@@ -43,6 +43,7 @@ echo "@@table"
 ipvsadm -Sn 2>&1; echo "@@rc $?"
 echo "@@thresholds"
 ipvsadm -Ln --thresholds 2>&1; echo "@@rc $?"
+for p in keepalived ldirectord; do pidof -x $p >/dev/null 2>&1 && echo "@@owner $p"; done
 """
 # plans longer than this go through one `ipvsadm -R` (one process, not one per line)
 RESTORE_THRESHOLD = 40
@@ -73,6 +74,7 @@ class RunResult:
     changed: bool = False
     restore_rc: int | None = None
     snapshot: Snapshot | None = None
+    owners: list[str] = field(default_factory=list)  # keepalived / ldirectord running there
 
     @property
     def failed(self) -> tuple[Step, int, str] | None:
@@ -152,7 +154,8 @@ def parse_output(rc: int, out: str, err: str, steps: list[Step], *, restore: boo
         result.statuses = [(s, *done.get(i, (None, ""))) for i, s in enumerate(steps, 1)]
     save_text, _, rest = tail.partition("@@rc ")
     save_rc, _, rest = rest.partition("\n")
-    thr_text = rest.partition("@@thresholds\n")[2].partition("@@rc ")[0]
+    thr_text, _, owners = rest.partition("@@thresholds\n")[2].partition("@@rc ")
+    result.owners = [line.split()[1] for line in owners.splitlines() if line.startswith("@@owner ")]
     if save_rc.strip() != "0":
         msg = save_text.strip().splitlines()
         raise IpvsadmError(f"{where}: ipvsadm -Sn failed: {msg[-1] if msg else 'rc ' + save_rc.strip()}")

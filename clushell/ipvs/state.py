@@ -7,13 +7,13 @@ swapped in when all succeeded, so a bad line never leaves a half-applied change.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from clushell.errors import ClushError
 from clushell.ipvs.apply import CommitReport, Snapshot, commit, read_snapshot
 from clushell.ipvs.directors import LOCAL, make_runner
-from clushell.ipvs.model import IpvsError, Table
+from clushell.ipvs.model import Table
 from clushell.ipvs.plan import Step, diff
 
 
@@ -120,6 +120,8 @@ class IpvsState:
 
 
 def show_report(out: Any, report: CommitReport, name: str) -> None:
+    for owner in report.result.owners if report.result else []:
+        out.warn(f"ipvs {name}: {owner} is running there and manages this table; it may undo these changes")
     if report.ok and not report.steps:
         out.info(f"ipvs {name}: no changes")
         return
@@ -129,19 +131,3 @@ def show_report(out: Any, report: CommitReport, name: str) -> None:
         return
     for line in report.lines():
         out.print(line)
-
-
-def remember_weight(state: IpvsState, name: str, skey: tuple, rkey: tuple, weight: int) -> None:
-    if weight:
-        state.remembered[(name, skey, rkey)] = weight
-
-
-def drained_copy(real: Any) -> Any:
-    return replace(real, weight=0)
-
-
-def require_service(table: Table, spec: str) -> Any:
-    try:
-        return table.get(spec)
-    except IpvsError:
-        raise
