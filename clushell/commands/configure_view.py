@@ -58,8 +58,8 @@ def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
     objs = select(ws.pending, specs, original=ws.original)
     if not objs:
         return ""
-    if xml:
-        return render.render_xml(objs, ws.pending.root, style, ordered=not specs).rstrip("\n")
+    if xml:  # ends with a newline; crmsh prints (and saves) it followed by another one
+        return render.render_xml(objs, ws.pending.root, style, ordered=not specs)
     return render.render(objs, ws.pending.configuration, style)
 
 
@@ -98,7 +98,10 @@ def do_show(ctx: Context, args: list[str]) -> None:
     continued with backslashes, values of nvpairs named passw* masked."""
     text = selection_text(ctx, args)
     if text:
-        ctx.out.page(_highlight(ctx, text, xml=args[:1] == ["xml"]))
+        xml = args[:1] == ["xml"]
+        ctx.out.page(_highlight(ctx, text, xml=xml))
+        if xml:
+            ctx.out.print()
 
 
 @command(
@@ -354,6 +357,25 @@ def _run_editor(path: str) -> None:
         raise ClushError(f"edit: editor '{editor}' exited with status {rc}; nothing changed")
 
 
+def _can_ask(ctx: Context) -> bool:
+    # -F/-y would answer for the user and loop for ever on an editor that changes nothing
+    if ctx.session.options.force or ctx.session.options.yes:
+        return False
+    return ctx.session.options.interactive or sys.stdin.isatty()
+
+
+def _ask_again(ctx: Context) -> bool:
+    """After a syntax error: edit again? Asked on the terminal even in a one-shot run."""
+    if ctx.session.options.interactive:
+        return ctx.session.ask("Edit again (no discards the changes)") == "y"
+    try:
+        sys.stderr.write("Edit again (no discards the changes) (y/n)? ")
+        sys.stderr.flush()
+        return sys.stdin.readline().strip().lower().startswith("y")
+    except (OSError, KeyboardInterrupt):
+        return False
+
+
 @command(
     "edit",
     "Edit objects (or the whole configuration) as crm text in $EDITOR.",
@@ -369,7 +391,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
     from clushell.cib.select import select
     from clushell.commands.configure import _providers
 
-    if not ctx.session.options.interactive:
+    if not (ctx.session.options.interactive or sys.stdin.isatty()):
         raise ClushError("edit not allowed in batch mode")
     ws = _ws(ctx)
     xml, specs = _split_xml(args)
@@ -400,8 +422,10 @@ def do_edit(ctx: Context, args: list[str]) -> None:
                         scope=scope, source="edit", providers=_providers(ctx),
                     )
             except ClushError as exc:
+                if not _can_ask(ctx):
+                    raise ClushError(f"{exc.message} (edit discarded; nothing changed)", token=exc.token) from None
                 ctx.out.error(exc.message)
-                if ctx.session.ask("Edit again (no discards the changes)") == "y":
+                if _ask_again(ctx):
                     continue
                 raise Cancelled("edit: changes discarded; nothing changed") from None
             ws.pending = new
