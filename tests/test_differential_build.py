@@ -205,6 +205,25 @@ group g1 d8 d9
 clone cg g1 meta clone-max=2 interleave=true
 node alpha attributes site=B
 """,
+    "edge-roles-rules": PRE
+    + """
+primitive d1 Dummy
+primitive d2 Dummy
+primitive d3 Dummy
+primitive st ocf:pacemaker:Stateful
+ms m1 st meta notify=true
+colocation c1 inf: d1:Master m1:Slave
+colocation c2 100: d1 d2 d3 m1:Master
+order o1 Serialize: d1 d2 d3 symmetrical=true
+order o2 inf: m1:promote d1:start
+order o3 -5: d2 d3
+location l1 m1 rule $role=Master 100: #uname eq node1
+location l2 /^d[12]$/ rule -inf: defined foo
+location l3 d3 rule 10: version_attr version:gt 1.2.3 and num_attr integer:lte 5
+location l4 d3 rule 10: attr ne x or other string:eq "y"
+tag t1: d1 m1
+rsc_defaults $id=r2 rule 5: date spec weekdays=6-7 resource-stickiness=0
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """
