@@ -113,8 +113,8 @@ class Workspace:
             return out
 
         old, new = objs(self.original), objs(self.pending)
-        keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-        return [k.split(":", 1)[1] for k in keys]
+        keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
+        return sorted(k.split(":", 1)[1] for k in keys)
 
 
 def _conf_bytes(model: CibModel) -> bytes:

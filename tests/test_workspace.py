@@ -1,0 +1,98 @@
+"""The configure level's state on a real CIB file: load, pending, summary, discard, commit, meta helpers."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from clushell.cib.build import apply_line
+from clushell.cib.model import CibModel
+from clushell.cib.workspace import STATE, get_workspace, set_meta, set_meta_on_top, set_param
+from clushell.commands.tree import Level
+from clushell.context import Context
+from clushell.errors import ClushError
+from clushell.output import Output
+from clushell.session import Options, Session
+from clushell.transport.local import LocalRunner
+from tests.conftest import SHARED
+from tests.realenv import require
+
+BASE = SHARED / "conformance" / "scenarios" / "base.xml"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> Context:
+    require("cibadmin", "crm_diff", "crm_verify")
+    cib = tmp_path / "cib.xml"
+    shutil.copy(BASE, cib)
+    session = Session(Options(color=False), Level("root", "root"), Output(color=False, stdout=io.StringIO(),
+                                                                           stderr=io.StringIO()))
+    session.set_runner(LocalRunner({**os.environ, "CIB_file": str(cib)}))
+    c = Context(session)
+    c.cib = cib  # type: ignore[attr-defined]
+    return c
+
+
+def on_disk(ctx: Context) -> CibModel:
+    env = {**os.environ, "CIB_file": str(ctx.cib)}  # type: ignore[attr-defined]
+    out = subprocess.run(["cibadmin", "-Q"], env=env, capture_output=True, check=True).stdout
+    return CibModel.from_xml(out)
+
+
+def test_pending_summary_discard_commit(ctx: Context) -> None:
+    ws = get_workspace(ctx)
+    assert ctx.session.get_state(STATE) is ws and get_workspace(ctx) is ws
+    assert not ws.has_pending()
+    apply_line(ws.pending, "property stonith-enabled=false")
+    apply_line(ws.pending, "primitive d1 Dummy")
+    assert ws.has_pending()
+    assert ws.pending_summary() == "2 objects changed: cib-bootstrap-options, d1"
+    ws.discard()
+    assert not ws.has_pending() and ws.pending.resource("d1") is None
+    apply_line(ws.pending, "property stonith-enabled=false")
+    apply_line(ws.pending, "primitive d1 Dummy op monitor interval=10s")
+    epoch = int(on_disk(ctx).root.get("epoch"))
+    assert ws.commit(ctx) is True
+    disk = on_disk(ctx)
+    assert disk.by_id("d1-monitor-10s") is not None
+    assert int(disk.root.get("epoch")) > epoch
+    assert not ws.has_pending() and ws.original.by_id("d1") is not None  # reloaded
+    assert ws.commit(ctx) is False  # nothing left
+
+
+def test_commit_refuses_errors_unless_forced(ctx: Context) -> None:
+    ws = get_workspace(ctx)
+    apply_line(ws.pending, "property no-quorum-policy=ignore")
+    apply_line(ws.pending, "primitive d1 Dummy")  # fencing enabled without devices: crm_verify errors
+    with pytest.raises(ClushError, match="commit refused"):
+        ws.commit(ctx)
+    assert on_disk(ctx).resource("d1") is None and ws.has_pending()
+    ws.commit(ctx, force=True)
+    assert on_disk(ctx).resource("d1") is not None
+
+
+def test_meta_helpers_follow_crmsh(ctx: Context) -> None:
+    ws = get_workspace(ctx)
+    for line in ("property stonith-enabled=false", "primitive d1 Dummy meta target-role=Started",
+                 "clone c1 d1", "primitive d2 Dummy"):
+        apply_line(ws.pending, line)
+    ws.commit(ctx)
+    set_meta_on_top(ctx, "d1", "target-role", "Stopped")
+    disk = on_disk(ctx)
+    assert disk.by_id("c1-meta_attributes-target-role").get("value") == "Stopped"
+    assert disk.by_id("d1-meta_attributes-target-role") is None  # the child's conflicting value is gone
+    set_meta(ctx, "d2", "resource-stickiness", "50")
+    set_param(ctx, "d2", "fake", "x y")
+    disk = on_disk(ctx)
+    assert disk.by_id("d2-meta_attributes-resource-stickiness").get("value") == "50"
+    assert disk.by_id("d2-instance_attributes-fake").get("value") == "x y"
+    set_param(ctx, "d2", "fake", None)
+    assert on_disk(ctx).by_id("d2-instance_attributes-fake") is None
+    assert not ws.has_pending() and ws.original.by_id("d2-meta_attributes") is not None  # clean workspace reloaded
+    with pytest.raises(ClushError, match="does not exist"):
+        set_meta(ctx, "nope", "a", "1")
