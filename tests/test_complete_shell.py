@@ -153,3 +153,16 @@ def test_shell_mode_on_the_live_cluster(live_cluster, fresh_id) -> None:
     res = subprocess.run([*clush_argv(), "__complete", "fish", "2", "resource", "start", rid[:-2]],
                          capture_output=True, text=True, env=env, timeout=60, check=False)
     assert res.stdout == ""  # it runs: start does not offer it
+
+
+def test_shell_cache_follows_the_file(tmp_path: Path) -> None:
+    require("cibadmin")
+    cib = tmp_path / "c.xml"
+    cib.write_text(subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True, check=True).stdout)
+    env = dict(os.environ, CIB_file=str(cib))
+    run = [*clush_argv(), "__complete", "bash", "2", "configure", "show", "zz"]
+    assert subprocess.run(run, capture_output=True, text=True, env=env, check=False).stdout == ""
+    res = subprocess.run([*clush_argv(), "-F", "configure", "primitive", "zz1", "ocf:heartbeat:Dummy"],
+                         capture_output=True, text=True, env=env, check=False)
+    assert res.returncode == 0, res.stderr
+    assert subprocess.run(run, capture_output=True, text=True, env=env, check=False).stdout.split() == ["zz1"]

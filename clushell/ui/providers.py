@@ -13,6 +13,7 @@ failure into "no candidates".
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -324,7 +325,82 @@ def shell_source(options: dict[str, str]) -> Providers | None:
         if not os.path.exists(path):
             return None
     path = os.path.abspath(path)
-    return Providers(runner=LocalRunner({"CIB_file": path}), model_loader=lambda: _read_file(path))
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    stamp = f"{path}:{st.st_mtime_ns}:{st.st_size}"
+    return SnapshotProviders(stamp, runner=LocalRunner({"CIB_file": path}), model_loader=lambda: _read_file(path))
+
+
+class _Snapshot:
+    """Candidate lists read back from the on-disk completion cache (no lxml needed)."""
+
+    def __init__(self, raw: dict[str, list[list[str]]]):
+        self.lists = _LazyLists(raw)
+
+
+class _LazyLists(dict):
+    """Builds the Candidate list of a kind only when it is asked for."""
+
+    def __init__(self, raw: dict[str, list[list[str]]]):
+        super().__init__()
+        self.raw = raw
+
+    def get(self, kind: str, default: Any = None) -> Any:
+        if kind not in self and kind in self.raw:
+            self[kind] = [Candidate(t, m) for t, m in self.raw[kind]]
+        return super().get(kind, default)
+
+
+class SnapshotProviders(Providers):
+    """Shell completion on a CIB file: ids and run states cached on disk per file version.
+
+    Every Tab is a new process; parsing a 4000-primitive CIB each time would cost more than
+    the whole time budget, so the lists are kept in $XDG_CACHE_HOME/clush/complete/.
+    """
+
+    def __init__(self, stamp: str, **kw: Any):
+        super().__init__(**kw)
+        import hashlib
+
+        from clushell import paths
+
+        self.cache = paths.cache_dir() / "complete" / (hashlib.sha1(stamp.encode()).hexdigest()[:20] + ".json")
+        self._data: dict[str, Any] | None = None
+
+    def _load_cache(self) -> dict[str, Any]:
+        if self._data is None:
+            try:
+                self._data = json.loads(self.cache.read_text())
+            except (OSError, ValueError):
+                self._data = {}
+        return self._data
+
+    def _save(self, key: str, value: Any) -> None:
+        data = self._load_cache()
+        data[key] = value
+        try:
+            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache.with_suffix(f".{os.getpid()}")
+            tmp.write_text(json.dumps(data))
+            os.replace(tmp, self.cache)
+        except OSError:
+            pass  # no cache directory: only slower
+
+    def index(self, model: Any = None) -> Any:
+        data = self._load_cache()
+        if "ids" not in data:
+            idx = super().index(model)
+            self._save("ids", {k: [[c.text, c.meta] for c in v] for k, v in idx.lists.items()})
+            return idx
+        return _Snapshot(data["ids"])
+
+    def run_states(self) -> dict[str, bool]:
+        data = self._load_cache()
+        if "states" not in data:
+            self._save("states", super().run_states())
+        return data["states"]
 
 
 def _cib_socket_listens() -> bool:

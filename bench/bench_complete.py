@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Completion latency on a 4000-primitive CIB.
+
+Targets: p99 <= 10 ms for id and parameter completion in the engine the REPL uses (inside
+configure, ids from the pending workspace; agent metadata cached after its first fetch),
+and `clush __complete bash ...` answering in <= 150 ms wall (a new process per Tab).
+
+usage: .venv/bin/python bench/bench_complete.py [--primitives N] [--rounds N] [--json FILE]
+Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ENGINE_P99_MS = 10.0
+SHELL_P50_MS = 150.0
+
+
+def make_cib(n: int) -> str:
+    """A CIB with n primitives (Dummy and IPaddr2, with params and ops), groups and constraints."""
+    prims, groups, cons = [], [], []
+    for i in range(n):
+        if i % 2:
+            body = (f'<instance_attributes id="p{i}-ia"><nvpair id="p{i}-ip" name="ip" value="10.1.{i // 250}.'
+                    f'{i % 250 + 1}"/></instance_attributes>')
+            agent = 'class="ocf" provider="heartbeat" type="IPaddr2"'
+        else:
+            body = ""
+            agent = 'class="ocf" provider="pacemaker" type="Dummy"'
+        prims.append(f'<primitive id="p{i}" {agent}>{body}<operations><op id="p{i}-mon" name="monitor" '
+                     f'interval="10s" timeout="20s"/></operations></primitive>')
+    # every 4 primitives beyond the first half go into a group
+    half = n // 2
+    out = prims[:half]
+    for g, start in enumerate(range(half, n, 4)):
+        groups.append(f'<group id="g{g}">{"".join(prims[start:start + 4])}</group>')
+        if g % 2 == 0:
+            cons.append(f'<rsc_location id="loc-g{g}" rsc="g{g}" node="node1" score="100"/>')
+    nodes = '<node id="1" uname="node1"/><node id="2" uname="node2"/>'
+    return (f'<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" '
+            f'admin_epoch="0"><configuration><crm_config/><nodes>{nodes}</nodes><resources>{"".join(out)}'
+            f'{"".join(groups)}</resources><constraints>{"".join(cons)}</constraints></configuration>'
+            f'<status/></cib>')
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def bench_engine(cib: Path, rounds: int) -> dict[str, dict[str, float]]:
+    from clushell.commands.root import GLOBALS, build_tree
+    from clushell.dispatch import Dispatcher
+    from clushell.output import Output
+    from clushell.session import Options, Session
+    from clushell.ui.complete import complete_line
+    from clushell.ui.providers import Providers
+
+    session = Session(Options(cib_file=str(cib)), build_tree(),
+                      Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))
+    dispatcher = Dispatcher(session, GLOBALS)
+    assert dispatcher.run_line("cd configure"), "cannot enter configure"
+    providers = Providers(session)
+    lines = {
+        "ids (show p12)": "show p12",
+        "ids (show, all)": "show ",
+        "free primitives (group x)": "group gx ",
+        "parameters (IPaddr2 params)": "primitive px ocf:heartbeat:IPaddr2 params ip=1.2.3.4 ",
+        "op advice (op monitor)": "primitive px ocf:heartbeat:IPaddr2 op monitor ",
+        "resource start (run states)": "resource start p1",
+    }
+    results = {}
+    for name, line in lines.items():
+        complete_line(session, line, providers)  # warm: metadata fetch, index, crm_mon
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            cands = complete_line(session, line, providers)
+            times.append((time.perf_counter() - t0) * 1000)
+        results[name] = {"p50_ms": statistics.median(times), "p99_ms": percentile(times, 99),
+                         "candidates": len(cands)}
+    return results
+
+
+def bench_shell(cib: Path, rounds: int) -> dict[str, dict[str, float]]:
+    clush = Path(sys.executable).parent / "clush"
+    argv0 = [str(clush)] if clush.exists() else [sys.executable, "-m", "clushell"]
+    env = dict(os.environ, CIB_file=str(cib))
+    cases = {
+        "tree words (configure sh)": ["1", "configure", "sh"],
+        "all ids (configure show)": ["2", "configure", "show", ""],
+        "ids (configure show p12)": ["2", "configure", "show", "p12"],
+        "parameters (IPaddr2 params)": ["5", "configure", "primitive", "px", "ocf:heartbeat:IPaddr2", "params", ""],
+    }
+    results = {}
+    for name, args in cases.items():
+        subprocess.run([*argv0, "__complete", "bash", *args], env=env, capture_output=True, check=True)
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            res = subprocess.run([*argv0, "__complete", "bash", *args], env=env, capture_output=True, check=True)
+            times.append((time.perf_counter() - t0) * 1000)
+        results[name] = {"p50_ms": statistics.median(times), "p95_ms": percentile(times, 95),
+                         "candidates": len(res.stdout.splitlines())}
+    return results
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--primitives", type=int, default=4000)
+    ap.add_argument("--rounds", type=int, default=200)
+    ap.add_argument("--shell-rounds", type=int, default=15)
+    ap.add_argument("--json", help="write the results here too")
+    ns = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="clush-bench-") as tmp:
+        for var in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+            os.environ.setdefault(var, os.path.join(tmp, var.lower()))
+        cib = Path(tmp) / "cib.xml"
+        cib.write_text(make_cib(ns.primitives))
+        engine = bench_engine(cib, ns.rounds)
+        shell = bench_shell(cib, ns.shell_rounds)
+    ok = True
+    print(f"engine, {ns.primitives} primitives, {ns.rounds} rounds (target p99 <= {ENGINE_P99_MS:g} ms)")
+    for name, r in engine.items():
+        flag = "ok" if r["p99_ms"] <= ENGINE_P99_MS else "SLOW"
+        ok &= flag == "ok"
+        print(f"  {name:32} p50 {r['p50_ms']:6.2f} ms  p99 {r['p99_ms']:6.2f} ms  {r['candidates']:5d} cands  {flag}")
+    print(f"clush __complete bash, {ns.shell_rounds} runs (target p50 <= {SHELL_P50_MS:g} ms wall)")
+    for name, r in shell.items():
+        flag = "ok" if r["p50_ms"] <= SHELL_P50_MS else "SLOW"
+        ok &= flag == "ok"
+        print(f"  {name:32} p50 {r['p50_ms']:6.1f} ms  p95 {r['p95_ms']:6.1f} ms  {r['candidates']:5d} cands  {flag}")
+    if ns.json:
+        Path(ns.json).write_text(json.dumps({"engine": engine, "shell": shell}, indent=2))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
