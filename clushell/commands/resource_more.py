@@ -56,7 +56,13 @@ def do_move(ctx: Context, args: list[str]) -> None:
     argv += ["--lifetime", lifetime] if lifetime else []
     argv += ["--force"] if force else []
     runner = ctx.session.runner
-    change(ctx, lambda: ops.tool(runner, argv, rid), wait=wait)
+
+    def act() -> None:
+        res = ops.tool(runner, argv, rid, ok=(0, 108))
+        if res.rc == 108:
+            raise ClushError(f"{rid} already runs on {node}; add 'force' to pin it there anyway")
+
+    change(ctx, act, wait=wait)
 
 
 @command("ban", "Keep a resource off a node (constraint cli-ban-RSC-on-NODE).",

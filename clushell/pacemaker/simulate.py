@@ -107,7 +107,7 @@ def render(sim: Simulation) -> str:
         lines += [f"  {m}" for m in sim.modifications]
         lines.append("")
     lines.append("Transition summary:")
-    lines += [f"  {a}" for a in sim.actions] or ["  nothing to do: every resource stays where it is"]
+    lines += [f"  {a}" for a in sim.actions] or ["  (no actions)"]
     if sim.after is not None:
         lines.append("")
         lines.append("Resources would run:" if not sim.applied else "Resources now run:")
