@@ -169,6 +169,41 @@ _STATEMENTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 
+_LONG = {
+    "node": "An existing node (by uname or id) gets the attributes merged in; a new one is created. "
+    "The first attribute list needs no 'attributes' keyword.",
+    "primitive": "A bare TYPE means ocf with the provider found by crm_resource (heartbeat first). "
+    "The first attribute list needs no 'params' keyword. Op attributes known to Pacemaker "
+    "(interval, timeout, role, on-fail, ...) go on the op, others become op instance attributes; "
+    "an op without interval gets interval=0. Ids are generated as crmsh does (vip-monitor-10s).",
+    "rsc_template": "Same syntax as primitive; primitives use it with '@ID' instead of an agent.",
+    "group": "Members must be existing primitives that are not in another group or clone; they move "
+    "into the group in the order given. Constraints on the members are moved to the group.",
+    "clone": "Without 'meta', attributes after the child become instance attributes (crmsh does the same); "
+    "use 'meta promotable=true' for a promotable clone. A clone of a clone is refused.",
+    "ms": "Kept for old configurations; the XML is <master>.",
+    "location": "Scores: integers, inf, -inf, +inf, mandatory, advisory. Rules combine expressions with "
+    "and/or (not both): ATTR [string:|number:|version:]lt|gt|lte|gte|eq|ne VALUE, defined/not_defined "
+    "ATTR, date lt|gt DATE, date in start=.. end=..|DURATION, date spec KEY=V...",
+    "colocation": "Two resources give the simple form (the first is placed relative to the second); "
+    "more, or brackets, give resource sets: ( ) for sequential=false, [ ] also require-all=false.",
+    "order": "Mandatory/Optional/Serialize set the kind; a score sets Mandatory (Optional for 0). "
+    "More than two resources or brackets give resource sets, split where the action changes.",
+    "rsc_ticket": "One resource gives rsc=, several give resource sets split by role.",
+    "property": "Existing values are updated in place; new names are added to the set "
+    "(cib-bootstrap-options unless a set id is given). no-quorum-policy must be stop, freeze, ignore, "
+    "demote or suicide. Without arguments, lists the cluster options.",
+    "rsc_defaults": "Values go into the rsc-options set unless a set id is given.",
+    "op_defaults": "Values go into the op-options set unless a set id is given.",
+    "fencing_topology": "Without targets the levels apply to every node. Targets: NODE:, attr:NAME=VALUE, "
+    "pattern:REGEX. Each DEV[,DEV] word is one level.",
+    "tag": "Every object must exist.",
+    "monitor": "The op id is RSC-monitor-INTERVAL (with -0, -1, ... if taken).",
+    "xml": "The element goes to the section its tag belongs to; missing ids are generated. "
+    "Quote the XML as one word, or type it unquoted.",
+}
+
+
 def _statement_command(name: str, help_: str, usage: str, aliases: tuple[str, ...], examples: tuple[str, ...]):
     def handler(ctx: Context, args: list[str]) -> None:
         if name == "property" and not args:
@@ -182,7 +217,7 @@ def _statement_command(name: str, help_: str, usage: str, aliases: tuple[str, ..
         handler=handler,
         args=(Arg("statement", Kind.CONFIG, "the rest of the statement", optional=True, repeat=True),),
         aliases=aliases,
-        long_help=f"{help_} The change stays pending until commit.",
+        long_help=f"{_LONG.get(name, '')} The change stays pending until commit.".strip(),
         examples=examples,
         usage=usage,
         raw=True,
