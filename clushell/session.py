@@ -40,6 +40,13 @@ class PendingState(Protocol):
     def pending_summary(self) -> str: ...
 
 
+def _read_answer_from_stdin(prompt: str) -> str | None:
+    sys.stderr.write(prompt)
+    sys.stderr.flush()
+    line = sys.stdin.readline()
+    return line if line else None
+
+
 class Session:
     def __init__(self, options: Options, root: Level, out: Output | None = None):
         self.options = options
@@ -54,6 +61,8 @@ class Session:
         self.quit_requested = False
         self.config: Any = None  # clushell.config.Config, loaded by the CLI
         self.base_target: Target | None = None  # the real target while a shadow CIB is in use
+        # how an interactive question is read; the REPL replaces it with its own prompt
+        self.read_answer: Any = _read_answer_from_stdin
 
     # -- target and runner (resolved on first use: `help` never probes the cluster) ------
     @property
@@ -132,12 +141,10 @@ class Session:
         prompt = f"{question} ({'/'.join(choices)})? "
         while True:
             try:
-                sys.stderr.write(prompt)
-                sys.stderr.flush()
-                answer = sys.stdin.readline()
-            except KeyboardInterrupt:
+                answer = self.read_answer(prompt)
+            except (KeyboardInterrupt, EOFError):
                 return "n"
-            if not answer:
+            if answer is None:
                 return "n"
             answer = answer.strip().lower()[:1]
             if answer in choices:

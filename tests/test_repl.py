@@ -101,3 +101,26 @@ def test_real_terminal_session(cib_file):
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def _stonith_off(cib_file):
+    import subprocess
+
+    subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "false"],
+                   env=dict(os.environ, CIB_file=str(cib_file)), check=True, capture_output=True)
+
+
+def test_leaving_with_pending_changes_asks(cib_file):
+    _stonith_off(cib_file)
+    d, out, err = repl_session(cib_file)
+    # Ctrl-D with a pending primitive: the shell asks; "c" stays, then "y" commits and leaves
+    drive(d, "configure\rprimitive asked ocf:pacemaker:Dummy\r\x04c\r\x04y\r")
+    assert 'id="asked"' in cib_file.read_text()
+
+
+def test_answer_no_discards(cib_file):
+    _stonith_off(cib_file)
+    d, out, err = repl_session(cib_file)
+    drive(d, "configure\rprimitive dropped ocf:pacemaker:Dummy\rup\rn\r\x04")
+    assert 'id="dropped"' not in cib_file.read_text()
+    assert d.session.level is d.session.root

@@ -73,10 +73,20 @@ def read_logical_line(ps, session: Session) -> str:
     return " ".join(p.strip() for p in parts)
 
 
+def _question_reader(input, output):
+    """Questions (commit pending changes?) are read by prompt_toolkit too, on the same terminal."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import InMemoryHistory
+
+    asker = PromptSession(history=InMemoryHistory(), input=input, output=output)
+    return lambda question: asker.prompt(question)
+
+
 def run_repl(dispatcher: Dispatcher, *, input=None, output=None) -> int:
     session = dispatcher.session
     _ = session.target  # choose the target now so its notice comes before the first prompt
     ps = build_prompt_session(dispatcher, input=input, output=output)
+    session.read_answer = _question_reader(input, output)
     while not session.quit_requested:
         try:
             line = read_logical_line(ps, session)
