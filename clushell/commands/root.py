@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from clushell.context import Context
 
 # Level modules, in the order `help` lists them; each exposes LEVEL.
-LEVEL_MODULES = ("configure", "resource", "node", "ra", "status", "ipvs", "cib", "options")
+LEVEL_MODULES = ("configure", "resource", "node", "ra", "status", "ipvs", "cib", "options", "completion")
 
 
 @command(
