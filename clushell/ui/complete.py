@@ -119,12 +119,14 @@ def arg_at(args: tuple[Arg, ...], index: int) -> list[Arg]:
 
 def argument_candidates(ctx: ArgContext) -> list[Candidate]:
     cmd = ctx.command
-    if cmd.raw or any(a.kind == Kind.CONFIG for a in cmd.args):
+    if any(a.kind == Kind.CONFIG for a in cmd.args) or (cmd.raw and not cmd.args):
         from clushell.ui.complete_config import config_candidates
 
         return config_candidates(ctx)
+    # '@d1,d2' director lists may come anywhere in ipvs commands: they take no position
+    position = sum(1 for a in ctx.args if not a.startswith("@"))
     out: list[Candidate] = []
-    for arg in arg_at(cmd.args, len(ctx.args)):
+    for arg in arg_at(cmd.args, position):
         out += kind_candidates(ctx, arg)
     return out
 
