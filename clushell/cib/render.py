@@ -98,12 +98,12 @@ class Style:
     def __init__(self, obscure: Sequence[str] = DEFAULT_OBSCURE, idrefs: dict[str, str] | None = None):
         self.obscure = tuple(obscure)
         self.idrefs = idrefs or {}
+        # one compiled pattern: this runs for every nvpair of a 4000-resource show
+        self._masked = re.compile("|".join(fnmatch.translate(p) for p in self.obscure)) if self.obscure else None
 
     def obscured(self, name: str | None, value: str | None) -> str | None:
-        if name is not None and value is not None:
-            for pat in self.obscure:
-                if fnmatch.fnmatch(name, pat):
-                    return "******"
+        if name is not None and value is not None and self._masked is not None and self._masked.match(name):
+            return "******"
         return value
 
     def refd(self, tag: str, ident: str | None) -> bool:
@@ -256,12 +256,15 @@ def _attr_set(node: Element, keyword: str, style: Style) -> str:
     score = node.get("score")
     if score:
         ret += f"{score}: "
+    rules, pairs = [], []
     for c in node:
-        if is_element(c) and c.tag == "rule":
-            ret += f"rule {cli_rule(c, style)} "
-    for c in node:
-        if is_element(c) and c.tag == "nvpair":
-            ret += _cli_nvpair(c, style) + " "
+        if c.tag == "nvpair":
+            pairs.append(_cli_nvpair(c, style))
+        elif c.tag == "rule":
+            rules.append(f"rule {cli_rule(c, style)}")
+    words = rules + pairs
+    if words:
+        ret += " ".join(words) + " "
     return ret[:-1] if ret.endswith(" ") else ret
 
 
