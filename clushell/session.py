@@ -71,7 +71,8 @@ class Session:
             from clushell import target
 
             o = self.options
-            self._target = target.resolve(o.host, o.cib_file, demo=o.demo, recreate=o.recreate)
+            nodes = tuple(self.config.get("cluster.nodes").split()) if self.config is not None else ()
+            self._target = target.resolve(o.host, o.cib_file, demo=o.demo, recreate=o.recreate, nodes=nodes)
             if self._target.notice:
                 self.out.info(self._target.notice)
         return self._target
@@ -81,19 +82,36 @@ class Session:
         if self._runner is None:
             tgt = self.target
             if tgt.kind == "remote":
-                from clushell.transport.ssh import SshRunner
-
-                self._runner = SshRunner(
-                    tgt.host or "",
-                    cib_file=tgt.cib_file,
-                    accept_new_host_key=self.options.accept_new_host_key,
-                    ask=self.ask if self.options.interactive else None,
-                )
+                self._runner = self._ssh_runner(tgt)
             else:
                 from clushell.transport.local import LocalRunner
 
                 self._runner = LocalRunner(tgt.env)
         return self._runner
+
+    def _ssh_runner(self, tgt: Target) -> Runner:
+        """An SSH runner for the target; with configured nodes, the first that answers."""
+        from clushell.errors import TransportError
+        from clushell.transport.ssh import SshRunner
+
+        def make(host: str) -> Runner:
+            return SshRunner(host, cib_file=tgt.cib_file, accept_new_host_key=self.options.accept_new_host_key,
+                             ask=self.ask if self.options.interactive else None)
+
+        if len(tgt.candidates) <= 1:
+            return make(tgt.host or "")
+        failures = []
+        for host in tgt.candidates:
+            runner = make(host)
+            try:
+                runner.run(["true"], timeout=15)
+            except TransportError as exc:
+                failures.append(f"{host}: {exc}")
+                runner.close()
+                continue
+            tgt.host = host
+            return runner
+        raise ClushError("no configured cluster node answers (" + "; ".join(failures) + ")")
 
     def switch_target(self, target: Target) -> None:
         """Work on another target from now on (shadow CIBs); loaded CIB state is dropped."""

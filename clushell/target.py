@@ -38,6 +38,7 @@ class Target:
     node: str = ""
     notice: str = ""  # one line to tell the user how the target was chosen
     shadow: str | None = None  # name of the shadow CIB in use (kind "shadow")
+    candidates: tuple[str, ...] = ()  # configured cluster nodes to try in turn (kind "remote")
     env: dict[str, str] = field(default_factory=dict)
 
     def label(self) -> str:
@@ -91,7 +92,8 @@ def create_sandbox(path: Path, *, demo: bool = False) -> None:
     path.write_text(text or MINIMAL_CIB)
 
 
-def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False) -> Target:
+def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False,
+            nodes: tuple[str, ...] = ()) -> Target:
     env_file = os.environ.get("CIB_file")
     if host:
         return Target("remote", cib_file=cib_file, host=host, env={"CIB_file": cib_file} if cib_file else {})
@@ -103,6 +105,10 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
         return Target("sandbox", cib_file=str(path), node=os.uname().nodename, env={"CIB_file": str(path)})
     if not demo and local_cluster_answers():
         return Target("live", node=local_node_name())
+    if not demo and nodes:
+        # an admin workstation: reach the cluster through the configured nodes (cluster.nodes)
+        return Target("remote", host=nodes[0], candidates=tuple(nodes),
+                      notice=f"no local cluster; using the configured cluster nodes {' '.join(nodes)}")
     path = paths.data_dir() / ("demo.xml" if demo else SANDBOX_NAME)
     if recreate or not path.exists():
         create_sandbox(path, demo=demo)

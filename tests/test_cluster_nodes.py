@@ -1,0 +1,49 @@
+"""`cluster.nodes` in the configuration: the first configured node that answers over SSH is used."""
+
+import pytest
+
+import clushell.target as target
+from clushell.commands.root import build_tree
+from clushell.config import Config
+from clushell.errors import ClushError
+from clushell.session import Options, Session
+
+
+@pytest.fixture
+def no_local_cluster(monkeypatch):
+    monkeypatch.setattr(target, "local_cluster_answers", lambda: False)
+    monkeypatch.delenv("CIB_file", raising=False)
+
+
+def session_with_nodes(tmp_path, monkeypatch, nodes: str) -> Session:
+    conf = tmp_path / "clush.conf"
+    conf.write_text(f"[cluster]\nnodes = {nodes}\n")
+    monkeypatch.setenv("CLUSH_CONFIG", str(conf))
+    session = Session(Options(), build_tree())
+    session.config = Config()
+    return session
+
+
+def test_resolution_order(no_local_cluster):
+    tgt = target.resolve(None, None, nodes=("n1", "root@n2:2222"))
+    assert tgt.kind == "remote" and tgt.host == "n1" and tgt.candidates == ("n1", "root@n2:2222")
+    assert target.resolve("h", None, nodes=("n1",)).host == "h"  # --host wins
+
+
+def test_first_answering_node_is_used(sshd, tmp_path, monkeypatch, no_local_cluster):
+    monkeypatch.setenv("HOME", sshd.home)
+    # port 1 on loopback refuses at once; the sshd alias answers
+    session = session_with_nodes(tmp_path, monkeypatch, f"root@127.0.0.1:1 {sshd.alias}")
+    try:
+        res = session.runner.run(["echo", "reached"])
+        assert res.out.strip() == "reached"
+        assert session.target.host == sshd.alias
+        assert session.target.label().startswith(f"{sshd.alias}/")
+    finally:
+        session.close()
+
+
+def test_no_node_answers_is_one_clear_error(tmp_path, monkeypatch, no_local_cluster):
+    session = session_with_nodes(tmp_path, monkeypatch, "root@127.0.0.1:1 root@127.0.0.1:2")
+    with pytest.raises(ClushError, match="no configured cluster node answers"):
+        session.runner  # noqa: B018
