@@ -302,3 +302,20 @@ def test_source_failure_means_no_candidates(tmp_path: Path) -> None:
                       Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))
     assert complete_line(session, "configure show ", Providers(session))[:1] == [
         Candidate("xml", "show as XML")]
+
+
+def test_resource_attribute_names(comp) -> None:
+    params = {c.text: c.meta for c in comp("resource param d2 set ")}
+    assert "state" in params and "fake" in params
+    assert "default" in params["state"]
+    assert "target-role" in texts(comp("resource meta d2 set t"))
+    assert texts(comp("resource meta d2 ")) == ["set", "delete", "show"]
+
+
+def test_other_levels_use_the_same_kinds(comp) -> None:
+    assert "ocf:heartbeat:IPaddr2" in texts(comp("ra info ocf:heartbeat:IP"))
+    assert "ocf" in texts(comp("ra list "))
+    assert texts(comp("cd conf")) == ["configure"]
+    assert texts(comp("node standby ")) == ["node1", "node2"]
+    assert texts(comp("resource move g1 ")) == ["node1", "node2"]
+    assert "g1" in texts(comp("resource move "))

@@ -147,6 +147,8 @@ def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
         return files(ctx.current)
     if kind == Kind.SCORE:
         return [Candidate(s, d) for s, d in SCORES]
+    if kind == Kind.TEXT and arg.name == "name" and ctx.path[-2:-1] == ("resource",) and len(ctx.args) >= 2:
+        return attribute_names(ctx, ctx.path[-1], ctx.args[0])
     if kind in (Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.OPTION, Kind.DIRECTOR):
         return []
     return live_candidates(ctx, kind)
@@ -182,6 +184,23 @@ def live_candidates(ctx: ArgContext, kind: str) -> list[Candidate]:
                                                                                           "fwm", "fwm6")), "")
         return ctx.ask("ipvs_reals", service)
     return []
+
+
+def attribute_names(ctx: ArgContext, what: str, rsc: str) -> list[Candidate]:
+    """`resource meta RSC set NAME`: meta attribute names; `param`: the resource agent's parameters."""
+    if what == "meta":
+        from clushell.ui.complete_config import CLONE_META, RESOURCE_META
+
+        return [Candidate(n, d) for n, d in RESOURCE_META + CLONE_META]
+    if what != "param":
+        return []
+    agent = next((c.meta for c in ctx.ask("ids", "primitive") if c.text == rsc), "")
+    info = ctx.ask("ra_info", agent) if agent and not agent.startswith("@") else None
+    if not info:
+        return []
+    from clushell.ui.complete_config import param_meta
+
+    return [Candidate(p.name, param_meta(p)) for p in info.parameters if not p.deprecated]
 
 
 def selector_candidates(ctx: ArgContext) -> list[Candidate]:

@@ -131,7 +131,7 @@ def _attribute_sections(ctx: ArgContext, rest: list[str], info, sections, meta) 
                 vals.append(p.default)
             return [Candidate(f"{key}={v}", "default" if p and v == p.default else "") for v in vals]
         given = _nv_given(words)
-        return [Candidate(f"{p.name}=", _param_meta(p)) for p in params if p.name not in given
+        return [Candidate(f"{p.name}=", param_meta(p)) for p in params if p.name not in given
                 and not p.deprecated] + keywords
     if section == "meta":
         vals = _value(ctx, META_VALUES)
@@ -143,7 +143,7 @@ def _attribute_sections(ctx: ArgContext, rest: list[str], info, sections, meta) 
     return keywords
 
 
-def _param_meta(p) -> str:
+def param_meta(p) -> str:
     bits = [p.shortdesc.rstrip(".")] if p.shortdesc else []
     if p.required:
         bits.append("required")
