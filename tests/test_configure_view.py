@@ -256,3 +256,32 @@ def test_edit_syntax_error_without_retry_changes_nothing(base_cib: Path, tmp_pat
     assert rc != 0
     assert "9x" in err
     assert ours.read_bytes() == before
+
+
+def test_show_is_highlighted_only_on_a_terminal(base_cib: Path) -> None:
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(CIB_file=str(base_cib), TERM="xterm")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "clush"), "configure", "show", "d1"],
+        stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=60)
+    os.close(master)
+    coloured = b"".join(chunks).decode()
+    assert "\x1b[" in coloured
+    plain = clush(base_cib, "configure", "show", "d1").stdout.decode()
+    assert "\x1b[" not in plain
+    import re
+
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).replace("\r\n", "\n") == plain
