@@ -84,7 +84,7 @@ def test_node_create_and_merge(model: CibModel) -> None:
     n2 = model.node("n2")
     assert n2.get("id") == "2"
     assert ids_under(n2) == ["2", "n2-instance_attributes", "n2-instance_attributes-standby",
-                             "n2-instance_attributes-maintenance", "n2-utilization", "n2-utilization-memory"]
+                             "n2-instance_attributes-0-maintenance", "n2-utilization", "n2-utilization-memory"]
     assert model.by_id("n2-instance_attributes-standby").get("value") == "on"
 
 

@@ -224,6 +224,24 @@ location l4 d3 rule 10: attr ne x or other string:eq "y"
 tag t1: d1 m1
 rsc_defaults $id=r2 rule 5: date spec weekdays=6-7 resource-stickiness=0
 """,
+    "edge-sets-merge": PRE
+    + """
+primitive d1 Dummy params fake=1 meta target-role=Stopped op monitor interval=10s \\
+  op_params depth=0 op_meta x=1
+primitive d2 Dummy meta $id=d2-meta custom=1 op monitor interval=5s description="check it" timeout=10s
+primitive d3 Dummy meta rule 10: #uname eq node1 a=1 meta rule 5: #uname eq node2 a=2
+primitive d4 Dummy params $id=p4 rule -inf: defined x fake=0
+primitive d5 Dummy
+primitive d6 Dummy
+group grp d5 d6
+clone cgrp grp meta interleave=true params foo=bar
+location l1 cgrp rule inf: #uname ne node1 and #uname ne node2
+order o1 d1:stop d2:stop symmetrical=false
+colocation c1 -100: d1 d2
+node node1
+node node1 attributes a=1 utilization u=2
+node node1 utilization u=3 v=4
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """

@@ -318,15 +318,25 @@ class Builder:
         for key in ("description", "type"):
             if new.get(key) is not None:
                 self.j.set(old, key, new.get(key, ""))
+        # crmsh generates ids for the new node as if it were created (so a set id that is
+        # taken becomes <uname>-utilization-0, and its new nvpairs keep that prefix), then merges
+        new.set("id", old.get("id", uname))
+        gen = IdGen(lambda i: self.model.id_in_use(i) and i != new.get("id"))
+        gen.assign(new, uname)
         for child in list(new):
             if not is_element(child):
                 continue
             same = next((c for c in old if is_element(c) and c.tag == child.tag), None)
-            if same is not None and child.get("id") in (None, same.get("id")):
-                self._merge_set(same, child, same.get("id", uname))
-            else:
-                self.ids().assign(child, uname)
+            if same is None:
                 self.j.add(child, old)
+                continue
+            by_name = {nv.get("name"): nv for nv in same if is_element(nv) and nv.tag == "nvpair"}
+            for nv in list(child):
+                prev = by_name.get(nv.get("name")) if nv.tag == "nvpair" else None
+                if prev is not None and nv.get("value") is not None:
+                    self.j.set(prev, "value", nv.get("value", ""))
+                elif prev is None:
+                    self.j.add(nv, same)
 
     # -- fencing, monitor, xml ---------------------------------------------------------------
     def _fencing_topology(self, p: P.Parsed) -> None:
