@@ -50,12 +50,19 @@ EXIT_STATUS = (
 def roff(text: str) -> str:
     """Escape text for a roff line: backslashes, hyphens, and control characters at line start."""
     out = text.replace("\\", "\\e").replace("-", "\\-")
+    if not out.isascii():  # groff reads ASCII: name the other characters
+        out = "".join(ch if ch.isascii() else _GLYPHS.get(ch, f"\\[u{ord(ch):04X}]") for ch in out)
     lines = []
     for line in out.split("\n"):
         if line.startswith((".", "'")):
             line = "\\&" + line
         lines.append(line)
     return "\n".join(lines)
+
+
+_GLYPHS = {"\u2014": "\\(em", "\u2013": "\\(en", "\u2018": "\\(oq", "\u2019": "\\(cq", "\u201c": "\\(lq",
+           "\u201d": "\\(rq", "\u2192": "\\(->", "\u2190": "\\(<-", "\u2264": "\\(<=", "\u2265": "\\(>=",
+           "\u2026": "...", "\u00d7": "\\(mu", "\u00a0": "\\ "}
 
 
 def _bold(text: str) -> str:

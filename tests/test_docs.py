@@ -44,6 +44,8 @@ def test_roff_escaping() -> None:
     assert docs.roff("'quote") == "\\&'quote"
     assert docs.roff("a\\b") == "a\\eb"
     assert docs.roff("--force") == "\\-\\-force"
+    assert docs.roff("down \u2014 only") == "down \\(em only"
+    assert docs.roff("\u00e9t\u00e9") == "\\[u00E9]t\\[u00E9]"
 
 
 def test_groff_has_no_warnings() -> None:
