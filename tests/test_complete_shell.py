@@ -166,3 +166,29 @@ def test_shell_cache_follows_the_file(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, check=False)
     assert res.returncode == 0, res.stderr
     assert subprocess.run(run, capture_output=True, text=True, env=env, check=False).stdout.split() == ["zz1"]
+
+
+def test_zsh_function_parses_candidates(populated) -> None:  # noqa: F811
+    """The zsh script's word function with compsys stubbed: what it hands to _describe."""
+    require("zsh")
+    script = REPO / "completions/_clush"
+    prog = f"""
+compdef() {{ : }}
+_arguments() {{ : }}
+_describe() {{ local arr=$4; print -rl -- "${{(@P)arr}}"; print -r -- "-- ${{@[5,-1]}}" }}
+source {script}
+words=(configure show g)
+CURRENT=3
+_clush_words
+words=(configure primitive p9 ocf:heartbeat:IPaddr)
+CURRENT=4
+_clush_words
+"""
+    env = dict(os.environ, CIB_file=str(populated), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
+    res = subprocess.run(["zsh", "-f", "-c", prog], capture_output=True, text=True, env=env, timeout=60,
+                         check=False)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert lines[:2] == ["g1:group", "-- "]
+    # colons in values are escaped for _describe
+    assert "ocf\\:heartbeat\\:IPaddr2:resource agent" in lines
