@@ -12,8 +12,6 @@ import pytest
 from clushell.errors import ToolMissing, TransportError
 from clushell.transport.ssh import HostKeyError, SshRunner, parse_host_spec, remote_command
 from tests.realenv import require
-from tests.realenv.cluster import live_cluster  # noqa: F401
-from tests.realenv.sshd import sshd  # noqa: F401
 
 CLUSH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".venv", "bin", "clush")
 

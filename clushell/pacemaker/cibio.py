@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import uuid
 from dataclasses import dataclass
 
 from clushell.errors import ClushError, TransportError
@@ -99,8 +100,27 @@ def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str 
     return res.out
 
 
-def _patch(runner: Runner, patch: str) -> Result:
-    return runner.run(["cibadmin", "--patch", "--xml-pipe"], stdin=patch.encode(), timeout=120)
+# lists the processes still carrying our transaction tag (a remote command outlives a cut connection)
+_STILL_RUNNING = ('for p in /proc/[0-9]*; do grep -qsz "^CLUSH_TXN=$1\\$" "$p/environ" && echo "${p#/proc/}"; '
+                  "done; true")
+
+
+def _patch(runner: Runner, patch: str, txn: str) -> Result:
+    return runner.run(["cibadmin", "--patch", "--xml-pipe"], stdin=patch.encode(), env={"CLUSH_TXN": txn},
+                      timeout=120)
+
+
+def _wait_until_finished(runner: Runner, txn: str, limit: float = 60.0) -> bool:
+    """Wait until no process of transaction ``txn`` runs on the target; False if still running."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        res = runner.run(["sh", "-c", _STILL_RUNNING, "clush-wait", txn], timeout=30)
+        if res.ok and not res.out.strip():
+            return True
+        time.sleep(0.3)
+    return False
 
 
 def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = False,
@@ -145,10 +165,13 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         if patch is None or chg.configuration_equal(live, new):
             return CommitOutcome(False, "nothing to commit: the CIB already has these changes",
                                  chg.version(live), moved, attempts=attempt)
+        txn = uuid.uuid4().hex
         try:
-            res = _patch(runner, patch)
+            res = _patch(runner, patch, txn)
         except TransportError as exc:
-            return _after_lost_connection(runner, exc, live, new, moved)
+            if runner.where == "local":
+                raise
+            return _after_lost_connection(runner, exc, live, new, moved, txn)
         if res.rc == 0:
             return _done(runner, moved, attempt, skipped)
         if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
@@ -188,11 +211,15 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
     return CommitOutcome(True, msg, ver, moved, xml, attempts, tuple(skipped))
 
 
-def _after_lost_connection(runner: Runner, exc: TransportError, before, after, moved: bool) -> CommitOutcome:
+def _after_lost_connection(runner: Runner, exc: TransportError, before, after, moved: bool,
+                           txn: str) -> CommitOutcome:
     """The connection died with the patch in flight: look at the CIB to tell the user what happened."""
     from clushell.cib import change as chg
 
     try:
+        # the remote cibadmin may still be running (cut connections do not stop it): wait for it
+        if not _wait_until_finished(runner, txn):
+            raise TransportError("cibadmin is still running on the target after 60 s")
         xml = query(runner)  # the runner reconnects once
     except ClushError as again:
         raise TransportError(f"{exc}; the CIB could not be re-read ({again}), so whether the commit "

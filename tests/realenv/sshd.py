@@ -67,6 +67,14 @@ def ensure_nonroot_user() -> str:
     return NONROOT_USER
 
 
+def _comm(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
 @dataclass
 class Sshd:
     """A running sshd and a HOME set up to reach it."""
@@ -124,9 +132,13 @@ class Sshd:
             todo.extend(kids.get(pid, []))
         return found
 
-    def kill_sessions(self) -> int:
-        """SIGKILL every connection this sshd serves (cuts clients mid-command); returns how many."""
-        pids = self.session_pids()
+    def kill_sessions(self, *, commands_too: bool = False) -> int:
+        """SIGKILL the sshd processes serving connections (cuts clients mid-command); returns how many.
+
+        The commands those connections started keep running (as after a real network cut)
+        unless ``commands_too``.
+        """
+        pids = [p for p in self.session_pids() if commands_too or _comm(p) == "sshd"]
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
