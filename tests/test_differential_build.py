@@ -242,6 +242,15 @@ node node1
 node node1 attributes a=1 utilization u=2
 node node1 utilization u=3 v=4
 """,
+    "edge-defaults-nodes": PRE
+    + """
+rsc_defaults rule 5: #uname eq node1 resource-stickiness=1
+rsc_defaults migration-threshold=2
+node node1
+node node1
+node $id=7 node2
+node node2 description=hello
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """

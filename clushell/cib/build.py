@@ -315,9 +315,7 @@ class Builder:
             self.j.add_object(new, "nodes")
             return
         uname = old.get("uname") or old.get("id", "")
-        for key in ("description", "type"):
-            if new.get(key) is not None:
-                self.j.set(old, key, new.get(key, ""))
+        # like crmsh, only attribute sets are merged into an existing node (description/type stay)
         # crmsh generates ids for the new node as if it were created (so a set id that is
         # taken becomes <uname>-utilization-0, and its new nvpairs keep that prefix), then merges
         new.set("id", old.get("id", uname))
