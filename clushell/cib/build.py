@@ -525,7 +525,7 @@ def apply_statements(
             builder.apply(p)
             if stmt.comments and p.element is not None and p.element.getparent() is not None:
                 for i, c in enumerate(stmt.comments):
-                    p.element.insert(i, etree.Comment(" " + c.lstrip("#").strip() + " "))
+                    p.element.insert(i, etree.Comment(c))  # crmsh keeps the line as typed: <!--# text-->
     except ClushError as exc:
         journal.rollback()
         where = f"{source}: "
