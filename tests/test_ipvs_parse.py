@@ -10,6 +10,7 @@ import pytest
 
 from clushell.ipvs import ipvsadm as fmt
 from clushell.ipvs.model import IpvsError
+from tests.realenv import unavailable
 
 OUTPUTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "ipvsadm-outputs"
 if not OUTPUTS.is_dir():  # CI: shared/ sits beside the clone
@@ -20,7 +21,7 @@ def runs(name: str) -> list[tuple[str, str, int]]:
     """(command, output, rc) for every `$ ipvsadm ...` block of a recorded log."""
     path = OUTPUTS / name
     if not path.exists():
-        pytest.skip(f"{path} not available")
+        unavailable(f"{path} not available (shared/ must sit beside the checkout)")
     out: list[tuple[str, str, int]] = []
     cmd, buf = None, []
     for line in path.read_text().splitlines():

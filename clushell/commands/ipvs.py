@@ -37,7 +37,7 @@ def _leave(ctx: Context, reason: str) -> None:
             st.discard()
             ctx.out.info("ipvs: pending changes discarded")
             return
-    elif session.failed and not session.options.interactive and reason != "oneshot":
+    elif not session.options.interactive and (st.last_failed or (session.failed and reason != "oneshot")):
         st.discard()
         ctx.out.warn("ipvs: pending changes discarded because a command failed; nothing was committed")
         return

@@ -75,6 +75,7 @@ class RunResult:
     restore_rc: int | None = None
     snapshot: Snapshot | None = None
     owners: list[str] = field(default_factory=list)  # keepalived / ldirectord running there
+    restore_messages: list[str] = field(default_factory=list)  # what ipvsadm -R printed
 
     @property
     def failed(self) -> tuple[Step, int, str] | None:
@@ -145,8 +146,7 @@ def parse_output(rc: int, out: str, err: str, steps: list[Step], *, restore: boo
         elif line.startswith("@@restore "):
             result.restore_rc = int(line.split()[1])
             result.statuses = [(s, None, "") for s in steps]
-            if pending:
-                result.statuses.append((Step("restore", ("-R",), "ipvsadm -R"), result.restore_rc, "\n".join(pending)))
+            result.restore_messages = [p.strip() for p in pending if p.strip()]
             pending = []
         else:
             pending.append(line)
@@ -195,6 +195,8 @@ class CommitReport:
                 else:
                     state = f"FAILED (rc {rc}: {msg.splitlines()[-1] if msg else 'no message'})"
                 out.append(f"  {step.command}: {state}")
+        if self.result is not None and self.result.restore_messages:
+            out.append(f"  ipvsadm -R (rc {self.result.restore_rc}) said: " + "; ".join(self.result.restore_messages))
         if self.verify_diff:
             out.append("  verify: the table read back differs from the desired one:")
             out.extend("    " + line for line in self.verify_diff.splitlines())
@@ -228,7 +230,8 @@ def commit(
     assert result.snapshot is not None
     report.final = result.snapshot
     if result.changed:
-        report.error = "the table changed on the director since it was read (run 'refresh' and retry)"
+        report.error = ("the table was changed by someone else since clush read it; nothing was applied "
+                        "(run 'refresh' to read it again, then redo the changes)")
         return report
     failed = result.failed
     if failed is None and result.snapshot.table == desired:
@@ -239,7 +242,8 @@ def commit(
         report.error = f"'{step.command}' failed (rc {rc}): {msg.splitlines()[-1] if msg else 'no message'}"
     else:
         report.verify_diff = table_diff(desired, result.snapshot.table, from_name="desired", to_name="read back")
-        report.error = "the table read back does not match the desired table"
+        said = f" (ipvsadm -R said: {result.restore_messages[0]})" if result.restore_messages else ""
+        report.error = f"the table read back does not match the desired table{said}"
     if rollback:
         back = diff(snapshot.table, result.snapshot.table)
         report.rollback_steps = back

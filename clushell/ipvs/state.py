@@ -29,6 +29,8 @@ class IpvsState:
     remembered: dict[tuple, int] = field(default_factory=dict)  # (director, svc key, real key) -> weight
     drain_wait: int = 0
     runners: dict[str, Any] = field(default_factory=dict)
+    #: the last commit failed (and was rolled back): leaving must not silently retry it
+    last_failed: bool = False
 
     # -- directors and snapshots -----------------------------------------------------------
     def runner(self, name: str) -> Any:
@@ -54,6 +56,7 @@ class IpvsState:
     def edit(self, dirs: list[str] | None, change: Callable[[str, Table], None]) -> None:
         """Run ``change`` on a copy of each director's desired table; keep all or none."""
         staged = {}
+        self.last_failed = False
         for name in self.pick(dirs):
             table = self.view(name).copy()
             change(name, table)
@@ -109,8 +112,12 @@ class IpvsState:
             no_drain=frozenset(self.no_drain.get(name, set())),
             drain_wait=self.drain_wait,
         )
-        if report.final is not None:
+        changed = report.result is not None and report.result.changed
+        if report.final is not None and not changed:
+            # after a refused commit the old snapshot stays: committing again is refused
+            # again instead of silently undoing what the other writer did
             self.snapshots[name] = report.final
+        self.last_failed = not report.ok
         if report.ok:
             self.desired.pop(name, None)
             self.no_drain.pop(name, None)
