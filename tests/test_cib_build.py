@@ -170,3 +170,10 @@ def test_one_primitive_on_a_4000_primitive_cib_is_fast() -> None:
     per_statement = (time.perf_counter() - start) / 40
     assert per_statement < 0.02, per_statement
     assert big.by_id("n19-monitor-10s") is not None
+
+
+def test_comments_before_a_statement_stay_inside_the_object(model: CibModel) -> None:
+    apply_text(model, "# web tier\n# keep it\nprimitive d1 Dummy\n\n# orphan\n\nprimitive d2 Dummy\n")
+    d1 = model.resource("d1")
+    assert [c.text for c in d1 if isinstance(c, etree._Comment)] == ["# web tier", "# keep it"]
+    assert not any(isinstance(c, etree._Comment) for c in model.resource("d2"))
