@@ -39,8 +39,19 @@ def set_meta_everywhere(ctx: Context, rids: list[str], attr: str, value: str, wa
         return
     runner = ctx.session.runner
     original, model = ops.load(runner)
+    targets: dict[str, bool] = {}
     for rid in rids:
-        ops.set_deep_meta(model, rid, attr, value, force=ctx.session.options.force)
+        target, simple = ops.set_deep_meta(model, rid, attr, value, force=ctx.session.options.force)
+        targets[target] = targets.get(target, True) and simple
+    if all(targets.values()):
+        # one attribute per element: crm_resource writes exactly what crmsh would, without
+        # racing the status updates of a busy cluster
+        def act() -> None:
+            for target in targets:
+                ops.tool(runner, ["crm_resource", "-r", target, "--meta", "-p", attr, "-v", value], target)
+
+        change(ctx, act, wait=wait)
+        return
     change(ctx, lambda: ops.commit_model(runner, original, model), wait=wait)
 
 

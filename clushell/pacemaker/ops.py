@@ -113,8 +113,11 @@ def _descendant_resources(el) -> list:
     return [c for c in el.iter("primitive", "group", "clone", "master", "bundle") if c is not el]
 
 
-def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bool = False) -> str:
-    """Set meta ``attr`` like crmsh's set_deep_meta_attr; returns the id that got it.
+def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bool = False) -> tuple[str, bool]:
+    """Set meta ``attr`` like crmsh's set_deep_meta_attr.
+
+    Returns the id that got it and whether the change is *simple*: one attribute on one
+    element, nothing removed, no copy of it further down (crm_resource can then do it).
 
     A clone's child loses its own copy; a group's members lose theirs only with force
     (crmsh asks, and batch mode answers no). is-managed and maintenance conflict: the
@@ -140,6 +143,8 @@ def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bo
                 doomed.extend(_meta_nvpairs(child, conflicting))
     if force and conflicting:
         doomed.extend(_meta_nvpairs(target, conflicting))
+    simple = not doomed and not any(_meta_nvpairs(c, attr) for c in _descendant_resources(target))
+    simple = simple and len(target.findall("meta_attributes")) <= 1
     for nv in {id(n): n for n in doomed}.values():
         parent = nv.getparent()
         model.unregister(nv)
@@ -151,7 +156,7 @@ def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bo
     if existing:
         for nv in existing:
             nv.set("value", value)
-        return target.get("id", "")
+        return target.get("id", ""), simple and len(existing) == 1
     gen = IdGen(model.id_in_use)
     sets = target.findall("meta_attributes")
     if not sets:
@@ -167,7 +172,7 @@ def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bo
     for mset in sets:
         nv = etree.SubElement(mset, "nvpair", id=_free(gen, f"{mset.get('id')}-{attr}"), name=attr, value=value)
         model.register(nv)
-    return target.get("id", "")
+    return target.get("id", ""), simple
 
 
 def _free(gen, base: str) -> str:
