@@ -145,5 +145,15 @@ def main() -> None:
         record("empty", cib)
 
 
+def record_live() -> None:
+    """The live cluster as it is now (DC, quorum, corosync stack): ``--live``."""
+    xml = run(["crm_mon", "-1", "--output-as=xml"])
+    (HERE / "live-single-node.xml").write_text(xml)
+    print("recorded live-single-node.xml")
+
+
 if __name__ == "__main__":
-    main()
+    if "--live" in sys.argv:
+        record_live()
+    else:
+        main()
