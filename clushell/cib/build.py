@@ -13,7 +13,7 @@ from lxml import etree
 
 from clushell.cib import constraints as cons
 from clushell.cib import parse as P
-from clushell.cib.ids import IdGen
+from clushell.cib.ids import IdGen, valid_id
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
 from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
 from clushell.errors import ClushError
@@ -400,6 +400,23 @@ class Builder:
         section = _XML_SECTION.get(el.tag)
         if section is None and el.tag != "fencing-topology":
             raise fail(p.head, f"xml: <{el.tag}> is not a configuration object")
+        if el.tag != "fencing-topology":
+            ident = el.get("id")
+            if not ident or not valid_id(ident) and el.tag != "node":
+                raise fail(p.head, f"xml: <{el.tag}> needs a valid id attribute")
+            if el.tag == "node" and ident in self.model.nodes:
+                raise ClushError(f"xml: node id {ident} is already used", token=ident)
+        inside = {s.get("id") for s in el.iter() if isinstance(s.tag, str) and s.tag in ("primitive", "group", "clone",
+                                                                                            "master", "template")}
+        for sub in el.iter():
+            if not isinstance(sub.tag, str):
+                continue
+            refs = [sub.get(a) for a in ("rsc", "with-rsc", "first", "then")] if sub.tag in _CONSTRAINTS else []
+            if sub.tag == "resource_ref":
+                refs.append(sub.get("id"))
+            for ref in refs:
+                if ref and ref not in inside and self.model.resource(ref) is None:
+                    raise ClushError(f"xml: resource {ref} does not exist", token=ref)
         gen = self.ids()
         for sub in el.iter():
             ident = sub.get("id") if isinstance(sub.tag, str) and sub.tag not in ("resource_ref", "obj_ref") else None
@@ -415,6 +432,9 @@ class Builder:
             return
         gen.assign_object(el)
         self.j.add_object(el, section)  # type: ignore[arg-type]
+
+
+_CONSTRAINTS = ("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket")
 
 
 # -- statements ---------------------------------------------------------------------------------
