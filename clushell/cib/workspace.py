@@ -62,6 +62,9 @@ class Workspace:
         if verify and self.pending.resources_count() > 0:
             ok = report_findings(ctx, pending_xml, changed=set(self.changed_ids()))
             if not ok:
+                session = ctx.session
+                if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
+                    force = True
                 if not force:
                     raise ClushError("commit refused: the configuration has errors (use 'commit force' to override)")
                 ctx.out.info("commit forced")
