@@ -89,6 +89,14 @@ ipvs_sn d1 > "$OUT/fail.d1.sn"
 ip netns exec d2 ipvsadm -A -t 10.1.1.201:80 -s rr
 "$CLUSH" --no-color ipvs sync @d1 @d3,d2 > "$OUT/sync3.stdout" 2> "$OUT/sync3.stderr"; echo $? > "$OUT/sync3.rc"
 ipvs_sn d2 > "$OUT/sync3.d2.sn"
+
+# 5. directors and groups from the configuration file
+printf '[ipvs]\ndirectors = pair\ngroup.pair = d1 d2\n' > /tmp/clush.conf
+export CLUSH_CONFIG=/tmp/clush.conf
+"$CLUSH" --no-color ipvs director > "$OUT/group.stdout" 2>&1
+"$CLUSH" --no-color ipvs show @pair > "$OUT/groupshow.stdout" 2>&1
+"$CLUSH" --no-color ipvs sync @d1 > "$OUT/groupsync.stdout" 2> "$OUT/groupsync.stderr"; echo $? > "$OUT/groupsync.rc"
+ipvs_sn d1 > "$OUT/group.d1.sn"; ipvs_sn d2 > "$OUT/group.d2.sn"
 """
 )
 
@@ -189,3 +197,12 @@ def test_sync_stops_at_first_failing_director(ssh_run: UmlResult) -> None:
     assert "d3: FAILED" in out and "not tried: d2" in out
     # d2 was not touched: the service added by hand is still there
     assert "-A -t 10.1.1.201:80 -s rr" in ssh_run.file("sync3.d2.sn").splitlines()
+
+
+def test_director_groups_from_configuration(ssh_run: UmlResult) -> None:
+    assert ssh_run.file("group.stdout").strip() == "directors: d1,d2"
+    show = ssh_run.file("groupshow.stdout")
+    assert "director d1" in show and "director d2" in show
+    assert ssh_run.file("groupsync.rc").strip() == "0", ssh_run.file("groupsync.stderr")
+    assert "d2: synced (1 steps)" in ssh_run.file("groupsync.stdout")
+    assert ssh_run.file("group.d1.sn") == ssh_run.file("group.d2.sn")

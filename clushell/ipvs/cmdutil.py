@@ -22,7 +22,9 @@ def state(ctx: Context) -> Any:
 
     st = ctx.session.get_state("ipvs")
     if st is None:
-        st = IpvsState(ctx.session)
+        from clushell.ipvs.directors import default_directors
+
+        st = IpvsState(ctx.session, directors=default_directors(ctx.session))
         ctx.session.set_state("ipvs", st)
     return st
 

@@ -41,6 +41,31 @@ def split_directors(args: list[str]) -> tuple[list[str] | None, list[str]]:
     return dirs, rest
 
 
+def _config(session: Any, name: str) -> str:
+    cfg = getattr(session, "config", None)
+    try:
+        return cfg.get(name) if cfg is not None else ""
+    except Exception:  # a broken config file was already reported at start-up
+        return ""
+
+
+def expand(session: Any, names: list[str]) -> list[str]:
+    """Replace group names (setting ipvs.group.NAME = "d1 d2") by their members."""
+    out: list[str] = []
+    for name in names:
+        group = _config(session, f"ipvs.group.{name}") if name != LOCAL else ""
+        for member in group.replace(",", " ").split() if group else [name]:
+            if member not in out:
+                out.append(member)
+    return out
+
+
+def default_directors(session: Any) -> list[str]:
+    """The setting ipvs.directors (groups allowed), else this machine."""
+    names = _config(session, "ipvs.directors").replace(",", " ").split()
+    return expand(session, names) or [LOCAL]
+
+
 def make_runner(session: Any, name: str) -> Runner:
     """The one place that turns a director name into a Runner.
 
@@ -57,4 +82,5 @@ def make_runner(session: Any, name: str) -> Runner:
         from clushell.transport.ssh import SshRunner
     except ImportError:
         raise IpvsError(f"director {name}: the SSH transport is not available in this build") from None
-    return SshRunner(name, accept_new_host_key=session.options.accept_new_host_key)
+    ask = session.ask if session.options.interactive else None
+    return SshRunner(name, accept_new_host_key=session.options.accept_new_host_key, ask=ask)

@@ -186,7 +186,7 @@ def cmd_export(ctx: Context, args: list[str]) -> None:
          raw=True, usage="@REF [@PEER,...] [--dry-run]",
          examples=("sync @d1 @d2", "director @d1,d2\nsync @d1"))
 def cmd_sync(ctx: Context, args: list[str]) -> None:
-    from clushell.ipvs.directors import parse_director_list
+    from clushell.ipvs.directors import expand, parse_director_list
     from clushell.ipvs.plan import diff
 
     lists = [a for a in args if a.startswith("@")]
@@ -198,12 +198,12 @@ def cmd_sync(ctx: Context, args: list[str]) -> None:
                          token=extra[0])
     if not lists or len(lists) > 2:
         raise UsageError("usage: sync @REF [@PEER,...] [--dry-run]")
-    ref_list = parse_director_list(lists[0])
+    st = state(ctx)
+    ref_list = expand(ctx.session, parse_director_list(lists[0]))
     if len(ref_list) != 1:
         raise UsageError(f"the reference is one director, got '{lists[0]}'", token=lists[0])
     ref = ref_list[0]
-    st = state(ctx)
-    peers = parse_director_list(lists[1]) if len(lists) > 1 else [d for d in st.directors if d != ref]
+    peers = expand(ctx.session, parse_director_list(lists[1])) if len(lists) > 1 else st.directors
     peers = [p for p in peers if p != ref]
     if not peers:
         raise UsageError("sync needs at least one peer other than the reference")
@@ -250,14 +250,14 @@ def cmd_sync(ctx: Context, args: list[str]) -> None:
 @command("director", "Show or set the directors that ipvs commands work on (local = this machine).",
          Arg("directors", Kind.DIRECTOR, "@d1,d2 or @local", optional=True), raw=True, usage="[@D1,D2,...]")
 def cmd_director(ctx: Context, args: list[str]) -> None:
-    from clushell.ipvs.directors import parse_director_list
+    from clushell.ipvs.directors import expand, parse_director_list
 
     need("director", args, 0, 1, "[@D1,D2,...]")
     st = state(ctx)
     if args:
         if not args[0].startswith("@"):
             raise UsageError(f"directors are written @NAME[,NAME...], got '{args[0]}'", token=args[0])
-        st.directors = parse_director_list(args[0])
+        st.directors = expand(ctx.session, parse_director_list(args[0]))
     ctx.out.print("directors: " + ",".join(st.directors))
 
 

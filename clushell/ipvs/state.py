@@ -12,7 +12,7 @@ from typing import Any
 
 from clushell.errors import ClushError
 from clushell.ipvs.apply import CommitReport, Snapshot, commit, read_snapshot
-from clushell.ipvs.directors import LOCAL, make_runner
+from clushell.ipvs.directors import LOCAL, expand, make_runner
 from clushell.ipvs.model import Table
 from clushell.ipvs.plan import Step, diff
 
@@ -39,7 +39,7 @@ class IpvsState:
         return self.runners[name]
 
     def pick(self, dirs: list[str] | None) -> list[str]:
-        return dirs or self.directors
+        return expand(self.session, dirs) if dirs else self.directors
 
     def snapshot(self, name: str, *, refresh: bool = False) -> Snapshot:
         if refresh or name not in self.snapshots:
