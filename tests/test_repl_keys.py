@@ -222,3 +222,32 @@ def test_tab_on_the_live_cluster(live_cluster, fresh_id) -> None:
     assert got == f"node standby {live_cluster.node}"
     got, _ = type_line(d, "configure primitive p9 ocf:pacemaker:Dumm\t")
     assert got == "configure primitive p9 ocf:pacemaker:Dummy"
+
+
+def test_tab_in_a_real_terminal(populated) -> None:  # noqa: F811
+    """The installed console script on a pty: Tab inserts, the menu shows candidates with descriptions."""
+    import os
+
+    pexpect = pytest.importorskip("pexpect")
+    from tests.conftest import clush_argv
+
+    env = dict(os.environ, CIB_file=str(populated), TERM="xterm", NO_COLOR="1")
+    argv = clush_argv()
+    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", timeout=60, dimensions=(40, 120))
+    try:
+        child.expect_exact(")#")
+        child.send("configure show tag:\t")
+        child.expect_exact("tag:t1")
+        child.send("\r")
+        child.expect_exact("primitive d3 Dummy")
+        child.expect_exact(")#")
+        child.send("configure primitive p9 ocf:pacemaker:Dummy params \t")
+        child.expect_exact("state=")
+        child.expect_exact("State file")  # the parameter's description in the menu
+        child.send("\x03")
+        child.expect_exact(")#")
+        child.send("\x04")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
