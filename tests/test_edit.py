@@ -48,6 +48,7 @@ order o4 inf: d6:start d7:stop d1:start
 rsc_ticket tk1 tick: d1 d2
 tag tg1 d1 d2
 tag tg2 d6
+fencing_topology st
 """
 
 CASES = {
