@@ -28,6 +28,7 @@ class ClushSession:
 
     def __init__(self, *args: str, env: dict[str, str] | None = None):
         clean = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow")}
+        clean["PYTHONUNBUFFERED"] = "1"  # see each answer as soon as it is printed
         self.proc = subprocess.Popen([CLUSH, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, bufsize=1, env=env or clean)
         self.out: list[str] = []
@@ -42,23 +43,34 @@ class ClushSession:
             sink.append(line)
 
     def send(self, *lines: str) -> None:
-        for line in lines:
-            self.proc.stdin.write(line + "\n")
-        self.proc.stdin.flush()
+        try:
+            for line in lines:
+                self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return
         self.sync()
 
     def sync(self, timeout: float = 60) -> None:
         self.syncs += 1
-        self.proc.stdin.write(SYNC + "\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(SYNC + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            return  # clush stopped reading: a script ends at its first failing command
         deadline = time.monotonic() + timeout
-        while sum(SYNC_MARK in ln for ln in self.out) < self.syncs:
+        while sum(SYNC_MARK in ln for ln in self.out) < self.syncs and self.proc.poll() is None:
             assert time.monotonic() < deadline, f"clush did not answer: {''.join(self.err)}"
             time.sleep(0.05)
 
     def close(self) -> int:
-        self.proc.stdin.close()
-        return self.proc.wait(60)
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        rc = self.proc.wait(60)
+        time.sleep(0.1)  # let the reader threads take the last lines
+        return rc
 
     @property
     def stderr(self) -> str:
