@@ -138,9 +138,9 @@ def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
         given = set(ctx.args) if arg.repeat else set()
         return [Candidate(c, arg.help) for c in arg.choices if c not in given]
     if kind == Kind.LEVEL:
-        return [Candidate(lv.name + "", lv.help) for lv in ctx.level.levels] + \
-            [Candidate(lv.name, lv.help) for lv in ctx.root.levels] + [Candidate("..", "up one level"),
-                                                                       Candidate("/", "the root level")]
+        levels = [*ctx.level.levels, *ctx.root.levels]
+        return [Candidate(lv.name, lv.help) for lv in levels] + [Candidate("..", "up one level"),
+                                                                 Candidate("/", "the root level")]
     if kind == Kind.COMMAND:
         return help_topics(ctx)
     if kind == Kind.FILE:

@@ -302,7 +302,22 @@ def _digest(model: Any) -> int:
 
 
 # -- shell completion (clush __complete) --------------------------------------------------------
-SHELL_QUERY_TIMEOUT = 1.0
+SHELL_QUERY_TIMEOUT = 2.0  # a Tab in the user's shell never waits longer for one tool
+
+
+class _ClampedRunner:
+    """A Runner whose calls never wait longer than ``limit`` seconds (shell completion)."""
+
+    def __init__(self, runner: Any, limit: float):
+        self.runner = runner
+        self.limit = limit
+        self.where = getattr(runner, "where", "local")
+
+    def run(self, argv: Any, *, stdin: Any = None, env: Any = None, timeout: float | None = None) -> Any:
+        return self.runner.run(argv, stdin=stdin, env=env, timeout=min(timeout or self.limit, self.limit))
+
+    def close(self) -> None:
+        self.runner.close()
 
 
 def shell_source(options: dict[str, str]) -> Providers | None:
@@ -319,7 +334,7 @@ def shell_source(options: dict[str, str]) -> Providers | None:
         from clushell.target import sandbox_path
 
         if _cib_socket_listens():
-            runner = LocalRunner({})
+            runner = _ClampedRunner(LocalRunner({}), SHELL_QUERY_TIMEOUT)
             return Providers(runner=runner, model_loader=lambda: _query_live(runner))
         path = str(sandbox_path())
         if not os.path.exists(path):
@@ -330,7 +345,8 @@ def shell_source(options: dict[str, str]) -> Providers | None:
     except OSError:
         return None
     stamp = f"{path}:{st.st_mtime_ns}:{st.st_size}"
-    return SnapshotProviders(stamp, runner=LocalRunner({"CIB_file": path}), model_loader=lambda: _read_file(path))
+    runner = _ClampedRunner(LocalRunner({"CIB_file": path}), SHELL_QUERY_TIMEOUT)
+    return SnapshotProviders(stamp, runner=runner, model_loader=lambda: _read_file(path))
 
 
 class _Snapshot:
@@ -398,8 +414,15 @@ class SnapshotProviders(Providers):
 
     def run_states(self) -> dict[str, bool]:
         data = self._load_cache()
-        if "states" not in data:
-            self._save("states", super().run_states())
+        if data.get("states") is None:
+            if "states" in data:
+                raise RuntimeError("crm_mon failed on this file version before")
+            try:
+                states = super().run_states()
+            except Exception:
+                self._save("states", None)  # too slow or failing: do not wait again for this version
+                raise
+            self._save("states", states)
         return data["states"]
 
 
@@ -422,7 +445,7 @@ def _read_file(path: str) -> Any:
 def _query_live(runner: Any) -> Any:
     from clushell.cib.model import CibModel
 
-    res = runner.run(["cibadmin", "--query", "--local"], timeout=SHELL_QUERY_TIMEOUT)
+    res = runner.run(["cibadmin", "--query", "--local"])
     if not res.ok:
         raise RuntimeError(res.first_error_line())
     return CibModel.from_xml(res.out.encode())
