@@ -179,6 +179,13 @@ def test_inline_check_marks_unknown_ids_and_commands(sandbox) -> None:
     by_word = {text: style for style, text in styles if text.strip()}
     assert by_word["ghost"] == "class:unknown-id" and by_word["d1"] == "class:id"
     assert by_word["group"] == "class:command"
+    styles = lexer.lex_document(Document("configure colocation c9 inf: g1 nope:Promoted d1"))(0)
+    assert ("class:unknown-id", "nope") in styles and ("class:id", "g1") in styles
+    assert ("class:pygments.name.constant", "Promoted") in styles
+    styles = lexer.lex_document(Document("configure location l9 ghost 100: node1"))(0)
+    assert ("class:unknown-id", "ghost") in styles
+    # the word being typed is not judged yet
+    assert ("class:unknown-id", "gho") not in lexer.lex_document(Document("configure location l9 gho"))(0)
     styles = lexer.lex_document(Document("frobnicate x"))(0)
     assert styles[1] == ("class:unknown", "frobnicate")
 

@@ -143,13 +143,11 @@ def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known, typ
     from clushell.ui.lexer import CrmLexer
 
     members: dict[int, bool] = {}
-    if known is not None and statement in MEMBER_STATEMENTS and "resource" in known:
-        for tok in tokens[1:]:
-            if tok.text in ("meta", "params"):
-                break
-            last = tok.end == offset + len(rest) and typing_last
-            if "=" not in tok.text and not last:
-                members[tok.start] = tok.text in known["resource"]
+    if known is not None and "resource" in known:
+        end = offset + len(rest)
+        for tok in _references(statement, tokens):
+            if not (typing_last and tok.end == end):  # the word being typed is not judged yet
+                members[tok.start] = tok.text.split(":", 1)[0] in known["resource"]
     out: list[tuple[str, str]] = []
     # lex as if the statement word were in front, so ids and keywords get their roles
     prefix = statement + " "
@@ -162,6 +160,23 @@ def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known, typ
             style = "class:id" if members[where] else "class:unknown-id"
         out.append((style, value))
     return out
+
+
+def _references(statement: str, tokens: list) -> list:
+    """Tokens of a configure statement that must name existing resources."""
+    words = [t for t in tokens if "=" not in t.text and t.text not in ("(", ")", "[", "]")]
+    if statement in MEMBER_STATEMENTS:
+        out = []
+        for tok in words[1:]:
+            if tok.text in ("meta", "params"):
+                break
+            out.append(tok)
+        return out
+    if statement == "location":
+        return words[1:2]
+    if statement in ("colocation", "collocation", "order"):
+        return [t for t in words[2:] if not t.text.endswith(":")]
+    return []
 
 
 def make_lexer(session: Session) -> Lexer:

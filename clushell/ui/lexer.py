@@ -109,8 +109,8 @@ PTK_STYLES = {
     "pygments.name.attribute": "ansimagenta",
     "pygments.name.constant": "ansicyan",
     "pygments.name.builtin": "ansicyan",
-    "pygments.string": "ansigreen",
-    "pygments.number": "ansiyellow",
+    "pygments.literal.string": "ansigreen",
+    "pygments.literal.number": "ansiyellow",
     "pygments.operator.word": "ansiblue",
     "pygments.comment": "ansibrightblack italic",
 }
