@@ -16,6 +16,8 @@ from tests.realenv.cluster import LiveCluster
 _FORCE_LIVE = ("import sys, clushell.target as t; t.local_cluster_answers = lambda: True; "
                "from clushell.cli import main; sys.exit(main())")
 
+pytestmark = pytest.mark.live
+
 
 def _live_argv() -> list[str]:
     from clushell.target import local_cluster_answers

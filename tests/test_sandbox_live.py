@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.realenv.cluster import LiveCluster
 
 # every command that acts on nodes/resources, including the ones whose tools ignore CIB_file
@@ -25,6 +27,8 @@ node delete node1
 simulate apply
 status
 """
+
+pytestmark = pytest.mark.live
 
 
 def _marks(live_cluster: LiveCluster) -> list[str]:

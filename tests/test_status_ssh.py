@@ -6,8 +6,12 @@ import json
 import shutil
 import tempfile
 
+import pytest
+
 from tests.realenv.cluster import LiveCluster
 from tests.realenv.sshd import Sshd
+
+pytestmark = [pytest.mark.live, pytest.mark.ssh]
 
 
 def test_status_resource_node_over_ssh(live_cluster: LiveCluster, sshd: Sshd, fresh_id, clush) -> None:

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Anchor of one lab node, run inside fresh mount + UTS namespaces (and the node's netns):
+# private mounts for everything a cluster node writes, then the host name, then sleep.
+# $1 = node directory on the host, $2 = host name
+set -e
+d=$1
+mount --bind "$d/run" /run                          # pid files, sshd privsep, agent state
+mount -t tmpfs -o mode=1777,size=128m clmn-shm /dev/shm   # libqb ring buffers
+mount --bind "$d/hosts" /etc/hosts
+mount --bind "$d/etc-corosync" /etc/corosync
+mount --bind "$d/lib-corosync" /var/lib/corosync
+mount --bind "$d/log-corosync" /var/log/corosync
+mount --bind "$d/lib-pacemaker" /var/lib/pacemaker
+mount --bind "$d/log-pacemaker" /var/log/pacemaker
+hostname "$2"
+touch /run/clmn-ready
+exec sleep infinity
