@@ -104,7 +104,8 @@ class TreeLexer(Lexer):
             typing_last = tok.end == len(line)
             if command is not None:
                 if command.raw:
-                    out += _crm_styles(line[tok.start :], command.name, tokens[i:], tok.start, known, typing_last)
+                    out += _crm_styles(line[tok.start :], command.name, tokens[i:], tok.start, known,
+                                       tokens[-1].end == len(line))
                     return out
                 style = self._arg_style(command, tokens[i].text, i - args_from, known, typing_last)
             elif level is not None:
