@@ -165,10 +165,10 @@ def _attr_command(kind: str):
             return
         change(ctx, lambda: ops.resource_attr(runner, kind, rid, action, name, value))
 
-    what = {"param": "instance attribute (parameter)", "meta": "meta attribute",
-            "utilization": "utilization attribute"}[kind]
+    what = {"param": "an instance attribute (parameter)", "meta": "a meta attribute",
+            "utilization": "a utilization attribute"}[kind]
     return command(
-        kind, f"Set, delete or show a {what} of a resource.",
+        kind, f"Set, delete or show {what} of a resource.",
         Arg("rsc", Kind.RESOURCE, "resource id"),
         Arg("action", Kind.KEYWORD, "what to do", choices=("set", "delete", "show")),
         Arg("name", Kind.TEXT, "attribute name"),
