@@ -18,6 +18,7 @@ crm_diff is pure computation: it runs on this machine when installed, else on th
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -53,8 +54,15 @@ class CommitOutcome:
     skipped: tuple[str, ...] = ()  # force only: changes that no longer applied
 
 
+def _message(res: Result) -> str:
+    """cibadmin's complaint; on schema errors it first lists the would-be CIB with line numbers."""
+    lines = [ln.strip() for ln in res.err.splitlines() if ln.strip() and not re.match(r"\s*\d+ ", ln)]
+    failed = [ln for ln in lines if "failed" in ln.lower()]
+    return (failed or lines or [res.first_error_line()])[0]
+
+
 def _tool_error(what: str, runner: Runner, res: Result) -> str:
-    msg = res.first_error_line()
+    msg = _message(res)
     if res.rc == 102:
         return (f"{what}: cannot reach the CIB as {runner.where} ({msg}); the user must be root or in group "
                 "haclient, and the cluster must be running")
@@ -176,7 +184,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             return _done(runner, moved, attempt, skipped)
         if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
             continue  # the CIB moved between our read and the patch (often status only): re-read
-        raise CommitFailed(_tool_error("commit failed", runner, res) + _offending(patch, res))
+        raise CommitFailed(_tool_error("commit failed", runner, res) + _offending(patch, res, new))
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
 
 
@@ -187,12 +195,17 @@ def _version_now(runner: Runner) -> tuple[int, int, int] | None:
     return chg.version(chg.parse(res.out)) if res.ok else None
 
 
-def _offending(patch: str, res: Result) -> str:
-    """The part of the patch cibadmin choked on, when it says which (schema errors name ids)."""
+def _offending(patch: str, res: Result, new) -> str:
+    """The part of the change cibadmin choked on: the schema error if we can name it, else what changed."""
     if res.rc != 78:
         return ""
     from clushell.cib import change as chg
+    from clushell.pacemaker.verify import relaxng_findings
 
+    found = relaxng_findings(new) or []
+    if found:
+        f = found[0]
+        return f": {f.object_id or 'configuration'}{' ' + f.attribute if f.attribute else ''}: {f.message}"
     changes = chg.parse_patch(patch)
     where = ", ".join(sorted({chg._object_id(c.path) for c in changes})[:5])
     return f" (changed: {where})" if where else ""

@@ -79,7 +79,7 @@ def relaxng_findings(root: etree._Element) -> list[Finding] | None:
         if m:
             attr = m.group(1)
         found.append(Finding(ERROR, _owner_id(root, entry.path), attr,
-                             f"schema {root.get('validate-with')}: {entry.message} (line {entry.line})"))
+                             f"schema {root.get('validate-with')}: {entry.message}"))
     return found
 
 
