@@ -344,9 +344,9 @@ def shell_source(options: dict[str, str]) -> Providers | None:
         st = os.stat(path)
     except OSError:
         return None
-    stamp = f"{path}:{st.st_mtime_ns}:{st.st_size}"
+    stamp = f"{st.st_mtime_ns}:{st.st_size}"
     runner = _ClampedRunner(LocalRunner({"CIB_file": path}), SHELL_QUERY_TIMEOUT)
-    return SnapshotProviders(stamp, runner=runner, model_loader=lambda: _read_file(path))
+    return SnapshotProviders(path, stamp, runner=runner, model_loader=lambda: _read_file(path))
 
 
 class _Snapshot:
@@ -376,13 +376,16 @@ class SnapshotProviders(Providers):
     the whole time budget, so the lists are kept in $XDG_CACHE_HOME/clush/complete/.
     """
 
-    def __init__(self, stamp: str, **kw: Any):
+    def __init__(self, path: str, stamp: str, **kw: Any):
         super().__init__(**kw)
         import hashlib
 
         from clushell import paths
 
-        self.cache = paths.cache_dir() / "complete" / (hashlib.sha1(stamp.encode()).hexdigest()[:20] + ".json")
+        # one file per CIB path; the version stamp inside says whether it is still current
+        name = hashlib.sha1(path.encode()).hexdigest()[:20]
+        self.cache = paths.cache_dir() / "complete" / f"{name}.json"
+        self.stamp = stamp
         self._data: dict[str, Any] | None = None
 
     def _load_cache(self) -> dict[str, Any]:
@@ -391,6 +394,8 @@ class SnapshotProviders(Providers):
                 self._data = json.loads(self.cache.read_text())
             except (OSError, ValueError):
                 self._data = {}
+            if self._data.get("stamp") != self.stamp:
+                self._data = {"stamp": self.stamp}
         return self._data
 
     def _save(self, key: str, value: Any) -> None:
