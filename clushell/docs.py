@@ -9,6 +9,7 @@ The date is fixed here (not "today") so regenerating is reproducible.
 
 from __future__ import annotations
 
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -74,6 +75,40 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
 
 
+def _long_help(text: str, short: str) -> list[str]:
+    """Long help as roff: prose lines become paragraphs, indented "name  text" lines a list."""
+    out: list[str] = []
+    prose: list[str] = []
+    items: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        para = " ".join(" ".join(prose).split())
+        if para and para != short:
+            out.extend([".IP", roff(para)])
+        prose.clear()
+        if items:
+            out.append(".RS")
+            for name, desc in items:
+                out.extend([".TP", _bold(name), roff(desc)] if desc else [".TP", _bold(name)])
+            out.append(".RE")
+            items.clear()
+
+    for line in textwrap.dedent(text).strip().splitlines():
+        if not line.strip():
+            flush()
+        elif line[:1].isspace():
+            if prose:
+                flush()
+            parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+            items.append((parts[0], parts[1] if len(parts) == 2 else ""))
+        else:
+            if items:
+                flush()
+            prose.append(line)
+    flush()
+    return out
+
+
 def _option_usage(opt) -> str:
     flags = ", ".join(_bold(f) for f in opt.flags)
     return f"{flags} \\fI{roff(opt.metavar)}\\fR" if opt.takes_value else flags
@@ -85,18 +120,16 @@ def _command_entry(cmd: Command, path: tuple[str, ...]) -> list[str]:
     out.append(roff(cmd.help))
     if cmd.aliases:
         out += [".br", "Aliases: " + ", ".join(_bold(a) for a in cmd.aliases) + "."]
-    long = [p for p in _paragraphs(cmd.long_help) if p != cmd.help]
-    for para in long:
-        out += [".IP", roff(para)]
+    out += _long_help(cmd.long_help, cmd.help)
     if cmd.args:
         out += [".IP", "Arguments:", ".RS"]
         for arg in cmd.args:
             out += [".TP", _bold(arg.usage()), roff(arg.help)]
         out.append(".RE")
     if cmd.examples:
-        out += [".IP", "Examples:", ".RS", ".nf"]
-        out += [roff(ex) for ex in cmd.examples]
-        out += [".fi", ".RE"]
+        out += [".IP", "Examples:", ".nf"]
+        out += ["\\ \\ \\ \\ " + roff(ex) for ex in cmd.examples]  # unpaddable spaces indent them
+        out += [".fi"]
     return out
 
 
