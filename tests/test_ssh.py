@@ -210,3 +210,16 @@ def test_unknown_host_key_via_api_carries_fingerprint(sshd, monkeypatch):
     r = SshRunner(sshd.alias, ask=lambda q: asked.append(q) or "y")
     assert r.run(["true"]).rc == 0 and "SHA256:" in asked[0]
     r.close()
+
+
+def test_proxyjump_from_ssh_config(sshd, monkeypatch):
+    monkeypatch.setenv("HOME", sshd.home)
+    before = accepted_logins(sshd)
+    r = SshRunner("clushtest-jump")
+    try:
+        assert r.run(["echo", "hop"]).out == "hop\n"
+        assert r._jump is not None and r._jump.connects == 1
+    finally:
+        r.close()
+    time.sleep(0.2)
+    assert accepted_logins(sshd) - before == 2  # the jump host and the target behind it

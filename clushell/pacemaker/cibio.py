@@ -68,6 +68,9 @@ def _tool_error(what: str, runner: Runner, res: Result) -> str:
                 "haclient, and the cluster must be running")
     if res.rc == 4:
         return f"{what}: permission denied for {runner.where} by the cluster's ACLs ({msg})"
+    if res.rc == 76:
+        return (f"{what}: {msg} (the CIB's crm_feature_set is newer than the Pacemaker on {runner.where}; "
+                "create CIB files with 'cibadmin --empty' there)")
     cib_file = getattr(runner, "base_env", {}).get("CIB_file")
     if cib_file and res.rc in (66, 105):
         return f"{what}: CIB file {cib_file} is missing or not readable by {runner.where} ({msg})"

@@ -7,6 +7,7 @@ gets (HostName 127.0.0.1, Port, User, IdentityFile; host key in ``.ssh/known_hos
 Aliases written to the config:
   ``clushtest``       User root
   ``clushtest-user``  User clushuser (non-root, member of haclient; created idempotently)
+  ``clushtest-jump``  User root, through ``ProxyJump clushtest``
 
 Use in a test module::
 
@@ -32,6 +33,7 @@ from tests.realenv import require, unavailable
 
 ALIAS = "clushtest"
 USER_ALIAS = "clushtest-user"
+JUMP_ALIAS = "clushtest-jump"
 NONROOT_USER = "clushuser"
 
 
@@ -110,6 +112,9 @@ class Sshd:
             for alias, u in ((ALIAS, user), (USER_ALIAS, NONROOT_USER)):
                 f.write(f"Host {alias}\n  HostName 127.0.0.1\n  Port {self.port}\n  User {u}\n"
                         f"  IdentityFile {self.client_key}\n\n")
+            # reaches the same sshd through a ProxyJump hop over the first alias
+            f.write(f"Host {JUMP_ALIAS}\n  HostName 127.0.0.1\n  Port {self.port}\n  User {user}\n"
+                    f"  IdentityFile {self.client_key}\n  ProxyJump {ALIAS}\n\n")
         kh = os.path.join(ssh, "known_hosts")
         with open(kh, "w") as f:
             if known_hosts:
