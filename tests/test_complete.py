@@ -319,3 +319,12 @@ def test_other_levels_use_the_same_kinds(comp) -> None:
     assert texts(comp("node standby ")) == ["node1", "node2"]
     assert texts(comp("resource move g1 ")) == ["node1", "node2"]
     assert "g1" in texts(comp("resource move "))
+
+
+def test_renamed_group_member_is_seen(comp) -> None:
+    comp("", at="cd configure")
+    assert "d3" in texts(comp("show d"))
+    assert comp.session.dispatcher.run_line("rename d3 d3renamed")
+    got = texts(comp("show d"))
+    assert "d3renamed" in got and "d3" not in got
+    comp.session.get_state("configure").discard()

@@ -26,13 +26,12 @@ STATE_TTL = 3.0  # seconds a crm_mon answer stays fresh
 
 
 class ModelIndex:
-    """Candidate lists by kind, computed from one CibModel in one pass over its objects."""
+    """Candidate lists by kind (resources, primitives, free primitives, nodes, tags...) of one CibModel."""
 
     def __init__(self, model: Any):
         self.lists: dict[str, list[Candidate]] = {k: [] for k in (
             "resource", "primitive", "group", "template", "free", "top", "promotable", "stonith", "node", "tag",
             "constraint", "object", "clone")}
-        self.parents: dict[str, str] = {}  # resource id -> containing resource id
         self.metas: dict[str, str] = {}  # resource id -> agent or kind, shown beside the id
         self.digest = 0
         self.id_sets: dict[str, set[str]] | None = None
@@ -73,8 +72,6 @@ class ModelIndex:
                 self.lists["template"].append(cand)
                 continue
             self.lists["resource"].append(cand)
-            if container is not None:
-                self.parents[ident] = container
             if tag == "primitive":
                 self.lists["primitive"].append(cand)
                 if container is None:
@@ -291,10 +288,21 @@ class Providers:
 
 
 def _digest(model: Any) -> int:
-    """Cheap change detector: the ids of the resources and constraints sections' children."""
+    """Cheap change detector: every resource id (nested ones too), constraint and tag id."""
     conf = model.configuration
     h = 0
-    for name in ("resources", "constraints", "tags"):
+    resources = conf.find("resources")
+    if resources is not None:
+        ids: list[str | None] = []
+        todo = [resources]
+        while todo:  # containers only are descended into: primitives' ops and attributes are skipped
+            for el in todo.pop():
+                if el.tag in _RES_KIND:
+                    ids.append(el.get("id"))
+                    if el.tag != "primitive" and el.tag != "template":
+                        todo.append(el)
+        h = hash(tuple(ids))
+    for name in ("constraints", "tags"):
         sec = conf.find(name)
         if sec is not None:
             h = hash((h, tuple(el.get("id") for el in sec)))
