@@ -328,3 +328,10 @@ def test_renamed_group_member_is_seen(comp) -> None:
     got = texts(comp("show d"))
     assert "d3renamed" in got and "d3" not in got
     comp.session.get_state("configure").discard()
+
+
+def test_load_xml_then_method_and_node_statement(comp) -> None:
+    assert texts(comp("configure load ")) == ["xml", "replace", "update", "push"]
+    assert texts(comp("configure load xml ")) == ["replace", "update", "push"]
+    assert texts(comp("configure node ")) == ["node1", "node2"]
+    assert texts(comp("configure node node1 ")) == ["attributes", "utilization"]

@@ -126,6 +126,11 @@ def argument_candidates(ctx: ArgContext) -> list[Candidate]:
     # '@d1,d2' director lists may come anywhere in ipvs commands: they take no position
     position = sum(1 for a in ctx.args if not a.startswith("@"))
     out: list[Candidate] = []
+    if ctx.args and ctx.args[-1] == "xml" and position:
+        # `load xml replace FILE`: 'xml' is a prefix to the keyword, not the keyword itself
+        for arg in arg_at(cmd.args, position - 1):
+            if arg.kind == Kind.KEYWORD and "xml" in arg.choices:
+                return [Candidate(c, arg.help) for c in arg.choices if c != "xml"]
     for arg in arg_at(cmd.args, position):
         out += kind_candidates(ctx, arg)
     return out

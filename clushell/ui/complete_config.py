@@ -308,6 +308,13 @@ def _fencing(ctx: ArgContext) -> list[Candidate]:
         ctx.ask("ids", "stonith")
 
 
+def _node(ctx: ArgContext) -> list[Candidate]:
+    if not ctx.args:
+        return ctx.ask("ids", "node")
+    return [] if "=" in ctx.current else [Candidate("attributes", "node attributes"),
+                                          Candidate("utilization", "node utilization")]
+
+
 def _monitor(ctx: ArgContext) -> list[Candidate]:
     return ctx.ask("ids", "primitive") if not ctx.args else []
 
@@ -317,7 +324,7 @@ _STATEMENTS = {
     "clone": _clone, "ms": _clone, "master": _clone,
     "location": _location, "colocation": _colocation, "collocation": _colocation, "order": _order,
     "rsc_ticket": _ticket, "property": _property, "rsc_defaults": _rsc_defaults, "op_defaults": _op_defaults,
-    "tag": _tag, "fencing_topology": _fencing, "monitor": _monitor,
+    "tag": _tag, "fencing_topology": _fencing, "monitor": _monitor, "node": _node,
 }
 #: raw commands whose words are object selectors
 _SELECTING = ("show", "edit", "delete", "save", "filter")
