@@ -37,6 +37,7 @@ def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> N
         simulated = res.ok and is_simulated(res.out)
     before = mon.fetch(runner) if simulated or (wait and not target.is_file) else None
     action()
+    _refresh_workspace(ctx)
     if before is None:
         return
     if simulated:
@@ -46,6 +47,13 @@ def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> N
         ops.wait_idle(runner)
     for moved in ops.moves(before, mon.fetch(runner)):
         ctx.out.print(str(moved))
+
+
+def _refresh_workspace(ctx: Context) -> None:
+    """A configure session without pending edits must see what the command just changed."""
+    ws = ctx.session.get_state("configure")
+    if ws is not None and hasattr(ws, "reload") and not ws.has_pending():
+        ws.reload(ctx.session.runner)
 
 
 def model(ctx: Context):

@@ -29,7 +29,12 @@ STATUS_WORDS = ("full", "bynode", "inactive", "ops", "failcounts", "tickets", "x
         "  full        all of the above plus node attributes and move/ban constraints\n"
         "  inactive    accepted for crmsh compatibility (inactive resources are always listed)\n"
         "  xml         crm_mon's XML as Pacemaker prints it\n"
-        "  json        a stable JSON document (see the man page for its shape)\n"
+        "  json        a stable JSON document: {summary: {stack, dc, dc_version, quorum,\n"
+        "              last_update, last_change: {time, user, client, origin}, nodes_configured,\n"
+        "              resources_configured, options}, nodes: [{name, id, type, state, online,\n"
+        "              standby, maintenance, unclean, is_dc, resources_running, attributes}],\n"
+        "              resources: [{id, kind: primitive|group|clone|bundle, agent, role, nodes,\n"
+        "              managed, failed, children...}], failures, failcounts, bans, tickets, fencing}\n"
         "On a sandbox CIB file the status section of the file is shown."
     ),
     examples=("status", "status bynode failcounts", "status json"),
