@@ -59,22 +59,28 @@ def _match_key(el, pos: int) -> tuple:
     return (tag, pos)
 
 
-def keep_ids(model: CibModel, new, old) -> None:
-    """Give children of ``new`` the ids of their counterparts in ``old`` (when free)."""
-    counters: dict[str, int] = {}
-    olds: dict[tuple, object] = {}
-    for c in old:
-        if isinstance(c.tag, str):
-            n = counters.get(c.tag, 0)
-            counters[c.tag] = n + 1
-            olds.setdefault(_match_key(c, n), c)
-    counters = {}
-    for c in new:
+def _keyed(parent) -> list[tuple[tuple, object]]:
+    """(match key, child) for the element children; repeated keys get an occurrence number."""
+    pos: dict[str, int] = {}
+    seen: dict[tuple, int] = {}
+    out = []
+    for c in parent:
         if not isinstance(c.tag, str):
             continue
-        n = counters.get(c.tag, 0)
-        counters[c.tag] = n + 1
-        match = olds.get(_match_key(c, n))
+        n = pos.get(c.tag, 0)
+        pos[c.tag] = n + 1
+        key = _match_key(c, n)
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        out.append(((*key, k), c))
+    return out
+
+
+def keep_ids(model: CibModel, new, old) -> None:
+    """Give children of ``new`` the ids of their counterparts in ``old`` (when free)."""
+    olds = dict(_keyed(old))
+    for key, c in _keyed(new):
+        match = olds.get(key)
         if match is None:
             continue
         oid, nid = match.get("id"), c.get("id")

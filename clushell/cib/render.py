@@ -672,16 +672,100 @@ def render_xml_object(el: Element) -> str:
     return "xml " + " \\\n".join(lines)
 
 
+_SETS = ("instance_attributes", "meta_attributes", "utilization")
+_CHILDREN: dict[str, tuple[str, ...]] = {
+    "primitive": (*_SETS, "operations"),
+    "template": (*_SETS, "operations"),
+    "group": ("instance_attributes", "meta_attributes", "primitive"),
+    "clone": ("instance_attributes", "meta_attributes", "primitive", "group"),
+    "master": ("instance_attributes", "meta_attributes", "primitive", "group"),
+    "node": ("instance_attributes", "utilization"),
+    "rsc_location": ("rule", "resource_set"),
+    "rsc_colocation": ("resource_set",),
+    "rsc_order": ("resource_set",),
+    "rsc_ticket": ("resource_set",),
+    "cluster_property_set": ("nvpair", "rule"),
+    "tag": ("obj_ref",),
+    "fencing-topology": ("fencing-level",),
+    # below objects
+    "instance_attributes": ("nvpair", "rule"),
+    "meta_attributes": ("nvpair", "rule"),
+    "utilization": ("nvpair", "rule"),
+    "operations": ("op",),
+    "op": ("instance_attributes", "meta_attributes"),
+    "rule": ("expression", "date_expression"),
+    "date_expression": ("date_spec", "duration"),
+    "resource_set": ("resource_ref",),
+}
+_ATTRS = {
+    "primitive": frozenset(("id", "class", "provider", "type", "template", "description")),
+    "template": frozenset(("id", "class", "provider", "type", "description")),
+    "resource_set": frozenset(("id", "sequential", "require-all", "role", "action")),
+}
+_COMMENT_OK = frozenset(("primitive", "template", "group", "clone", "master", "node", "op", "rsc_location",
+                         "rsc_colocation", "rsc_order", "rsc_ticket", "tag", "cluster_property_set"))
+
+
+def has_cli_form(el: Element) -> bool:
+    """False for what the crm language cannot express (crmsh then shows raw XML):
+    unknown child elements (nested rules, ...), unknown attributes on primitives and
+    resource sets, an order constraint with a score instead of a kind."""
+    if el.tag == "rsc_order" and el.get("score") is not None:
+        return False
+    if el.tag == "rule" and not any(c.tag in ("expression", "date_expression") for c in el):
+        return False
+    allowed = _ATTRS.get(el.tag)
+    if allowed is not None and not allowed.issuperset(el.attrib.keys()):
+        return False
+    known = _CHILDREN.get(el.tag)
+    if known is None:
+        return True
+    for c in el:
+        tag = c.tag
+        if not isinstance(tag, str):
+            if el.tag not in _COMMENT_OK:
+                return False
+            continue
+        if tag not in known:
+            return False
+        if tag in _CHILDREN and not (tag in CONTAINER_TAGS or tag == "primitive") and not has_cli_form(c):
+            return False
+    return True
+
+
 def render_object(el: Element, style: Style | None = None, *, node_count: int = 0) -> str:
     """One object as crmsh's ``show`` prints it (comments first, parts joined by `` \\``)."""
     style = style or Style()
     otype = object_type(el)
-    res = _parts(el, otype, style, node_count) if otype else None
+    if otype is None or not has_cli_form(el if el.tag != "meta_attributes" else _as_property(el)):
+        return render_xml_object(el)
+    res = _parts(el, otype, style, node_count)
     if res is None:
         return render_xml_object(el)
     parts, comments = res
     text = BREAK.join(parts)
     return "\n".join(comments + [text]) if comments else text
+
+
+def _as_property(el: Element) -> Element:
+    """Defaults sets are checked like property sets (same grammar)."""
+    return el if el.tag != "meta_attributes" else _PropertyView(el)
+
+
+class _PropertyView:
+    """A defaults ``meta_attributes`` seen as a ``cluster_property_set`` for has_cli_form."""
+
+    tag = "cluster_property_set"
+
+    def __init__(self, el: Element):
+        self._el = el
+        self.attrib = el.attrib
+
+    def __iter__(self):
+        return iter(self._el)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._el.get(key, default)
 
 
 def count_nodes(configuration: Element) -> int:
@@ -772,6 +856,9 @@ def render_xml(objects: Iterable[Element], root: Element, style: Style | None = 
                 sections[parent_tag] = etree.SubElement(conf, parent_tag)
             holder = sections[parent_tag]
         holder.append(copy.deepcopy(top))
+    for el in cib.iter(*CONTAINER_TAGS):  # crmsh keeps attribute sets before the members
+        for c in [c for c in el if c.tag in ("primitive", "group")]:
+            el.append(c)
     for el in cib.iter("rule", "expression", "resource_set", "node"):
         for attr, default in _XML_DEFAULTS.get(el.tag, ()):
             if el.get(attr) == default:  # crmsh drops these defaults when it loads a CIB
