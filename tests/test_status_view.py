@@ -38,7 +38,7 @@ def test_golden(case: str, view: str) -> None:
 def test_recordings_cover_the_states() -> None:
     """The recorded outputs really contain what the golden tests claim to cover."""
     states = {n.state for c in CASES for n in mon.parse((DATA / f"{c}.xml").read_text()).nodes}
-    assert {"online", "standby", "maintenance", "offline"} <= states
+    assert {"online", "standby", "maintenance", "offline", "unclean"} <= states
     parsed = [mon.parse((DATA / f"{c}.xml").read_text()) for c in CASES]
     kinds = {r.kind for st in parsed for r in st.resources}
     assert {"group", "clone", "primitive"} <= kinds
@@ -73,6 +73,16 @@ def test_failed_action_and_failcount() -> None:
     assert "app on node1: fail-count=1" in full
     assert "cli-ban-app-on-node2: app avoids node2" in full
     assert "spare" in full and "Stopped (disabled)" in full
+
+
+def test_blocked_failed_resource() -> None:
+    st = mon.parse((DATA / "blocked.xml").read_text())
+    app = st.find("app")
+    assert app.failed and app.blocked and st.summary.resources_blocked == 1
+    text = _render("blocked", [])
+    assert "FAILED node1" in text and "(blocked)" in text and "1 BLOCKED" in text
+    styles = {t.plain[s.start:s.end]: str(s.style) for t in [status_view.render_rich(st)] for s in t.spans}
+    assert styles["FAILED"] == "bold red"
 
 
 def test_json_shape() -> None:

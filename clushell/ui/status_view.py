@@ -122,6 +122,8 @@ def _summary(st: ClusterStatus, out: _Lines) -> None:
 def _node_label(node: Node) -> list[tuple[str, str]]:
     state = node.state
     word = state.upper() if state in ("offline", "unclean") else state
+    if state == "unclean":
+        word += " (online)" if node.online else " (offline)"
     segs = [(word, STYLE.get(state, ""))]
     if node.type != "member":
         segs.append((f" ({node.type})", ""))

@@ -140,6 +140,19 @@ def main() -> None:
         simulate(cib, "-d", "node3", "-r", "ticketB")
         record("offline-tickets", cib)
 
+        # a stop that fails after a monitor failure: FAILED and blocked (no fencing)
+        base(cib, ["node1", "node2"], [WEB, APP])
+        simulate(cib, "-u", "node1", "-u", "node2")
+        simulate(cib, "-i", "app_monitor_10000@node1=1", "-F", "app_stop_0@node1=1")
+        record("blocked", cib)
+
+        # a failed node with fencing enabled but no device: UNCLEAN
+        base(cib, ["node1", "node2"], [WEB])
+        run(["crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "true"], cib)
+        simulate(cib, "-u", "node1", "-u", "node2")
+        simulate(cib, "-f", "node1")
+        record("unclean", cib)
+
         # an empty cluster: no nodes up, nothing configured
         base(cib, ["node1"], [])
         record("empty", cib)
