@@ -335,3 +335,11 @@ def test_load_xml_then_method_and_node_statement(comp) -> None:
     assert texts(comp("configure load xml ")) == ["replace", "update", "push"]
     assert texts(comp("configure node ")) == ["node1", "node2"]
     assert texts(comp("configure node node1 ")) == ["attributes", "utilization"]
+
+
+def test_modgroup_moves_are_seen(comp) -> None:
+    comp("", at="cd configure")
+    assert "d1" not in texts(comp("group g8 "))
+    assert comp.session.dispatcher.run_line("modgroup g1 remove d1")
+    assert "d1" in texts(comp("group g8 "))
+    comp.session.get_state("configure").discard()

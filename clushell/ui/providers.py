@@ -33,7 +33,6 @@ class ModelIndex:
             "resource", "primitive", "group", "template", "free", "top", "promotable", "stonith", "node", "tag",
             "constraint", "object", "clone")}
         self.metas: dict[str, str] = {}  # resource id -> agent or kind, shown beside the id
-        self.digest = 0
         self.id_sets: dict[str, set[str]] | None = None
         conf = model.configuration
         resources = conf.find("resources")
@@ -110,7 +109,7 @@ class Providers:
         self._loader = model_loader
         self._lock = threading.Lock()
         self._own: tuple[float, Any] | None = None  # (time read, model) when outside configure
-        self._index: tuple[int, int, int, ModelIndex] | None = None
+        self._index: tuple[tuple, ModelIndex] | None = None
         self._states: tuple[float, dict[str, bool]] | None = None
         self._failed_agents: set[str] = set()
 
@@ -142,14 +141,12 @@ class Providers:
 
     def index(self, model: Any = None) -> ModelIndex:
         model = self.model() if model is None else model
-        # edits change the id counts; a rename keeps them, so the root's object id is not enough alone
-        key = (id(model), len(model.index), len(model.nodes))
+        key = _signature(model)
         cached = self._index
-        if cached is not None and cached[:3] == key and _digest(model) == cached[3].digest:
-            return cached[3]
+        if cached is not None and cached[0] == key:
+            return cached[1]
         idx = ModelIndex(model)
-        idx.digest = _digest(model)
-        self._index = (*key, idx)
+        self._index = (key, idx)
         return idx
 
     def cached_ids(self) -> dict[str, set[str]] | None:
@@ -287,26 +284,17 @@ class Providers:
         return out
 
 
-def _digest(model: Any) -> int:
-    """Cheap change detector: every resource id (nested ones too), constraint and tag id."""
+def _signature(model: Any) -> tuple:
+    """O(1) change detector for a model, cheap enough for every keystroke.
+
+    Adding or deleting changes the index size; the index is a dict, so a rename (unregister
+    + register) changes its last key; modgroup moves elements without re-indexing but
+    changes the number of top-level resources.
+    """
     conf = model.configuration
-    h = 0
-    resources = conf.find("resources")
-    if resources is not None:
-        ids: list[str | None] = []
-        todo = [resources]
-        while todo:  # containers only are descended into: primitives' ops and attributes are skipped
-            for el in todo.pop():
-                if el.tag in _RES_KIND:
-                    ids.append(el.get("id"))
-                    if el.tag != "primitive" and el.tag != "template":
-                        todo.append(el)
-        h = hash(tuple(ids))
-    for name in ("constraints", "tags"):
-        sec = conf.find(name)
-        if sec is not None:
-            h = hash((h, tuple(el.get("id") for el in sec)))
-    return h
+    sizes = tuple(len(sec) if sec is not None else -1 for sec in (conf.find("resources"), conf.find("constraints")))
+    last = next(reversed(model.index), None) if model.index else None
+    return (id(model), len(model.index), last, len(model.nodes), sizes)
 
 
 # -- shell completion (clush __complete) --------------------------------------------------------
