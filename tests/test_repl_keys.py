@@ -229,6 +229,10 @@ def test_tab_on_the_live_cluster(live_cluster, fresh_id) -> None:
     assert got == f"node standby {live_cluster.node}"
     got, _ = type_line(d, "configure primitive p9 ocf:pacemaker:Dumm\t")
     assert got == "configure primitive p9 ocf:pacemaker:Dummy"
+    assert "state=" in offered(d, "configure primitive p9 ocf:pacemaker:Dummy params ")
+    got, _ = type_line(d, "configure property no-quorum-policy=fr\t")
+    assert got == "configure property no-quorum-policy=freeze"
+    assert "ocf:" in offered(d, "configure primitive p9 ")
 
 
 def test_tab_in_a_real_terminal(populated) -> None:  # noqa: F811
