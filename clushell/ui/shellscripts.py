@@ -12,6 +12,8 @@ BASH = r"""# bash completion for clush @VERSION@
 # Install: clush completion bash > ~/.local/share/bash-completion/completions/clush
 
 _clush() {
+    local -   # restores shell options on return: no globbing of candidates below
+    set -f
     local line=${COMP_LINE:0:COMP_POINT}
     local -a words
     read -ra words <<< "$line"
