@@ -184,3 +184,48 @@ def test_remote_style_crm_diff_script_gives_the_same_patch(cibfile, monkeypatch)
     monkeypatch.setattr(cibio.shutil, "which", lambda tool: None)
     remote = cibio.crm_diff(cibfile, a, b, versioned=True)
     assert chg.parse_patch(remote) == chg.parse_patch(local) or remote == local
+
+
+def _apply_with_pacemaker(old: bytes, patch: str, tmp_path) -> etree._Element:
+    (tmp_path / "old.xml").write_bytes(old)
+    (tmp_path / "patch.xml").write_text(patch)
+    out = subprocess.run(["crm_diff", "-o", str(tmp_path / "old.xml"), "-p", str(tmp_path / "patch.xml")],
+                         capture_output=True, check=True).stdout
+    return chg.parse(out)
+
+
+def test_pruned_diff_equals_full_diff_under_random_edits(cibfile, tmp_path):
+    """Pacemaker's own patch applier turns old + our (pruned, re-positioned) patch into exactly new."""
+    import random
+
+    rng = random.Random(7)
+    base = chg.parse(cibio.query(cibfile))
+    res = base.find("configuration/resources")
+    for i in range(40):
+        etree.SubElement(res, "primitive", id=f"p{i}", type="Dummy", provider="pacemaker").set("class", "ocf")
+    old = etree.tostring(chg.without_status(base))
+    for _ in range(30):
+        new = chg.parse(old)
+        res = new.find("configuration/resources")
+        for _ in range(rng.randint(1, 4)):
+            kids = list(res)
+            action = rng.choice(["insert", "delete", "modify", "regroup"])
+            if action == "insert":
+                el = etree.Element("primitive", id=f"n{rng.randrange(10**6)}", type="Dummy", provider="pacemaker")
+                el.set("class", "ocf")
+                kids[rng.randrange(len(kids))].addprevious(el)
+            elif action == "delete":
+                victim = rng.choice([k for k in kids if k.tag == "primitive"])
+                res.remove(victim)
+            elif action == "modify":
+                rng.choice(kids).set("description", f"d{rng.randrange(100)}")
+            else:
+                g = res.find("group")
+                g.insert(0, g[-1])
+        new_bytes = etree.tostring(new)
+        patch = cibio.crm_diff(cibfile, old, new_bytes, versioned=False)
+        if patch is None:
+            assert chg.configuration_equal(chg.parse(old), new)
+            continue
+        got = _apply_with_pacemaker(old, patch, tmp_path)
+        assert chg.configuration_equal(got, new), patch

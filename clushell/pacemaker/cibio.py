@@ -88,7 +88,24 @@ def query(runner: Runner) -> bytes:
 
 
 def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
-    """crm_diff old -> new; None when identical.  Local if installed here, else on the target."""
+    """crm_diff old -> new; None when identical.  Local if installed here, else on the target.
+
+    Objects equal on both sides are left out of what crm_diff sees (it is slow on big CIBs);
+    positions in the result are recomputed on the whole new document.
+    """
+    from lxml import etree
+
+    from clushell.cib import change as chg
+
+    full_new = chg.parse(new)
+    pruned = chg.prune_unchanged(chg.parse(old), full_new)
+    if pruned is None:
+        return _crm_diff(runner, old, new, versioned=versioned)
+    patch = _crm_diff(runner, etree.tostring(pruned[0]), etree.tostring(pruned[1]), versioned=versioned)
+    return chg.fix_positions(patch, full_new) if patch else patch
+
+
+def _crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
     if shutil.which("crm_diff"):
         import tempfile
 
