@@ -120,6 +120,27 @@ def test_show_changed_and_diff(base_cib: Path, tmp_path: Path) -> None:
     assert "fake=9" in clush(ours, "configure", "show", "d1").stdout.decode()
 
 
+SESSION_SHOWS = {
+    "id-refs": "primitive p4 Dummy params $id=shared fake=2 op monitor interval=10s\n"
+    "primitive p5 Dummy params $id-ref=shared\n"
+    "primitive p6 Dummy params rule $id=r1 #uname eq n1 x=1\n"
+    "location l9 p4 rule $id-ref=r1\n"
+    "show p4 p5 p6 l9\n",
+    "delete-then-show": "delete d6\nshow related:d7 type:order\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(SESSION_SHOWS))
+def test_show_within_a_session_like_crm(case: str, base_cib: Path, tmp_path: Path) -> None:
+    ours, theirs = _pair(base_cib, tmp_path)
+    script = f"configure\n{SESSION_SHOWS[case]}"
+    res = crm_oracle.crm(theirs, script)
+    mine = clush(ours, "-F", stdin=script.encode())
+    assert mine.returncode == 0, mine.stderr.decode()
+    shown = [ln for ln in res.stdout.decode().splitlines(keepends=True) if not ln.startswith("\x1b")]
+    assert mine.stdout.decode() == "".join(shown)
+
+
 def test_save_files_like_crm(base_cib: Path, tmp_path: Path) -> None:
     for args in ((), ("type:primitive",), ("xml", "g1")):
         mine, theirs = tmp_path / "mine.txt", tmp_path / "theirs.txt"

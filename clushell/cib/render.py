@@ -712,8 +712,9 @@ def has_cli_form(el: Element) -> bool:
     resource sets, an order constraint with a score instead of a kind."""
     if el.tag == "rsc_order" and el.get("score") is not None:
         return False
-    if el.tag == "rule" and not any(c.tag in ("expression", "date_expression") for c in el):
-        return False
+    if el.tag == "rule" and el.get("id-ref") is None:
+        if not any(c.tag in ("expression", "date_expression") for c in el):
+            return False
     allowed = _ATTRS.get(el.tag)
     if allowed is not None and not allowed.issuperset(el.attrib.keys()):
         return False

@@ -44,6 +44,13 @@ def _style_and_specs(args: list[str], mask: bool):
     return Style(obscure=globs or (DEFAULT_OBSCURE if mask else ())), specs
 
 
+def session_rule_refs(ws) -> dict[str, str]:
+    """Rules referenced by ``rule $id-ref=`` typed in this session get their ``$id=`` shown
+    (crmsh remembers the references it parsed; after a reload they are forgotten)."""
+    before = set(ws.original.configuration.xpath(".//rule/@id-ref"))
+    return {ref: "rule" for ref in ws.pending.configuration.xpath(".//rule/@id-ref") if ref not in before}
+
+
 def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
     """The show text (crm or XML) of the selected objects; '' when nothing is selected.
 
@@ -55,6 +62,7 @@ def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
     ws = _ws(ctx)
     xml, rest = _split_xml(args)
     style, specs = _style_and_specs(rest, mask)
+    style.idrefs = session_rule_refs(ws)
     objs = select(ws.pending, specs, original=ws.original)
     if not objs:
         return ""
