@@ -167,6 +167,7 @@ class Catalog:
         self.dir = cache_root / host / "ra"
         self.ttl = ttl
         self.mem: dict[str, object] = {}
+        self.parsed: dict[str, AgentInfo] = {}  # this session only: agents do not change under us
 
     # -- cache --------------------------------------------------------------------------
     def _agent_file(self, spec: str) -> str | None:
@@ -265,6 +266,8 @@ class Catalog:
         return f"ocf:{provider}:{typ}"
 
     def metadata(self, spec: str) -> AgentInfo:
+        if spec in self.parsed:
+            return self.parsed[spec]
         full = self.resolve(spec)
         key = f"meta:{full}"
         cached = self._load(key)
@@ -274,7 +277,8 @@ class Catalog:
                 raise UnknownAgent(f"unknown resource agent {full} on {self.runner.where}: {res.first_error_line()}")
             cached = res.out
             self._store(key, cached)
-        return parse_metadata(full, cached)
+        info = self.parsed[spec] = parse_metadata(full, cached)
+        return info
 
     def cluster_options(self) -> dict[str, Parameter]:
         """Every cluster property the target's Pacemaker knows, with type, default and choices."""
