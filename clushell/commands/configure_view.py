@@ -210,7 +210,30 @@ def do_delete(ctx: Context, args: list[str]) -> None:
     running = sorted(set(ids) & _running(ctx))
     if running and not force:
         raise ClushError(f"resource {running[0]} is running, can't delete it (use delete --force)", token=running[0])
+    if running:
+        _stop_and_wait(ctx, running)
+        ws = _ws(ctx)
     _report(ctx, edit.delete(ws.pending, ids))
+
+
+def _stop_and_wait(ctx: Context, ids: list[str], timeout: float = 120.0) -> None:
+    """``delete --force``: as crmsh, stop running resources first (target-role=Stopped on
+    the outermost container, committed at once) and wait until the cluster stopped them."""
+    import time
+
+    from clushell.cib.workspace import set_meta_on_top
+
+    for rid in ids:
+        set_meta_on_top(ctx, rid, "target-role", "Stopped")
+    ctx.out.info(f"stopping {', '.join(ids)}")
+    deadline = time.monotonic() + timeout
+    while True:
+        still = sorted(set(ids) & _running(ctx))
+        if not still:
+            return
+        if time.monotonic() > deadline:
+            raise ClushError(f"resource {still[0]} is still running after {timeout:g} s; nothing deleted")
+        time.sleep(1)
 
 
 @command(
