@@ -24,7 +24,11 @@ from tests import crm_oracle, realenv
 DATA = Path(__file__).parent / "data" / "render"
 CLUSH = str(Path(sys.executable).parent / "clush")
 #: statements the configure language of clush does not parse yet
-UNSUPPORTED = {"c11-alert": "alert statements", "c12-acl": "ACL role/acl_target statements"}
+UNSUPPORTED = {
+    "c11-alert": "alert statements",
+    "c12-acl": "ACL role/acl_target statements",
+    "c16-bundle": "bundle statements",
+}
 
 CIBS = sorted(DATA.glob("*.cib.xml")) + sorted(crm_oracle.CONFORMANCE.glob("*/*.exp.xml"))
 

@@ -21,6 +21,7 @@ BREAK = " \\\n\t"
 DEFAULT_OBSCURE = ("passw*",)
 
 _NOQUOTES = re.compile(r"^[\w.-]+$")
+_NODE_NAME = re.compile(r"^[^\s\"'\\]+$")
 
 #: crm object type -> sort rank (crmsh's _sort_cli_order)
 _RANK: dict[str, int] = {}
@@ -600,7 +601,10 @@ def _parts(el: Element, otype: str, style: Style, node_count: int) -> tuple[list
     comments: list[str] = []
     if el.get("description"):
         parts.append(nvpair_format("description", el.get("description")))
-    for c in el:
+    children = list(el)
+    if otype == "bundle":  # crmsh sorts a container's members after its other children
+        children = [c for c in children if c.tag != "primitive"] + [c for c in children if c.tag == "primitive"]
+    for c in children:
         if is_comment(c):
             comments.append(_comment_text(c))
             continue
@@ -712,6 +716,8 @@ def has_cli_form(el: Element) -> bool:
     resource sets, an order constraint with a score instead of a kind."""
     if el.tag == "rsc_order" and el.get("score") is not None:
         return False
+    if el.tag == "node" and not _NODE_NAME.match(el.get("uname") or ""):
+        return False  # printed unquoted, it would not parse back
     if el.tag == "rule" and el.get("id-ref") is None:
         if not any(c.tag in ("expression", "date_expression") for c in el):
             return False
