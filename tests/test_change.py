@@ -229,3 +229,15 @@ def test_pruned_diff_equals_full_diff_under_random_edits(cibfile, tmp_path):
             continue
         got = _apply_with_pacemaker(old, patch, tmp_path)
         assert chg.configuration_equal(got, new), patch
+
+
+def test_which_side_ignores_unrelated_changes(cibfile):
+    before = chg.parse(cibio.query(cibfile))
+    after = chg.parse(edit(etree.tostring(before), "//nvpair[@id='t1-a']", value="new"))
+    changes = chg.parse_patch(cibio.crm_diff(cibfile, etree.tostring(before), etree.tostring(after), versioned=False))
+    other = edit(etree.tostring(after), prim("t2"), description="someone else")
+    assert chg.which_side(chg.parse(other), before, after, changes) == "after"
+    other = edit(etree.tostring(before), prim("t2"), description="someone else")
+    assert chg.which_side(chg.parse(other), before, after, changes) == "before"
+    other = edit(etree.tostring(before), "//nvpair[@id='t1-a']", value="third")
+    assert chg.which_side(chg.parse(other), before, after, changes) is None

@@ -339,3 +339,21 @@ def fix_positions(patch: str, full_new: etree._Element) -> str:
         if el is not None:
             ch.set("position", str(_sibling_index(el)))
     return etree.tostring(root, encoding="unicode")
+
+
+def which_side(live: etree._Element, before: etree._Element, after: etree._Element,
+               changes: list[Change]) -> str | None:
+    """"after" if every aspect ``changes`` touch looks as in ``after``, "before" if all look as in
+    ``before``, None if neither (someone else changed them meanwhile).  Other objects are ignored,
+    so concurrent unrelated changes do not blur the answer."""
+    sides = {"before": before, "after": after}
+    verdict = set()
+    for ch in changes:
+        for aspect in ch.aspects():
+            now = _state(live, ch.path, aspect)
+            matches = {name for name, doc in sides.items() if _state(doc, ch.path, aspect) == now}
+            if not matches:
+                return None
+            if len(matches) == 1:
+                verdict |= matches
+    return verdict.pop() if len(verdict) == 1 else None

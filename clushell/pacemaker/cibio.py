@@ -199,7 +199,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         except TransportError as exc:
             if runner.where == "local":
                 raise
-            return _after_lost_connection(runner, exc, live, new, moved, txn)
+            return _after_lost_connection(runner, exc, live, new, moved, txn, chg.parse_patch(patch))
         if res.rc == 0:
             return _done(runner, moved, attempt, skipped)
         if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
@@ -245,7 +245,7 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
 
 
 def _after_lost_connection(runner: Runner, exc: TransportError, before, after, moved: bool,
-                           txn: str) -> CommitOutcome:
+                           txn: str, changes) -> CommitOutcome:
     """The connection died with the patch in flight: look at the CIB to tell the user what happened."""
     from clushell.cib import change as chg
 
@@ -259,11 +259,12 @@ def _after_lost_connection(runner: Runner, exc: TransportError, before, after, m
                              "happened is unknown: check with 'show' after reconnecting") from None
     live = chg.without_status(chg.parse(xml))
     ver = chg.version_text(chg.version(live))
-    if chg.configuration_equal(live, after):
+    side = chg.which_side(live, before, after, changes)
+    if side == "after":
         return CommitOutcome(True, f"connection lost during the commit, but the CIB shows it was applied "
                              f"(version {ver})", chg.version(live), moved, xml)
-    if chg.configuration_equal(live, before):
-        raise TransportError(f"connection lost during the commit; the CIB is unchanged (version {ver}), "
+    if side == "before":
+        raise TransportError(f"connection lost during the commit; the CIB is unchanged by it (version {ver}): "
                              "nothing was written; your changes are kept, commit again") from None
     raise TransportError(f"connection lost during the commit and the CIB has changed since (version {ver}); "
                          "your changes are kept: 'refresh' to look") from None
