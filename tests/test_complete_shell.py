@@ -192,3 +192,49 @@ _clush_words
     assert lines[:2] == ["g1:group", "-- "]
     # colons in values are escaped for _describe
     assert "ocf\\:heartbeat\\:IPaddr2:resource agent" in lines
+
+
+def test_zsh_real_completion_in_tmux(populated, tmp_path: Path) -> None:  # noqa: F811
+    """A real interactive zsh (compinit + the generated _clush) in tmux: Tab inserts the words."""
+    import shlex
+    import time
+
+    require("zsh")
+    require("tmux")
+    name = f"clush-zsh-{os.getpid()}"
+    env = {"HOME": str(tmp_path), "TERM": "xterm", "CIB_file": str(populated),
+           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    for var in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        env[var] = os.environ[var]
+    shell = "env -i " + " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()) + " zsh -f"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "30", shell], check=True)
+
+    def screen(want: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = subprocess.run(["tmux", "capture-pane", "-t", name, "-p"], capture_output=True, text=True,
+                                  check=True).stdout
+            if want in text or (want == "PROMPT" and any(ln.rstrip() == "%" for ln in text.splitlines())):
+                return text
+            time.sleep(0.2)
+        raise AssertionError(f"{want!r} not on the screen:\n{text}")
+
+    def screen_after(keys: str, want: str) -> str:
+        subprocess.run(["tmux", "send-keys", "-t", name, "C-u", keys, "Tab"], check=True)
+        return screen(want)
+
+    try:
+        setup = (f"fpath=({REPO / 'completions'} $fpath); autoload -Uz compinit; "
+                 f"compinit -u -d {tmp_path}/zcompdump; PS1='%% '")
+        screen(os.uname().nodename.split(".")[0])  # zsh -f's first prompt: HOST# or HOST%
+        subprocess.run(["tmux", "send-keys", "-t", name, setup, "Enter"], check=True)
+        screen("PROMPT")  # a line with only the new prompt
+        screen_after("clush conf", "% clush configure")
+        screen_after("clush configure show g", "% clush configure show g1")
+        screen_after("clush configure primitive p9 ocf:heartbeat:IPaddr2 params ci",
+                     "params cidr_netmask=")
+        screen_after("clush configure colocation c9 inf: g1 ms1:Pro", "ms1:Promoted")
+        screen_after("clush --no-c", "% clush --no-color")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
