@@ -304,3 +304,31 @@ def test_show_is_highlighted_only_on_a_terminal(base_cib: Path) -> None:
     import re
 
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).replace("\r\n", "\n") == plain
+
+
+def test_edit_xml_through_editor(base_cib: Path, tmp_path: Path) -> None:
+    ours = tmp_path / "ours.xml"
+    shutil.copy(base_cib, ours)
+    editor = tmp_path / "ed.py"
+    editor.write_text(
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "t = open(p).read()\n"
+        "t = t.replace('name=\"target-role\" value=\"Started\"', 'name=\"target-role\" value=\"Stopped\"')\n"
+        "open(p, 'w').write(t)\n"
+    )
+    rc, err = _clush_on_pty(ours, editor, "configure", "edit", "xml", "d2")
+    assert rc == 0, err
+    shown = clush(ours, "configure", "show", "d2").stdout.decode()
+    assert shown == "primitive d2 Dummy \\\n\tmeta target-role=Stopped\n"
+
+
+def test_edit_unchanged_text_changes_nothing(base_cib: Path, tmp_path: Path) -> None:
+    ours = tmp_path / "ours.xml"
+    shutil.copy(base_cib, ours)
+    before = ours.read_bytes()
+    editor = tmp_path / "ed.py"
+    editor.write_text("import sys\n")
+    rc, err = _clush_on_pty(ours, editor, "configure", "edit")
+    assert rc == 0, err
+    assert ours.read_bytes() == before
