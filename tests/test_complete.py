@@ -33,6 +33,7 @@ ms ms1 st1
 location l1 g1 100: node1
 property stonith-enabled=false
 tag t1 d1 d3
+rsc_template tpl1 ocf:heartbeat:Dummy
 """
 
 
@@ -343,3 +344,11 @@ def test_modgroup_moves_are_seen(comp) -> None:
     assert comp.session.dispatcher.run_line("modgroup g1 remove d1")
     assert "d1" in texts(comp("group g8 "))
     comp.session.get_state("configure").discard()
+
+
+def test_templates_and_fencing_topology(comp) -> None:
+    assert "@tpl1" in texts(comp("configure primitive p9 "))
+    assert texts(comp("configure primitive p9 @")) == ["@tpl1"]
+    assert "tpl1" not in texts(comp("resource start "))
+    got = texts(comp("configure fencing_topology "))
+    assert "node1:" in got and "node2:" in got
