@@ -114,3 +114,20 @@ def test_ipvs_services_and_reals_from_the_level_state(cib_file: Path) -> None:
     reals = [c.text for c in complete_line(session, "ipvs real delete @local tcp:10.1.1.100:80 10.10.1.3", prov)]
     assert reals == ["10.10.1.3:80"]
     assert [c.text for c in complete_line(session, "ipvs service ", prov)] == ["add", "edit", "delete"]
+
+
+def test_ipvs_options_from_the_usage_line(cib_file: Path) -> None:
+    session = Session(Options(cib_file=str(cib_file)), build_tree(),
+                      Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))
+    Dispatcher(session, GLOBALS)
+
+    def texts(line: str) -> list[str]:
+        return [c.text for c in complete_line(session, line, None)]
+
+    got = texts("ipvs real add tcp:10.1.1.100:80 10.10.1.2:80 ")
+    assert {"method=", "weight=", "upper=", "lower=", "--now"} <= set(got)
+    assert texts("ipvs real add tcp:10.1.1.100:80 10.10.1.2:80 method=") == [
+        "method=nat", "method=dr", "method=tun"]
+    assert "method=" not in texts("ipvs real add tcp:10.1.1.100:80 10.10.1.2:80 method=nat ")
+    assert texts("ipvs service add tcp:10.1.1.100:80 sched=wl") == ["sched=wlc"]
+    assert "ops" in texts("ipvs service add tcp:10.1.1.100:80 ")

@@ -154,7 +154,9 @@ def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
         return [Candidate(s, d) for s, d in SCORES]
     if kind == Kind.TEXT and arg.name == "name" and ctx.path[-2:-1] == ("resource",) and len(ctx.args) >= 2:
         return attribute_names(ctx, ctx.path[-1], ctx.args[0])
-    if kind in (Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.OPTION, Kind.DIRECTOR):
+    if kind == Kind.OPTION:
+        return usage_options(ctx)
+    if kind in (Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.DIRECTOR):
         return []
     return live_candidates(ctx, kind)
 
@@ -189,6 +191,29 @@ def live_candidates(ctx: ArgContext, kind: str) -> list[Candidate]:
                                                                                           "fwm", "fwm6")), "")
         return ctx.ask("ipvs_reals", service)
     return []
+
+
+#: values of key=value options that the usage line names only by a placeholder
+OPTION_VALUES = {"sched": ("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh",
+                           "twos")}
+
+
+def usage_options(ctx: ArgContext) -> list[Candidate]:
+    """key=value options read from the command's usage line: ``[method=nat|dr|tun] [weight=N] [--now]``."""
+    import re
+
+    usage = ctx.command.usage
+    if "=" in ctx.current:
+        key = ctx.current.split("=", 1)[0]
+        m = re.search(rf"\[{re.escape(key)}=([^\]\s]+)\]", usage)
+        values = OPTION_VALUES.get(key) or (tuple(m.group(1).split("|")) if m and m.group(1).islower() else ())
+        return [Candidate(f"{key}={v}", "") for v in values]
+    given = {a.split("=", 1)[0] for a in ctx.args}
+    out = [Candidate(f"{k}=", f"{k}={v}") for k, v in re.findall(r"\[([a-z][a-z-]*)=([^\]\s]+)\]", usage)
+           if k not in given]
+    out += [Candidate(w, "switch") for w in re.findall(r"\[(--?[a-z][a-z-]*|[a-z]+)\]", usage)
+            if w not in given and not w.isupper()]
+    return out
 
 
 def attribute_names(ctx: ArgContext, what: str, rsc: str) -> list[Candidate]:
