@@ -112,6 +112,7 @@ class Providers:
         self._index: tuple[tuple, ModelIndex] | None = None
         self._states: tuple[float, dict[str, bool]] | None = None
         self._failed_agents: set[str] = set()
+        self._ipvs: tuple[float, Any] | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
     @property
@@ -262,9 +263,21 @@ class Providers:
 
     # -- ipvs --------------------------------------------------------------------------------
     def _ipvs_tables(self) -> list[Any]:
-        st = self.session.get_state("ipvs") if self.session is not None else None
-        if st is None:
+        """The ipvs level's tables (staged edits included); before the level is used, one read of our own."""
+        if self.session is None:
             return []
+        st = self.session.get_state("ipvs")
+        if st is None:
+            cached = self._ipvs
+            if cached is not None and time.monotonic() - cached[0] < CIB_TTL:
+                st = cached[1]
+            else:
+                from clushell.ipvs.directors import default_directors
+                from clushell.ipvs.state import IpvsState
+
+                # a private state: the completer thread must not create the level's own
+                st = IpvsState(self.session, directors=default_directors(self.session))
+                self._ipvs = (time.monotonic(), st)
         return [st.view(name) for name in st.directors]
 
     def ipvs_services(self) -> list[Candidate]:
