@@ -156,3 +156,30 @@ def test_edit_errors_leave_model_unchanged(call, message: str, base_cib: Path) -
     with pytest.raises(ClushError, match=message):
         call(model)
     assert model.to_xml() == before
+
+
+def test_renamed_constraint_gives_crms_group_repointing(base_cib: Path, tmp_path: Path) -> None:
+    """`group gnew d6 d7` in crm re-points the members' constraints (dedup + simple form);
+    edit.renamed_constraint reproduces that for the builder to use."""
+    from lxml import etree
+
+    theirs = tmp_path / "crm.xml"
+    shutil.copy(base_cib, theirs)
+    assert crm_oracle.crm(theirs, "configure\ngroup gnew d6 d7\ncommit\n").returncode == 0
+    model = _model(base_cib)
+    group = etree.SubElement(model.section("resources"), "group", id="gnew")
+    for rid in ("d6", "d7"):
+        group.append(model.index[rid])
+    model.register(group)
+    cons = model.configuration.find("constraints")
+    for rid in ("d6", "d7"):
+        for con in list(cons):
+            new, changed = edit.renamed_constraint(con, rid, "gnew")
+            if changed:
+                model.remove(con)
+                if new is not None:
+                    cons.append(new)
+                    model.register(new)
+    ours = tmp_path / "ours.xml"
+    ours.write_bytes(model.to_xml())
+    assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)

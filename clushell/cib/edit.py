@@ -37,7 +37,7 @@ def _constraints(model: CibModel) -> list:
 
 
 # -- constraint surgery (xmlutil.rename_rscref / delete_rscref / silly_constraint) -------------
-def _rename_refs(model: CibModel, con, old: str, new: str) -> bool:
+def _rename_refs(model: CibModel | None, con, old: str, new: str) -> bool:
     changed = False
     for attr in RSC_REF_ATTRS:
         if con.get(attr) == old:
@@ -78,7 +78,7 @@ def _delete_refs(model: CibModel, con, rid: str) -> bool:
     for rset in list(con.iterfind("resource_set")):
         n = len(rset.findall("resource_ref"))
         if n == 0:
-            model.remove(rset)
+            _drop(model, rset)
             changed = True
         elif (rset.get("sequential") or "true").lower() in ("false", "no", "off", "0") and n > 1:
             nonseq = True
@@ -88,7 +88,7 @@ def _delete_refs(model: CibModel, con, rid: str) -> bool:
     return changed
 
 
-def _sets_to_simple(model: CibModel, con) -> None:
+def _sets_to_simple(model: CibModel | None, con) -> None:
     """Two references left in sets: crmsh re-parses the constraint without its set marker."""
     sets = con.findall("resource_set")
     for rset in sets:
@@ -100,7 +100,7 @@ def _sets_to_simple(model: CibModel, con) -> None:
         qual = rset.get("action" if con.tag == "rsc_order" else "role")
         pairs.extend((r.get("id"), qual) for r in rset.iterfind("resource_ref"))
     for rset in sets:
-        model.remove(rset)
+        _drop(model, rset)
     (a, qa), (b, qb) = pairs
     if con.tag == "rsc_order":
         names = (("first", "first-action"), ("then", "then-action"))
@@ -114,6 +114,24 @@ def _sets_to_simple(model: CibModel, con) -> None:
         # crmsh swaps the resources (not their roles) of a one-set colocation
         con.set("rsc", b)
         con.set("with-rsc", a)
+
+
+def _drop(model: CibModel | None, el) -> None:
+    if model is not None:
+        model.remove(el)
+    else:
+        el.getparent().remove(el)
+
+
+def renamed_constraint(con, old: str, new: str):
+    """crmsh's rename_rscref on a copy of ``con``: (new element or None if it became
+    meaningless, whether anything changed). For callers that journal their own edits
+    (creating a group re-points its members' constraints to the group)."""
+    import copy
+
+    c = copy.deepcopy(con)
+    changed = _rename_refs(None, c, old, new)
+    return (None if _silly(c, new) else c), changed
 
 
 def _silly(con, rid: str) -> bool:
