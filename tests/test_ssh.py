@@ -223,3 +223,23 @@ def test_proxyjump_from_ssh_config(sshd, monkeypatch):
         r.close()
     time.sleep(0.2)
     assert accepted_logins(sshd) - before == 2  # the jump host and the target behind it
+
+
+def test_interactive_yes_accepts_and_remembers_new_host_key(sshd, tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    cib = empty_cib(tmp_path / "c.xml")
+    home = sshd.make_home("interactive", known_hosts=False)
+    child = pexpect.spawn(CLUSH, ["--host", sshd.alias, "--cib-file", cib], env={**sshd.env(home), "NO_COLOR": "1"},
+                          encoding="utf-8", timeout=30, dimensions=(40, 200))
+    try:
+        child.expect(r"\)#")
+        child.sendline("configure show")
+        child.expect(r"y/n")
+        assert host_fingerprint(sshd) in child.before
+        child.sendline("y")
+        child.expect(r"\)#")
+        child.sendline("quit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert sshd.host_key_line.split()[1] in open(os.path.join(home, ".ssh", "known_hosts")).read()
