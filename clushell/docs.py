@@ -330,7 +330,9 @@ def outputs(root: Level | None = None, globals_: list[Command] | None = None) ->
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    base = Path(args[0]) if args else Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parent.parent
+    # from a checkout, write into it; from an installed package, into the current directory
+    base = Path(args[0]) if args else (checkout if (checkout / "pyproject.toml").exists() else Path.cwd())
     for rel, text in outputs().items():
         path = base / rel
         path.parent.mkdir(parents=True, exist_ok=True)
