@@ -233,6 +233,43 @@ def test_randomized_races_with_direct_cibadmin_writers(live_cluster, fresh_id):
     assert stats["accepted"] + stats["refused"] == 100
 
 
+def test_clush_processes_race_direct_cibadmin_writers(live_cluster, fresh_id):
+    """20 rounds through the real `clush`: load with `set`, a direct writer strikes, then `commit`."""
+    seed = int(os.environ.get("CLUSH_RACE_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    targets = []
+    for _ in range(2):
+        rid = fresh_id("clirace")
+        xml = (f'<primitive id="{rid}" class="ocf" provider="pacemaker" type="Dummy">'
+               f'<instance_attributes id="{rid}-ia"><nvpair id="{rid}-fake" name="fake" value="init"/>'
+               f'<nvpair id="{rid}-passwd" name="passwd" value="init"/></instance_attributes>'
+               f'<meta_attributes id="{rid}-meta"><nvpair id="{rid}-tr" name="target-role" value="Stopped"/>'
+               "</meta_attributes></primitive>")
+        assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml]).returncode == 0
+        targets += [(rid, "fake"), (rid, "passwd")]
+    counts = {"accepted": 0, "refused": 0}
+    for rnd in range(20):
+        mine = rng.choice(targets)
+        theirs = mine if rng.random() < 0.5 else rng.choice([t for t in targets if t != mine])
+        session = ClushSession()
+        session.send("configure", f"set {mine[0]}.{mine[1]} clush-{rnd}")
+        nv = f"{theirs[0]}-{theirs[1]}"
+        assert live_cluster.run(["cibadmin", "-M", "-X", f'<nvpair id="{nv}" value="direct-{rnd}"/>']).returncode == 0
+        session.send("commit")
+        rc = session.close()
+        where = f"round {rnd} (seed {seed})"
+        assert nvpair_value(live_cluster, nv) == f"direct-{rnd}", where
+        if mine == theirs:
+            assert rc == 1 and "collides" in session.stderr, f"{where}: {session.stderr}"
+            counts["refused"] += 1
+        else:
+            assert rc == 0, f"{where}: {session.stderr}"
+            assert nvpair_value(live_cluster, f"{mine[0]}-{mine[1]}") == f"clush-{rnd}", where
+            counts["accepted"] += 1
+    print(f"\nclush processes vs cibadmin -M (seed {seed}): {counts['accepted']} merged, "
+          f"{counts['refused']} refused as conflicts, 20 direct writes kept")
+
+
 class CutDuringPatch:
     """Runner wrapper: runs cibadmin --patch inside a delaying shell and cuts SSH meanwhile."""
 
