@@ -117,3 +117,8 @@ def test_module_functions_share_one_catalog_per_runner():
                                        ("2h", 7200), ("bogus", None), (None, None)])
 def test_durations(text, secs):
     assert ra.seconds(text) == secs
+
+
+def test_cluster_options_found_in_either_daemon_directory(tmp_path, monkeypatch):
+    monkeypatch.setattr(ra, "DAEMON_DIRS", ("/nonexistent/libexec/pacemaker", "/usr/lib/pacemaker"))
+    assert "no-quorum-policy" in ra.Catalog(LocalRunner(), tmp_path).cluster_options()

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from clushell.errors import ClushError
+from clushell.errors import ClushError, ToolMissing
 from clushell.transport.base import Runner
 
 TTL = 24 * 3600.0
@@ -288,7 +288,10 @@ class Catalog:
             cached = []
             for daemon in OPTION_DAEMONS:
                 for d in DAEMON_DIRS:
-                    res = self.runner.run([f"{d}/{daemon}", "metadata"], timeout=30)
+                    try:
+                        res = self.runner.run([f"{d}/{daemon}", "metadata"], timeout=30)
+                    except ToolMissing:
+                        continue  # Debian keeps the daemons in /usr/lib, RHEL in /usr/libexec
                     if res.ok and res.out.strip():
                         cached.append(res.out)
                         break
