@@ -29,8 +29,8 @@ def _leave(ctx: Context, reason: str) -> None:
     if st is None or not st.has_pending():
         return
     session = ctx.session
-    if session.options.interactive and reason in ("up", "quit"):
-        answer = session.ask(f"There are pending ipvs changes ({st.pending_summary()}). Commit them", choices="ync")
+    if session.options.interactive and reason != "oneshot":
+        answer = session.ask(f"There are pending changes ({st.pending_summary()}). Commit them", choices="ync")
         if answer == "c":
             raise Cancelled("staying in ipvs; nothing committed")
         if answer == "n":
@@ -169,6 +169,12 @@ def cmd_real(ctx: Context, args: list[str]) -> None:
                 st.mark_now(name, (svc.key, old.key))
             return
         new = model.apply_real_options(svc, old, parsed)
+        if new.key != old.key and new.key in svc.reals:
+            raise model.IpvsError(
+                f"{svc.text}: {old.text} would become {new.text} (DR/TUN use the service port), "
+                f"which already exists on {name}",
+                token=rspec,
+            )
         del svc.reals[old.key]
         svc.reals[new.key] = new
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clushell.errors import ClushError, TransportError
+from clushell.errors import ClushError, ToolMissing, TransportError
 from clushell.ipvs.ipvsadm import read_table
 from clushell.ipvs.model import Table
 from clushell.ipvs.plan import Step, diff
@@ -158,6 +158,11 @@ def parse_output(rc: int, out: str, err: str, steps: list[Step], *, restore: boo
     result.owners = [line.split()[1] for line in owners.splitlines() if line.startswith("@@owner ")]
     if save_rc.strip() != "0":
         msg = save_text.strip().splitlines()
+        if save_rc.strip() == "127":
+            raise ToolMissing(f"{where}: ipvsadm is not installed there")
+        init = [m for m in msg if "Can't initialize ipvs" in m]
+        if init:
+            raise IpvsadmError(f"{where}: IPVS is not available in this kernel (ipvsadm: {init[0].strip()})")
         raise IpvsadmError(f"{where}: ipvsadm -Sn failed: {msg[-1] if msg else 'rc ' + save_rc.strip()}")
     result.snapshot = Snapshot(read_table(save_text, thr_text), save_text)
     return result
