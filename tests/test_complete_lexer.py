@@ -46,6 +46,12 @@ def test_token_roles() -> None:
     assert (String.Double, '"a b"') in toks
 
 
+def test_short_agent_and_template_names() -> None:
+    toks = tokens("primitive d1 Dummy op monitor interval=10s\nprimitive d2 @tpl1\ngroup g1 d1 d2\n")
+    assert (Name.Class, "Dummy") in toks and (Name.Class, "@tpl1") in toks
+    assert (Name, "d1") in toks  # a group member is a plain name, not an agent
+
+
 def test_constraints_scores_and_roles() -> None:
     toks = tokens("colocation c1 inf: app db:Promoted\norder o1 Mandatory: a:start b\n"
                   "location l1 web rule -inf: not_defined pingd or pingd lte 0\n")

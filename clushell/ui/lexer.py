@@ -53,6 +53,8 @@ class CrmLexer(RegexLexer):
             (r"\n", Whitespace),
             (r"^[ \t]*#.*$", Comment.Single),
             (r"\\\n", Text),
+            (r"^([ \t]*)(primitive|rsc_template)(?=[ \t]|$)", bygroups(Whitespace, Keyword.Declaration),
+             ("agent", "id")),
             (rf"^([ \t]*)({_alt(STATEMENTS)})(?=[ \t]|$)", bygroups(Whitespace, Keyword.Declaration), "id"),
             include("body"),
         ],
@@ -61,6 +63,11 @@ class CrmLexer(RegexLexer):
             (r"(\$id)(=)", bygroups(Name.Variable, Operator)),
             (rf"({_WORD})(:)(?=[ \t]|$)", bygroups(Name.Function, Punctuation), "#pop"),
             (_WORD, Name.Function, "#pop"),
+            (r"", Text, "#pop"),
+        ],
+        "agent": [  # the word after a primitive's id names its resource agent (or @template)
+            (r"[ \t]+", Whitespace),
+            (r"[^\s]+", Name.Class, "#pop"),
             (r"", Text, "#pop"),
         ],
         "body": [
