@@ -352,3 +352,23 @@ def test_templates_and_fencing_topology(comp) -> None:
     assert "tpl1" not in texts(comp("resource start "))
     got = texts(comp("configure fencing_topology "))
     assert "node1:" in got and "node2:" in got
+
+
+WORDS = ["configure", "show", "primitive", "p9", "ocf:", "ocf:heartbeat:IPaddr2", "params", "ip=", "op",
+         "monitor", "meta", "location", "inf:", "g1", "ms1:", "colocation", "order", "property", "resource",
+         "start", "help", "cd", "..", "'", '"', "\\", "=", ":", "xml", "type:", "ipvs", "real", "@x", "-", "#"]
+
+
+def test_never_raises_on_any_line(comp) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    line = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=4)), max_size=7).map(" ".join)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(line, st.booleans())
+    def check(text: str, space: bool) -> None:
+        got = comp(text + (" " if space else ""))
+        assert all(isinstance(c, Candidate) and isinstance(c.text, str) for c in got)
+
+    check()
