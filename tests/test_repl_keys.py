@@ -262,3 +262,24 @@ def test_tab_in_a_real_terminal(populated) -> None:  # noqa: F811
     finally:
         child.close()
     assert child.exitstatus == 0
+
+
+def test_lexer_never_raises_and_keeps_the_text(sandbox) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from clushell.ui.completer import make_lexer, providers_for
+
+    providers_for(sandbox.session).model()
+    lexer = make_lexer(sandbox.session)
+    words = st.sampled_from(["configure", "group", "g9", "d1", "ghost", "location", "inf:", "colocation",
+                             "resource", "start", "'", '"', "x=1", "(", ")", "\\", "params", "#c", ":"])
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.one_of(words, st.text(max_size=3)), max_size=8).map(" ".join))
+    def check(text: str) -> None:
+        line = text.replace("\n", " ").replace("\r", " ")
+        styles = lexer.lex_document(Document(line))(0)
+        assert "".join(t for _, t in styles) == line
+
+    check()

@@ -84,10 +84,9 @@ class TreeLexer(Lexer):
         def line_styles(lineno: int):
             line = document.lines[lineno]
             try:
-                tokens = tokenize(line, tolerant=True)
-            except Exception:
+                return self._style_line(line, tokenize(line, tolerant=True), known)
+            except Exception:  # colouring is cosmetic: it must never break the prompt
                 return [("", line)]
-            return self._style_line(line, tokens, known)
 
         return line_styles
 
