@@ -1,0 +1,126 @@
+"""crm text of fencing topology, ACL and alert objects (crmsh 4.4.1's rules)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from clushell.cib.render_fmt import _SET_NAMES, BREAK, Element, Style, _attr_set, is_element, nvpair_format, quote_wrap
+
+
+def _fencing(node: Element, node_count: int) -> str:
+    levels: dict[Any, dict[str, str]] = {}
+    for c in node.iterchildren("fencing-level"):
+        if "target-pattern" in c.attrib:
+            target: Any = (None, c.get("target-pattern"))
+        elif "target-attribute" in c.attrib:
+            target = (c.get("target-attribute"), c.get("target-value"))
+        else:
+            target = c.get("target")
+        levels.setdefault(target, {})[c.get("index")] = c.get("devices")
+    ordered = {t: [d[str(i)] for i in sorted(int(k) for k in d)] for t, d in levels.items()}
+    distinct = {" ".join(devs) for devs in ordered.values()}
+    if len(distinct) == 1 and len(levels) == node_count:
+        return f"fencing_topology {next(iter(distinct))}"
+
+    def fmt(t: Any) -> str:
+        if isinstance(t, tuple):
+            return f"pattern:{t[1]}" if t[0] is None else f"attr:{t[0]}={t[1]}"
+        return f"{t}:"
+
+    return BREAK.join(["fencing_topology"] + [f"{fmt(t)} {' '.join(d)}" for t, d in ordered.items()])
+
+
+# -- ACLs and alerts -----------------------------------------------------------------------
+_ACL_SHORTCUTS = {
+    "meta": (r"//primitive\[@id='@@'\]/meta_attributes", r"/nvpair\[@name='@@'\]"),
+    "params": (r"//primitive\[@id='@@'\]/instance_attributes", r"/nvpair\[@name='@@'\]"),
+    "utilization": (r"//primitive\[@id='@@'\]/utilization",),
+    "location": (r"//rsc_location\[@id='cli-prefer-@@' and @rsc='@@'\]",),
+    "property": (r"//crm_config/cluster_property_set", r"/nvpair\[@name='@@'\]"),
+    "nodeattr": (r"//nodes/node/instance_attributes", r"/nvpair\[@name='@@'\]"),
+    "nodeutil": (r"//nodes/node/utilization", r"/nvpair\[@name='@@'\]"),
+    "node": (r"//nodes/node",),
+    "status": (r"/cib/status",),
+    "cib": (r"/cib",),
+}
+
+
+def _acl_xpath(value: str) -> tuple[str, str] | None:
+    for short, parts in _ACL_SHORTCUTS.items():
+        res = [p.replace("@@", r"([a-zA-Z_][a-zA-Z0-9_.-]*)") for p in parts]
+        for i in range(len(res)):
+            m = re.match("".join(res[: i + 1]) + "$", value)
+            if m:
+                return short, ":".join(m.groups()[: i + 1])
+    return None
+
+
+def _acl_spec(key: str, value: str) -> str:
+    if key == "xpath":
+        short = _acl_xpath(value)
+        if short:
+            key, shown = short
+        else:
+            shown = quote_wrap(value)
+    else:
+        shown = value
+    return f"{key}:{shown}" if shown else key
+
+
+def _acl_child(c: Element) -> str | None:
+    if c.tag in ("read", "write", "deny"):
+        words = [c.tag]
+        for key in ("xpath", "ref", "tag", "attribute"):
+            if c.get(key):
+                words.append(_acl_spec(key, c.get(key)))
+        return " ".join(words)
+    if c.tag == "role_ref":
+        return f"role:{c.get('id')}"
+    if c.tag == "role":
+        return c.get("id")
+    if c.tag == "acl_permission":
+        words = [c.get("kind")]
+        if c.get("description"):
+            words.append(nvpair_format("description", c.get("description")))
+        for attr, cli in (("xpath", "xpath"), ("reference", "ref"), ("attribute", "attr"), ("object-type", "type")):
+            if attr in c.attrib:
+                v = c.get(attr)
+                shown = _acl_xpath(v) if attr == "xpath" else None
+                if shown:
+                    words.append(f"{shown[0]}:{shown[1]}")
+                else:
+                    val = quote_wrap(v) if attr == "xpath" else v
+                    words.append(f"{cli}:{val}" if val else cli)
+        return " ".join(words)
+    return None
+
+
+def _alert_child(node: Element, c: Element, style: Style) -> str | None:
+    names = _SET_NAMES["alert"]
+    if c.tag in names:
+        return _attr_set(c, names[c.tag], style)
+    if c.tag == "select":
+        words = ["select"]
+        for sel in c:
+            if not is_element(sel) or not sel.tag.startswith("select_"):
+                continue
+            words.append(sel.tag.lstrip("select_"))  # noqa: B005 -- crmsh strips characters, not a prefix
+            if sel.tag == "select_attributes":
+                words.append("{")
+                words.extend(a.get("name") for a in sel.iterchildren("attribute"))
+                words.append("}")
+        return " ".join(words)
+    if c.tag == "recipient":
+        wanted = ("recipient", "instance_attributes", "meta_attributes")
+        tags = [x.tag for x in node if is_element(x) and x.tag in wanted]
+        rest = tags[tags.index("recipient") + 1 :]
+        complex_ = "instance_attributes" in rest or "meta_attributes" in rest
+        words = ["to"] + (["{"] if complex_ else []) + [quote_wrap(c.get("value") or "")]
+        for sub in c:
+            if is_element(sub) and sub.tag in names:
+                words.append(_attr_set(sub, names[sub.tag], style))
+        if complex_:
+            words.append("}")
+        return " ".join(words)
+    return None
