@@ -53,12 +53,16 @@ class TreeCompleter(Completer):
 
     def get_completions(self, document: Document, complete_event):
         text = document.text_before_cursor
-        start = 0
-        if text and not text[-1].isspace():
-            tokens = tokenize(text, tolerant=True)
-            if tokens:
-                start = tokens[-1].start - len(text)  # replace the word as typed (quotes included)
-        for cand in complete_line(self.session, text, self.providers):
+        try:
+            start = 0
+            if text and not text[-1].isspace():
+                tokens = tokenize(text, tolerant=True)
+                if tokens:
+                    start = tokens[-1].start - len(text)  # replace the word as typed (quotes included)
+            cands = complete_line(self.session, text, self.providers)
+        except Exception:  # a bug here must cost the menu, never the shell
+            return
+        for cand in cands:
             yield Completion(cand.text, start_position=start, display_meta=cand.meta)
 
 
