@@ -243,3 +243,10 @@ def test_interactive_yes_accepts_and_remembers_new_host_key(sshd, tmp_path):
     finally:
         child.close(force=True)
     assert sshd.host_key_line.split()[1] in open(os.path.join(home, ".ssh", "known_hosts")).read()
+
+
+def test_user_outside_haclient_gets_one_clear_line(sshd, live_cluster):
+    res = clush(sshd, "--host", "clushtest-outsider", "configure", "show")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1 and "haclient" in errors[0] and "clushoutsider" in errors[0], res.stderr

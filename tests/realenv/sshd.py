@@ -8,6 +8,7 @@ Aliases written to the config:
   ``clushtest``       User root
   ``clushtest-user``  User clushuser (non-root, member of haclient; created idempotently)
   ``clushtest-jump``  User root, through ``ProxyJump clushtest``
+  ``clushtest-outsider``  User clushoutsider (non-root, NOT in haclient)
 
 Use in a test module::
 
@@ -35,6 +36,8 @@ ALIAS = "clushtest"
 USER_ALIAS = "clushtest-user"
 JUMP_ALIAS = "clushtest-jump"
 NONROOT_USER = "clushuser"
+OUTSIDER_USER = "clushoutsider"  # not in haclient: the cluster refuses it
+OUTSIDER_ALIAS = "clushtest-outsider"
 
 
 def _free_port() -> int:
@@ -48,24 +51,31 @@ def _keygen(path: str) -> None:
                    check=True, capture_output=True)
 
 
-def ensure_nonroot_user() -> str:
-    """Create (once) the non-root test user in group haclient; return its name."""
+def _ensure_user(name: str, *, haclient: bool) -> None:
+    """Create ``name`` idempotently; member of haclient or explicitly not."""
     try:
-        pwd.getpwnam(NONROOT_USER)
+        pwd.getpwnam(name)
     except KeyError:
-        proc = subprocess.run(["useradd", "-m", "-s", "/bin/sh", "-G", "haclient", NONROOT_USER],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(["useradd", "-m", "-s", "/bin/sh", name], capture_output=True, text=True, check=False)
         # rc 9 = created meanwhile by a parallel test run
         if proc.returncode not in (0, 9):
-            raise RuntimeError(f"useradd {NONROOT_USER}: {proc.stderr.strip()}") from None
+            raise RuntimeError(f"useradd {name}: {proc.stderr.strip()}") from None
     # "!" (locked) makes sshd refuse key logins without PAM; "*" = no password but not locked
     with open("/etc/shadow") as f:
-        locked = any(line.startswith(f"{NONROOT_USER}:!") for line in f)
+        locked = any(line.startswith(f"{name}:!") for line in f)
     if locked:
-        subprocess.run(["usermod", "-p", "*", NONROOT_USER], check=True, capture_output=True)
-    groups = subprocess.run(["id", "-nG", NONROOT_USER], capture_output=True, text=True, check=True).stdout.split()
-    if "haclient" not in groups:
-        subprocess.run(["usermod", "-aG", "haclient", NONROOT_USER], check=True, capture_output=True)
+        subprocess.run(["usermod", "-p", "*", name], check=True, capture_output=True)
+    groups = subprocess.run(["id", "-nG", name], capture_output=True, text=True, check=True).stdout.split()
+    if haclient and "haclient" not in groups:
+        subprocess.run(["usermod", "-aG", "haclient", name], check=True, capture_output=True)
+    if not haclient and "haclient" in groups:
+        subprocess.run(["gpasswd", "-d", name, "haclient"], check=True, capture_output=True)
+
+
+def ensure_nonroot_user() -> str:
+    """Create (once) the non-root test users: one in group haclient, one outside; return the first."""
+    _ensure_user(NONROOT_USER, haclient=True)
+    _ensure_user(OUTSIDER_USER, haclient=False)
     return NONROOT_USER
 
 
@@ -109,7 +119,7 @@ class Sshd:
         ssh = os.path.join(home, ".ssh")
         os.makedirs(ssh, mode=0o700, exist_ok=True)
         with open(os.path.join(ssh, "config"), "w") as f:
-            for alias, u in ((ALIAS, user), (USER_ALIAS, NONROOT_USER)):
+            for alias, u in ((ALIAS, user), (USER_ALIAS, NONROOT_USER), (OUTSIDER_ALIAS, OUTSIDER_USER)):
                 f.write(f"Host {alias}\n  HostName 127.0.0.1\n  Port {self.port}\n  User {u}\n"
                         f"  IdentityFile {self.client_key}\n\n")
             # reaches the same sshd through a ProxyJump hop over the first alias
@@ -171,7 +181,7 @@ def sshd() -> Iterator[Sshd]:
     os.makedirs(keys)
     os.chmod(keys, 0o755)
     client_pub = open(os.path.join(d, "clientkey.pub")).read()
-    for user in ("root", NONROOT_USER):
+    for user in ("root", NONROOT_USER, OUTSIDER_USER):
         path = os.path.join(keys, user)
         with open(path, "w") as f:
             f.write(client_pub)
