@@ -251,6 +251,20 @@ node node1
 node $id=7 node2
 node node2 description=hello
 """,
+    "clone-of-group-id-refs": PRE
+    + """
+node node1
+primitive d1 Dummy params fake=1 meta is-managed=true
+primitive d2 Dummy params $id-ref=d1 meta $id-ref=d1
+primitive d3 Dummy
+primitive d4 Dummy
+group g d3 d4
+location lg g 10: node1
+order og g d1
+colocation cg inf: d1 g
+clone cl g meta interleave=true
+tag tt g d1
+""",
     "rsc_ticket": PRE
     + PRIMS
     + """
