@@ -188,6 +188,7 @@ class CommitReport:
     rollback_steps: list[Step] = field(default_factory=list)
     error: str = ""
     final: Snapshot | None = None
+    leftover: str = ""  # diff snapshot -> table after a rollback that did not restore it
 
     def lines(self) -> list[str]:
         out = []
@@ -210,6 +211,7 @@ class CommitReport:
                 f"  rollback ({len(self.rollback_steps)} steps): "
                 + ("table restored to the snapshot" if self.rolled_back else "FAILED, table differs from the snapshot")
             )
+            out.extend("    " + line for line in self.leftover.splitlines())
         return out
 
 
@@ -259,4 +261,6 @@ def commit(
         assert rb.snapshot is not None
         report.final = rb.snapshot
         report.rolled_back = rb.snapshot.table == snapshot.table
+        if not report.rolled_back:
+            report.leftover = table_diff(snapshot.table, rb.snapshot.table, from_name="snapshot", to_name="now")
     return report
