@@ -134,11 +134,17 @@ class Sshd:
 
     def session_pids(self) -> list[int]:
         """PIDs of sshd children serving connections (the listener's descendants)."""
-        out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True, check=True).stdout
         kids: dict[int, list[int]] = {}
-        for line in out.splitlines():
-            pid, ppid = (int(x) for x in line.split())
-            kids.setdefault(ppid, []).append(pid)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    # the field after the ")" that ends the command name: state, then ppid
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(entry))
         found: list[int] = []
         todo = list(kids.get(self.proc.pid, []))
         while todo:
