@@ -57,7 +57,8 @@ def local_cluster_answers() -> bool:
     """True when the local CIB manager's IPC socket exists (cheap; never blocks)."""
     try:
         with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
-            return any(line.rstrip().endswith(("@cib_rw", "@cib_ro")) for line in f)
+            # abstract socket names are shown with '@' for the leading and padding NUL bytes
+            return any(line.split()[-1].rstrip("@") in ("@cib_rw", "@cib_ro") for line in f if line.strip())
     except OSError:
         return False
 

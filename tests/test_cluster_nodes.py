@@ -47,3 +47,10 @@ def test_no_node_answers_is_one_clear_error(tmp_path, monkeypatch, no_local_clus
     session = session_with_nodes(tmp_path, monkeypatch, "root@127.0.0.1:1 root@127.0.0.1:2")
     with pytest.raises(ClushError, match="no configured cluster node answers"):
         session.runner  # noqa: B018
+
+
+def test_live_local_cluster_is_detected(live_cluster, monkeypatch):
+    monkeypatch.delenv("CIB_file", raising=False)
+    assert target.local_cluster_answers()
+    tgt = target.resolve(None, None)
+    assert tgt.kind == "live" and tgt.node == live_cluster.node
