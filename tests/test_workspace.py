@@ -96,3 +96,39 @@ def test_meta_helpers_follow_crmsh(ctx: Context) -> None:
     assert not ws.has_pending() and ws.original.by_id("d2-meta_attributes") is not None  # clean workspace reloaded
     with pytest.raises(ClushError, match="does not exist"):
         set_meta(ctx, "nope", "a", "1")
+
+
+def _interactive(cib: Path, answer: str):
+    from clushell.commands.root import GLOBALS, build_tree
+    from clushell.dispatch import Dispatcher
+
+    out, err = io.StringIO(), io.StringIO()
+    session = Session(Options(interactive=True, color=False, cib_file=str(cib)), build_tree(),
+                      Output(color=False, stdout=out, stderr=err))
+    asked: list[str] = []
+
+    def ask(question: str, *, choices: str = "yn") -> str:
+        asked.append(question)
+        return answer
+
+    session.ask = ask  # type: ignore[method-assign]
+    return Dispatcher(session, GLOBALS), asked, err
+
+
+@pytest.mark.parametrize(("answer", "committed", "still_in_configure"), [("y", True, False), ("n", False, False),
+                                                                         ("c", False, True)])
+def test_interactive_leave_asks(tmp_path: Path, answer: str, committed: bool, still_in_configure: bool) -> None:
+    require("cibadmin", "crm_diff", "crm_verify")
+    cib = tmp_path / "cib.xml"
+    shutil.copy(BASE, cib)
+    d, asked, err = _interactive(cib, answer)
+    for line in ("configure", "property stonith-enabled=false", "primitive d1 Dummy"):
+        assert d.run_line(line), err.getvalue()
+    d.run_line("up")
+    assert len(asked) == 1 and "2 objects changed" in asked[0]
+    env = {**os.environ, "CIB_file": str(cib)}
+    disk = subprocess.run(["cibadmin", "-Q"], env=env, capture_output=True, check=True).stdout
+    assert (b'id="d1"' in disk) is committed
+    assert (d.session.level.name == "configure") is still_in_configure
+    ws = d.session.get_state(STATE)
+    assert ws.has_pending() is still_in_configure
