@@ -147,6 +147,11 @@ class LiveCluster:
             time.sleep(0.5)
         raise AssertionError(f"resource {rid} is {seen!r}, not {role!r} after {timeout:g} s")
 
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Wait until the cluster has no pending actions (crm_resource --wait)."""
+        proc = self.run(["crm_resource", "--wait", "--timeout", f"{int(timeout)}s"], timeout=timeout + 15)
+        assert proc.returncode == 0, f"cluster not idle after {timeout:g} s: {proc.stdout}{proc.stderr}"
+
     # -- test ids and clean-up -----------------------------------------------------------
     def unique_id(self, prefix: str = "t") -> str:
         return f"{prefix}-{os.getpid()}-{next(self._counter)}-{uuid.uuid4().hex[:6]}"
