@@ -200,3 +200,43 @@ def test_errors_name_the_token(line: str, token: str | None) -> None:
         assert exc.value.token == token
         assert exc.value.column == line.index(token) + 1 if line.count(token) == 1 else exc.value.column
     assert "\n" not in exc.value.message
+
+
+# -- robustness: any sequence of words is either applied or refused with a ClushError -----------
+_WORDS = [
+    "primitive", "group", "clone", "ms", "location", "colocation", "order", "rsc_ticket", "property",
+    "rsc_defaults", "op_defaults", "node", "tag", "monitor", "fencing_topology", "xml", "rsc_template",
+    "d1", "d2", "g1", "n1", "Dummy", "ocf:heartbeat:Dummy", "@d1", "params", "meta", "op", "operations",
+    "op_params", "op_meta", "utilization", "attributes", "rule", "and", "or", "date", "in", "spec", "lt", "eq",
+    "defined", "inf:", "-inf:", "10:", "abc:", "$id=x", "$id-ref=d1", "$role=Master", "a=1", "b=", "=c", "(", ")",
+    "[", "]", "{", "}", "d1:Started", "d2:start", "node-attribute=x", "symmetrical=yes", "interval=10s",
+    "start=2020", "weeks=2", "hours=1", "#uname", "number:gt", "attr:a=b", "pattern:x", "f1,f2", "<primitive/>",
+    "<bad", "_rsc_set_", "10s:5s", "role=Started", ":", "a:b:c:d", "$x:y=1", "@", "$", "é=ü", "'q r'",
+]
+
+
+def test_random_statements_never_crash_and_failures_change_nothing() -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from clushell.cib import apply_text
+    from clushell.cib.build import apply_line
+    from clushell.cib.model import CibModel
+
+    base = CibModel.empty()
+    apply_text(base, "node n1\nprimitive d1 Dummy\nprimitive d2 Dummy\ngroup g1 d2\n"
+                     "primitive f1 stonith:fence_watchdog")
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=10))
+    def check(words: list[str]) -> None:
+        model = base.copy()
+        before = model.to_xml()
+        try:
+            apply_line(model, " ".join(words))
+        except ClushError as exc:
+            assert "\n" not in exc.message
+            assert model.to_xml() == before
+            assert model.index.keys() == base.index.keys()
+
+    check()
