@@ -190,14 +190,23 @@ def test_inline_check_marks_unknown_ids_and_commands(sandbox) -> None:
     assert styles[1] == ("class:unknown", "frobnicate")
 
 
-def test_inline_check_never_reads_the_cib(populated) -> None:  # noqa: F811
-    """Before any completion loaded ids, the lexer marks nothing as unknown (and does no I/O)."""
-    from clushell.ui.completer import make_lexer
+def test_inline_check_reads_ids_in_the_background(populated) -> None:  # noqa: F811
+    """The lexer never waits: the first pass marks nothing, a background read makes the next one check."""
+    from clushell.ui.completer import make_lexer, providers_for
 
     d = make_dispatcher(populated)
-    styles = make_lexer(d.session).lex_document(Document("configure delete nosuch "))(0)
+    lexer = make_lexer(d.session)
+    providers = providers_for(d.session)
+    lexer.lex_document(Document("version"))(0)
+    lexer.lex_document(Document("configure show nosuch "))(0)
+    assert providers._own is None  # nothing to check on these lines: nothing read
+    styles = lexer.lex_document(Document("configure delete nosuch "))(0)
     assert ("class:unknown-id", "nosuch") not in styles
-    assert d.session._target is None  # the target was not even resolved
+    deadline = time.monotonic() + 30
+    while providers._own is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    styles = lexer.lex_document(Document("configure delete nosuch d1 "))(0)
+    assert ("class:unknown-id", "nosuch") in styles and ("class:id", "d1") in styles
 
 
 # -- live cluster ------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ data the completer already has, so it never blocks either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from prompt_toolkit.completion import Completer, Completion, ThreadedCompleter
@@ -78,12 +79,26 @@ class TreeLexer(Lexer):
 
     def _known(self) -> dict[str, set[str]] | None:
         """Ids by kind from the completer's current index (None when not loaded yet)."""
+        from prompt_toolkit.application import get_app_or_none
+
         providers = providers_for(self.session)
         cached = getattr(providers, "cached_ids", None)
-        return cached() if cached is not None else None
+        if cached is None:
+            return None
+        app = get_app_or_none()
+        # not loaded yet: read in the background (never over SSH behind the user's back: a
+        # remote target's connection is not shared between threads), then the line is redrawn
+        remote = getattr(self.session.target, "kind", "") == "remote"
+        return cached(on_ready=app.invalidate if app is not None else None) if not remote else cached()
 
     def lex_document(self, document: Document):
-        known = self._known()
+        memo: list[dict[str, set[str]] | None] = []
+
+        def known() -> dict[str, set[str]] | None:
+            """Looked up only when a word needs checking (the lookup may start a background read)."""
+            if not memo:
+                memo.append(self._known())
+            return memo[0]
 
         def line_styles(lineno: int):
             line = document.lines[lineno]
@@ -94,7 +109,7 @@ class TreeLexer(Lexer):
 
         return line_styles
 
-    def _style_line(self, line: str, tokens: list, known: dict[str, set[str]] | None) -> list[tuple[str, str]]:
+    def _style_line(self, line: str, tokens: list, known: Callable[[], Any]) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         pos = 0
         level: Level | None = self.session.path[-1]
@@ -131,27 +146,30 @@ class TreeLexer(Lexer):
         return out
 
     @staticmethod
-    def _arg_style(command: Command, word: str, index: int, known, typing_last: bool) -> str:
+    def _arg_style(command: Command, word: str, index: int, known: Callable[[], Any], typing_last: bool) -> str:
         args = command.args
         arg = args[index] if index < len(args) else (args[-1] if args and args[-1].repeat else None)
-        if arg is None or known is None or typing_last or arg.kind not in ID_KINDS:
+        if arg is None or typing_last or arg.kind not in ID_KINDS:
             return "class:arg"
-        ids = known.get(ID_KINDS[arg.kind])
+        sets = known()
+        ids = sets.get(ID_KINDS[arg.kind]) if sets is not None else None
         if ids is None:
             return "class:arg"
         return "class:id" if word in ids else "class:unknown-id"
 
 
-def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known, typing_last: bool):
+def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known: Callable[[], Any],
+                typing_last: bool):
     """A configure statement's arguments through the crm pygments lexer, members checked."""
     from clushell.ui.lexer import CrmLexer
 
     members: dict[int, bool] = {}
-    if known is not None and "resource" in known:
-        end = offset + len(rest)
-        for tok in _references(statement, tokens):
-            if not (typing_last and tok.end == end):  # the word being typed is not judged yet
-                members[tok.start] = tok.text.split(":", 1)[0] in known["resource"]
+    end = offset + len(rest)
+    refs = [t for t in _references(statement, tokens) if not (typing_last and t.end == end)]  # typing: not yet
+    sets = known() if refs else None
+    if sets is not None and "resource" in sets:
+        for tok in refs:
+            members[tok.start] = tok.text.split(":", 1)[0] in sets["resource"]
     out: list[tuple[str, str]] = []
     # lex as if the statement word were in front, so ids and keywords get their roles
     prefix = statement + " "

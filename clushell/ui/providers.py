@@ -113,6 +113,7 @@ class Providers:
         self._states: tuple[float, dict[str, bool]] | None = None
         self._failed_agents: set[str] = set()
         self._ipvs: tuple[float, Any] | None = None
+        self._warm_after = 0.0  # monotonic time before which no background read starts
 
     # -- plumbing ---------------------------------------------------------------------------
     @property
@@ -150,8 +151,12 @@ class Providers:
         self._index = (key, idx)
         return idx
 
-    def cached_ids(self) -> dict[str, set[str]] | None:
-        """Ids by kind when they are at hand without any I/O (for the inline check), else None."""
+    def cached_ids(self, on_ready: Any = None) -> dict[str, set[str]] | None:
+        """Ids by kind when they are at hand without any I/O (for the inline check), else None.
+
+        When nothing is loaded yet, one background read starts and ``on_ready()`` is called
+        when it is done (the lexer redraws then); the caller never waits.
+        """
         if self.session is None:
             return None
         ws = self.session.get_state("configure")
@@ -160,6 +165,7 @@ class Providers:
         elif self._own is not None:
             model = self._own[1]  # even when stale: the lexer must never read the CIB
         else:
+            self._warm(on_ready)
             return None
         try:
             idx = self.index(model)
@@ -168,6 +174,24 @@ class Providers:
         if idx.id_sets is None:
             idx.id_sets = {k: {c.text for c in v} for k, v in idx.lists.items()}
         return idx.id_sets
+
+    def _warm(self, on_ready: Any) -> None:
+        now = time.monotonic()
+        if now < self._warm_after:
+            return  # one read in flight, or the last one failed a moment ago
+        self._warm_after = now + 3600.0
+
+        def read() -> None:
+            try:
+                self.model()
+                self._warm_after = 0.0
+            except Exception:
+                self._warm_after = time.monotonic() + CIB_TTL
+                return
+            if on_ready is not None:
+                on_ready()
+
+        threading.Thread(target=read, name="clush-ids", daemon=True).start()
 
     # -- ids ---------------------------------------------------------------------------------
     def ids(self, kind: str) -> list[Candidate]:
