@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lxml import etree
@@ -94,9 +94,17 @@ _SET_NAMES = {
 class Style:
     """Per-call rendering options: obscured nvpair names and ids referenced by ``$id-ref``."""
 
-    def __init__(self, obscure: Sequence[str] = DEFAULT_OBSCURE, idrefs: dict[str, str] | None = None):
+    def __init__(
+        self,
+        obscure: Sequence[str] = DEFAULT_OBSCURE,
+        idrefs: dict[str, str] | None = None,
+        rule_refs: Callable[[], set[str]] | None = None,
+    ):
         self.obscure = tuple(obscure)
         self.idrefs = idrefs or {}
+        # rules referenced by `$id-ref` this session: computed on the first rule shown only
+        self._rule_refs_fn = rule_refs
+        self._rule_refs: set[str] | None = None
         # one compiled pattern: this runs for every nvpair of a 4000-resource show
         self._masked = re.compile("|".join(fnmatch.translate(p) for p in self.obscure)) if self.obscure else None
 
@@ -106,7 +114,14 @@ class Style:
         return value
 
     def refd(self, tag: str, ident: str | None) -> bool:
-        return ident is not None and self.idrefs.get(ident) == tag
+        if ident is None:
+            return False
+        if tag == "rule" and self._rule_refs_fn is not None:
+            if self._rule_refs is None:
+                self._rule_refs = self._rule_refs_fn()
+            if ident in self._rule_refs:
+                return True
+        return self.idrefs.get(ident) == tag
 
 
 # -- small formatters ---------------------------------------------------------------------

@@ -36,19 +36,19 @@ def _split_xml(args: list[str]) -> tuple[bool, list[str]]:
     return False, list(args)
 
 
-def _style_and_specs(args: list[str], mask: bool):
+def _style_and_specs(args: list[str], mask: bool, rule_refs=None):
     from clushell.cib.render import DEFAULT_OBSCURE, Style
 
     globs = [a[len("obscure:") :] for a in args if a.startswith("obscure:")]
     specs = [a for a in args if not a.startswith("obscure:")]
-    return Style(obscure=globs or (DEFAULT_OBSCURE if mask else ())), specs
+    return Style(obscure=globs or (DEFAULT_OBSCURE if mask else ()), rule_refs=rule_refs), specs
 
 
-def session_rule_refs(ws) -> dict[str, str]:
+def session_rule_refs(ws) -> set[str]:
     """Rules referenced by ``rule $id-ref=`` typed in this session get their ``$id=`` shown
     (crmsh remembers the references it parsed; after a reload they are forgotten)."""
     before = set(ws.original.configuration.xpath(".//rule/@id-ref"))
-    return {ref: "rule" for ref in ws.pending.configuration.xpath(".//rule/@id-ref") if ref not in before}
+    return {ref for ref in ws.pending.configuration.xpath(".//rule/@id-ref") if ref not in before}
 
 
 def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
@@ -61,8 +61,7 @@ def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
 
     ws = _ws(ctx)
     xml, rest = _split_xml(args)
-    style, specs = _style_and_specs(rest, mask)
-    style.idrefs = session_rule_refs(ws)
+    style, specs = _style_and_specs(rest, mask, rule_refs=lambda: session_rule_refs(ws))
     objs = select(ws.pending, specs, original=ws.original)
     if not objs:
         return ""
