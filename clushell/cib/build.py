@@ -12,8 +12,10 @@ from collections.abc import Callable
 from lxml import etree
 
 from clushell.cib import constraints as cons
+from clushell.cib import nodesets
 from clushell.cib import parse as P
 from clushell.cib.ids import IdGen, valid_id
+from clushell.cib.journal import Journal
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
 from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
 from clushell.errors import ClushError
@@ -53,55 +55,6 @@ _XML_SECTION = {
     "tag": "tags",
     "alert": "alerts",
 }
-
-
-class Journal:
-    """Records how to undo each change made to the model."""
-
-    def __init__(self, model: CibModel):
-        self.model = model
-        self._undo: list[Callable[[], None]] = []
-
-    def add(self, el: etree._Element, parent: etree._Element) -> None:
-        parent.append(el)
-        self.model.register(el)
-        self._undo.append(lambda: self.model.remove(el))
-
-    def add_object(self, el: etree._Element, section: str) -> None:
-        sec = self.model.configuration.find(section)
-        if sec is None:
-            sec = self.model.section(section)
-            assert sec is not None
-            self._undo.append(lambda: self.model.configuration.remove(sec))
-        self.add(el, sec)
-
-    def move(self, el: etree._Element, parent: etree._Element) -> None:
-        old = el.getparent()
-        assert old is not None
-        idx = old.index(el)
-        parent.append(el)
-        self._undo.append(lambda: old.insert(idx, el))
-
-    def remove(self, el: etree._Element) -> None:
-        parent = el.getparent()
-        assert parent is not None
-        idx = parent.index(el)
-        self.model.remove(el)
-
-        def undo() -> None:
-            parent.insert(idx, el)
-            self.model.register(el)
-
-        self._undo.append(undo)
-
-    def set(self, el: etree._Element, name: str, value: str) -> None:
-        old = el.get(name)
-        el.set(name, value)
-        self._undo.append(lambda: el.attrib.pop(name) if old is None else el.set(name, old))
-
-    def rollback(self) -> None:
-        while self._undo:
-            self._undo.pop()()
 
 
 def fail(tok: Token, msg: str) -> ClushError:
@@ -482,9 +435,9 @@ def _parse(tokens: list[Token], raw: str) -> P.Parsed:
     if word in _CONTAINER_KINDS:
         return P.parse_container(ts, head, _CONTAINER_KINDS[word])
     if word in _DEFAULT_KINDS:
-        return P.parse_defaults(ts, head, word)
+        return nodesets.parse_defaults(ts, head, word)
     if word == "node":
-        return P.parse_node(ts, head)
+        return nodesets.parse_node(ts, head)
     if word == "location":
         return cons.parse_location(ts, head)
     if word in ("colocation", "collocation"):
