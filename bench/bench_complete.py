@@ -93,6 +93,21 @@ def bench_engine(cib: Path, rounds: int) -> dict[str, dict[str, float]]:
             times.append((time.perf_counter() - t0) * 1000)
         results[name] = {"p50_ms": statistics.median(times), "p99_ms": percentile(times, 99),
                          "candidates": len(cands)}
+    # the REPL's prompt_toolkit adapter on top: Completion objects for every candidate
+    from prompt_toolkit.document import Document
+
+    from clushell.ui.completer import TreeCompleter
+
+    completer = TreeCompleter(session)
+    completer.providers = providers
+    for name, line in (("ptk adapter (show p12)", "show p12"), ("ptk adapter (show, all)", "show ")):
+        doc = Document(line)
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            n = sum(1 for _ in completer.get_completions(doc, None))
+            times.append((time.perf_counter() - t0) * 1000)
+        results[name] = {"p50_ms": statistics.median(times), "p99_ms": percentile(times, 99), "candidates": n}
     return results
 
 
