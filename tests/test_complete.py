@@ -372,3 +372,11 @@ def test_never_raises_on_any_line(comp) -> None:
         assert all(isinstance(c, Candidate) and isinstance(c.text, str) for c in got)
 
     check()
+
+
+def test_shadow_names(comp, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CIB_shadow_dir", str(tmp_path))
+    (tmp_path / "shadow.test1").write_text("<cib/>")
+    (tmp_path / "shadow.other").write_text("<cib/>")
+    assert texts(comp("cib use ")) == ["other", "test1", "live"]
+    assert texts(comp("cib delete t")) == ["test1"]

@@ -154,6 +154,8 @@ def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
         return [Candidate(s, d) for s, d in SCORES]
     if kind == Kind.TEXT and arg.name == "name" and ctx.path[-2:-1] == ("resource",) and len(ctx.args) >= 2:
         return attribute_names(ctx, ctx.path[-1], ctx.args[0])
+    if kind == Kind.TEXT and arg.name == "name" and ctx.path[:1] == ("cib",):
+        return shadow_names(ctx.path[-1] == "use")
     if kind == Kind.OPTION:
         return usage_options(ctx)
     if kind in (Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.DIRECTOR):
@@ -214,6 +216,18 @@ def usage_options(ctx: ArgContext) -> list[Candidate]:
     out += [Candidate(w, "switch") for w in re.findall(r"\[(--?[a-z][a-z-]*|[a-z]+)\]", usage)
             if w not in given and not w.isupper()]
     return out
+
+
+def shadow_names(with_live: bool) -> list[Candidate]:
+    """Shadow CIBs for `cib use|delete|reset|diff|commit NAME`."""
+    from clushell.commands.cib import shadow_dir
+
+    try:
+        names = sorted(p.name[len("shadow."):] for p in shadow_dir().glob("shadow.*"))
+    except OSError:
+        names = []
+    out = [Candidate(n, "shadow CIB") for n in names if n]
+    return out + [Candidate("live", "the real target again")] if with_live else out
 
 
 def attribute_names(ctx: ArgContext, what: str, rsc: str) -> list[Candidate]:
