@@ -199,8 +199,10 @@ def render_man(root: Level, globals_: list[Command]) -> str:
              "name to enter it, cd LEVEL, cd .. or up to move, top to return to the root, and quit "
              "(or Ctrl-D) to leave. Tab completes level and command names, object ids, resource agents "
              "and their parameters, nodes, properties and files, with a short description of each "
-             "candidate. Ctrl-C cancels the line being typed. Unique prefixes of names are accepted "
-             "(conf for configure)."),
+             "candidate; unknown commands and unknown object ids are underlined while you type. Ctrl-C "
+             "cancels the line being typed, Ctrl-R searches the history, and the right arrow key "
+             "accepts the grey suggestion taken from the history. A line ending with a backslash "
+             "continues on the next one. Unique prefixes of names are accepted (conf for configure)."),
         ".PP",
         "These commands are available at every level:",
     ]
