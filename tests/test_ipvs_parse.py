@@ -106,7 +106,7 @@ def test_stats_and_rate_rows() -> None:
 
     stats = fmt.parse_list(outputs_of("scenario.out", "ipvsadm -Ln --stats --exact")[0])
     rows = stats_rows(stats)
-    assert rows[0] == ("TCP 10.1.1.100:80", "12", "68", "46", "3662", "2566")
+    assert rows[0] == ("tcp:10.1.1.100:80", "12", "68", "46", "3662", "2566")
     assert rows[1] == ("  -> 10.10.1.2:80", "6", "34", "23", "1831", "1283")
     rate = fmt.parse_list(outputs_of("scenario.out", "ipvsadm -Ln --rate")[0])
     assert stats_rows(rate, ("tcp", 4, "10.1.1.100", 80))[0][1:] == ("1", "6", "4", "343", "241")

@@ -105,7 +105,7 @@ def test_restore_fast_path_failure_is_verified_and_rolled_back(ops: UmlResult) -
 
 def test_reading_commands(ops: UmlResult) -> None:
     stats = ops.file("stats.stdout")
-    assert "CONNS" in stats and "10.1.1.91:80" in stats and "TCP 10.1.1.210:80" in stats
+    assert "CONNS" in stats and "10.1.1.91:80" in stats and "tcp:10.1.1.210:80" in stats
     assert "CPS" in ops.file("rate.stdout")
     assert ops.file("conns.rc").strip() == "0" and "DESTINATION" in ops.file("conns.stdout")
     assert ops.file("zero.rc").strip() == "0"

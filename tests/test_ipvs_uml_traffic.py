@@ -108,8 +108,8 @@ def test_conns_and_stats_read_real_entries(traffic: UmlResult) -> None:
     assert len(entries) == 3, traffic.file("conns.stdout")
     assert all(e.split()[-1] == "10.10.2.2:80" and e.split()[-2] == "10.1.1.100:80" for e in entries)
     stats = traffic.file("stats.stdout").splitlines()
-    svc = [line for line in stats if line.startswith("TCP 10.1.1.100:80")]
-    assert svc and svc[0].split()[2] == "6"  # six connections counted by the kernel
+    svc = [line for line in stats if line.startswith("tcp:10.1.1.100:80")]
+    assert svc and svc[0].split()[1] == "6"  # six connections counted by the kernel
     show = traffic.file("show.stdout")
     assert "10.10.2.2:80" in show
 

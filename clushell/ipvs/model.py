@@ -190,6 +190,13 @@ def canonical(table: Table) -> list:
     return out
 
 
+def key_text(key: tuple) -> str:
+    """A service key back in the clush spelling (tcp:VIP:PORT, fwm:MARK, ...)."""
+    if key[0] == "fwm":
+        return Service("fwm", af=key[1], mark=key[2]).text
+    return Service(key[0], af=key[1], addr=key[2], port=key[3]).text
+
+
 def parse_service_spec(text: str) -> Service:
     """tcp:VIP:PORT, udp:.., sctp:.., tcp:[v6]:PORT, fwm:MARK, fwm6:MARK -> an empty Service."""
     proto, sep, rest = text.partition(":")

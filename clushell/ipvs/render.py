@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clushell.ipvs.ipvsadm import Conn, Row
-from clushell.ipvs.model import Service, Table, real_sort_key
+from clushell.ipvs.model import Service, Table, key_text, real_sort_key
 
 SHOW_HEADER = ("SERVICE / REAL", "SCHED / METHOD", "WEIGHT", "UPPER", "LOWER", "ACTIVE", "INACTIVE", "OPTIONS")
 
@@ -87,7 +87,7 @@ def stats_rows(rows: list[Row], only: tuple | None = None) -> list[tuple]:
     for row in rows:
         if only is not None and row.service != only:
             continue
-        name = row.service_text if row.real is None else "  -> " + row.real_text
+        name = key_text(row.service) if row.real is None else "  -> " + row.real_text
         out.append((name, *row.values[:5]))
     return out
 
