@@ -52,8 +52,11 @@ def test_host_spec_forms():
 
 
 def test_remote_command_quotes_every_word():
-    line = remote_command(["cibadmin", "-X", "$(touch /tmp/p); `id` 'q'"], {"CIB_file": "/a b"})
-    assert line.endswith("env 'CIB_file=/a b' cibadmin -X '$(touch /tmp/p); `id` '\"'\"'q'\"'\"''")
+    import shlex
+
+    argv = ["cibadmin", "-X", "$(touch /tmp/p); `id` 'q'"]
+    words = shlex.split(remote_command(argv, {"CIB_file": "/a b"}))
+    assert words[:2] == ["/bin/sh", "-c"] and words[3:] == ["clush", "CIB_file=/a b", *argv]
 
 
 # -- through the clush console script ---------------------------------------------------

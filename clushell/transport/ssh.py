@@ -30,8 +30,10 @@ CONNECT_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 120.0
 KEEPALIVE = 15
 SYSTEM_KNOWN_HOSTS = "/etc/ssh/ssh_known_hosts"
-# the remote user's PATH often lacks the sbin directories where Pacemaker's tools live
-PATH_PREFIX = 'PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin" exec '
+# A fixed /bin/sh script: the remote user's PATH often lacks the sbin directories where
+# Pacemaker's tools live.  Everything else arrives as positional parameters, so whatever the
+# login shell is (sh, bash, zsh, fish, csh), it only sees single-quoted words.
+WRAPPER = 'PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"; export PATH; exec env "$@"'
 
 #: asked when a host key is unknown: (host, key type, fingerprint) -> accept?
 ConfirmHook = Callable[[str, str, str], bool]
@@ -83,9 +85,8 @@ def _port(text: str, spec: str) -> int:
 
 
 def remote_command(argv: Sequence[str], env: Mapping[str, str]) -> str:
-    """The one line the remote shell sees: fixed PATH prefix + shlex-quoted ``env K=V argv``."""
-    words = ["env"] + [f"{k}={v}" for k, v in env.items()] + list(argv)
-    return PATH_PREFIX + shlex.join(words)
+    """The one line the remote login shell sees: ``/bin/sh -c WRAPPER clush K=V... argv...``, quoted."""
+    return shlex.join(["/bin/sh", "-c", WRAPPER, "clush", *(f"{k}={v}" for k, v in env.items()), *argv])
 
 
 class _Policy(paramiko.MissingHostKeyPolicy):
