@@ -89,7 +89,9 @@ class Stream:
         tok = self.peek()
         if tok is None:
             last = self.toks[-1] if self.toks else self.end
-            raise fail(last, f"missing {what} after")
+            if last is None:
+                raise ParseError(f"missing {what}")
+            raise ParseError(f"missing {what} after '{last.text}'", column=last.col + len(last.text), token=last.text)
         self.pos += 1
         return tok
 
