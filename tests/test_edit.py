@@ -183,3 +183,71 @@ def test_renamed_constraint_gives_crms_group_repointing(base_cib: Path, tmp_path
     ours = tmp_path / "ours.xml"
     ours.write_bytes(model.to_xml())
     assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)
+
+
+# -- property: delete never leaves anything dangling ------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PROPERTY_SETUP = """\
+node n1
+primitive d1 Dummy
+primitive d2 Dummy
+primitive d3 Dummy
+primitive d4 Dummy
+primitive d5 Dummy
+primitive d6 Dummy
+primitive d7 Dummy
+group g1 d3 d4
+group g2 d5
+clone cl g2
+location l1 d1 100: n1
+location l3 { d1 d2 } inf: n1
+colocation c1 inf: d1 d2
+colocation c2 inf: d1 d6 d7
+colocation c3 inf: d2 ( d6 d7 )
+order o1 Mandatory: d1 d2 d6
+order o4 inf: d6:start d7:stop d1:start
+order o5 Mandatory: g1 cl
+rsc_ticket tk1 tick: d1 d2
+tag tg1 d1 d2
+tag tg2 d6
+"""
+_DELETABLE = ["d1", "d2", "d3", "d4", "d5", "d6", "d7", "g1", "g2", "cl", "l1", "c2", "o4", "tg1"]
+
+
+def _dangling(model: CibModel) -> list[str]:
+    problems = []
+    for con in model.configuration.find("constraints"):
+        refs = [con.get(a) for a in ("rsc", "with-rsc", "first", "then") if con.get(a)]
+        refs += [r.get("id") for r in con.iter("resource_ref")]
+        problems += [f"{con.get('id')} -> {r}" for r in refs if model.resource(r) is None]
+        if not refs:
+            problems.append(f"{con.get('id')} references nothing")
+        for rset in con.iter("resource_set"):
+            if len(rset) == 0:
+                problems.append(f"empty set in {con.get('id')}")
+    for el in model.configuration.iter("group", "clone"):
+        if not any(c.tag in ("primitive", "group") for c in el):
+            problems.append(f"empty {el.tag} {el.get('id')}")
+    tags = model.configuration.find("tags")
+    for tag in tags if tags is not None else []:
+        if len(tag) == 0:
+            problems.append(f"empty tag {tag.get('id')}")
+    return problems
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_DELETABLE), min_size=1, max_size=5, unique=True))
+def test_delete_leaves_nothing_dangling(ids: list[str]) -> None:
+    from clushell.cib import apply_text
+
+    model = CibModel.empty()
+    apply_text(model, _PROPERTY_SETUP)
+    present = [i for i in ids if model.index.get(i) is not None]
+    edit.delete(model, present)
+    assert _dangling(model) == []
+    for i in present:
+        assert model.index.get(i) is None
+    again = CibModel.from_xml(model.to_xml())  # the index still matches the document
+    assert set(again.index) == set(model.index)
