@@ -100,6 +100,7 @@ def fake_ipvsadm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PATH", f"{bindir}:{__import__('os').environ['PATH']}")
     monkeypatch.setenv("FAKE_IPVS_TABLE", str(table))
     monkeypatch.setenv("CLUSH_CONFIG", str(tmp_path / "clush.conf"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return table
 
 

@@ -68,7 +68,7 @@ real add tcp:[fd00::100]:80 [fd00::2]:8080 method=nat weight=4
 service add fwm6:7 sched=rr persistent=120 netmask=64
 real add fwm6:7 [fd00::4] method=dr
 """,
-    # drain keeps the real at weight 0, undrain restores the weight it had
+    # drain keeps the real at weight 0; undrain (in a later run) restores the weight it had
     "drain": """
 ipvs
 service add tcp:10.1.1.140:80 sched=wrr
@@ -76,9 +76,6 @@ real add tcp:10.1.1.140:80 10.1.1.51:80 method=nat weight=3
 real add tcp:10.1.1.140:80 10.1.1.52:80 method=nat weight=1
 commit
 drain tcp:10.1.1.140:80 10.1.1.51:80
-commit
-save /run/out/drain.mid
-undrain tcp:10.1.1.140:80 10.1.1.51:80
 """,
     # delete drains first; --now does not; a service delete removes its reals
     "delete": """
@@ -170,8 +167,15 @@ run() {
 
 SCRIPT = (
     RUN_ONE
-    + "".join(f"run {name}\n" for name in SCENARIOS)
+    + "".join(f"run {name}\n" for name in SCENARIOS if name != "drain")
     + """
+# drain in one run, undrain in another (the weight is remembered in a state file)
+run drain
+cp "$OUT/drain.sn" "$OUT/drain.mid"
+"$CLUSH" --no-color ipvs undrain tcp:10.1.1.140:80 10.1.1.51:80 > "$OUT/undrain.stdout" 2>&1
+echo $? > "$OUT/undrain.rc"
+ipvsadm -Sn > "$OUT/drain.sn"
+
 # save -> clear -> load round trip (thresholds included), on the tun+persist tables
 ipvsadm -C
 "$CLUSH" --no-color -f "$OUT/tun.in" > /dev/null 2>&1
@@ -305,6 +309,7 @@ def test_fwmark_with_persistence_and_ipv6(seeds: UmlResult) -> None:
 
 def test_drain_keeps_real_at_weight_0_and_undrain_restores(seeds: UmlResult) -> None:
     check_ok(seeds, "drain")
+    assert seeds.file("undrain.rc").strip() == "0", seeds.file("undrain.stdout")
     assert "-a -t 10.1.1.140:80 -r 10.1.1.51:80 -m -w 0" in seeds.file("drain.mid").splitlines()
     assert "-a -t 10.1.1.140:80 -r 10.1.1.51:80 -m -w 3" in sn(seeds, "drain.sn")
 

@@ -183,7 +183,7 @@ def cmd_real(ctx: Context, args: list[str]) -> None:
 
 @command(
     "drain",
-    "Set a real server's weight to 0 (staged), remembering the old weight for undrain.",
+    "Set a real server's weight to 0 (staged); the old weight is remembered for undrain, across runs.",
     SVC,
     REAL,
     raw=True,
@@ -193,7 +193,7 @@ def cmd_real(ctx: Context, args: list[str]) -> None:
 def cmd_drain(ctx: Context, args: list[str]) -> None:
     from dataclasses import replace
 
-    from clushell.ipvs import model
+    from clushell.ipvs import drained, model
 
     dirs, rest = split(args)
     need("drain", rest, 2, 2, "SERVICE RIP[:PORT]")
@@ -206,7 +206,7 @@ def cmd_drain(ctx: Context, args: list[str]) -> None:
             raise model.IpvsError(f"no such service {rest[0]} on {name}", token=rest[0])
         real = find_real(svc, rest[1], name)
         if real.weight:
-            st.remembered[(name, svc.key, real.key)] = real.weight
+            drained.remember(name, svc.text, real.text, real.weight)
         svc.reals[real.key] = replace(real, weight=0)
 
     st.edit(dirs, change)
@@ -224,7 +224,7 @@ def cmd_drain(ctx: Context, args: list[str]) -> None:
 def cmd_undrain(ctx: Context, args: list[str]) -> None:
     from dataclasses import replace
 
-    from clushell.ipvs import model
+    from clushell.ipvs import drained, model
 
     dirs, rest = split(args)
     need("undrain", rest, 2, 3, "SERVICE RIP[:PORT] [weight=N]")
@@ -240,13 +240,14 @@ def cmd_undrain(ctx: Context, args: list[str]) -> None:
         if "weight" in opts:
             weight = model.apply_real_options(svc, real, opts).weight
         else:
-            weight = st.remembered.get((name, svc.key, real.key), 0)
+            weight = drained.recall(name, svc.text, real.text) or 0
             if not weight:
                 raise model.IpvsError(
                     f"no remembered weight for {real.text} in {svc.text} on {name}; use undrain ... weight=N",
                     token=rest[1],
                 )
         svc.reals[real.key] = replace(real, weight=weight)
+        drained.forget(name, svc.text, real.text)
 
     st.edit(dirs, change)
 

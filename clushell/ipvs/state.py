@@ -26,7 +26,6 @@ class IpvsState:
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     desired: dict[str, Table] = field(default_factory=dict)
     no_drain: dict[str, set] = field(default_factory=dict)
-    remembered: dict[tuple, int] = field(default_factory=dict)  # (director, svc key, real key) -> weight
     drain_wait: int = 0
     runners: dict[str, Any] = field(default_factory=dict)
     #: the last commit failed (and was rolled back): leaving must not silently retry it
