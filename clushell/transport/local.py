@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 
@@ -10,6 +11,7 @@ from clushell.errors import ToolMissing, TransportError
 from clushell.transport.base import Result
 
 DEFAULT_TIMEOUT = 120.0
+SBIN_DIRS = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 
 
 class LocalRunner:
@@ -33,10 +35,14 @@ class LocalRunner:
         full_env.update(self.base_env)
         full_env.update(env or {})
         full_env["LC_ALL"] = "C"
+        # Pacemaker's tools live in /usr/sbin, which is not on a normal user's PATH on Debian
+        parts = full_env.get("PATH", "/usr/bin:/bin").split(":")
+        full_env["PATH"] = ":".join(parts + [d for d in SBIN_DIRS if d not in parts])
         data = stdin.encode() if isinstance(stdin, str) else stdin
+        program = shutil.which(argv[0], path=full_env["PATH"]) or argv[0]
         try:
             proc = subprocess.run(
-                list(argv),
+                [program, *argv[1:]],
                 input=data,
                 stdin=None if data is not None else subprocess.DEVNULL,
                 capture_output=True,
