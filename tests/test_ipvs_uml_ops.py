@@ -56,6 +56,17 @@ c ipvs undrain tcp:10.1.1.210:80 10.1.1.91:80 > /dev/null 2> "$OUT/undrain.stder
 c ipvs timeout set 1 2 99999999 > /dev/null 2> "$OUT/timeout.stderr"; echo $? > "$OUT/timeout.rc"
 c ipvs export ipvsadm > "$OUT/export.ipvsadm" 2>&1
 c ipvs save > "$OUT/save.stdout" 2>&1
+
+# 4. verify against a saved file; a process named keepalived makes status and commit warn
+c ipvs save "$OUT/v.rules" > /dev/null 2>&1
+c ipvs verify "$OUT/v.rules" > "$OUT/verify1.stdout" 2>&1; echo $? > "$OUT/verify1.rc"
+ipvsadm -e -t 10.1.1.210:80 -r 10.1.1.92:80 -m -w 5
+c ipvs verify "$OUT/v.rules" > "$OUT/verify2.stdout" 2> "$OUT/verify2.stderr"; echo $? > "$OUT/verify2.rc"
+cp /bin/sleep /tmp/keepalived
+/tmp/keepalived 60 & k=$!
+c ipvs status > "$OUT/owner-status.stdout" 2> "$OUT/owner-status.stderr"
+c ipvs real edit tcp:10.1.1.210:80 10.1.1.92:80 weight=6 > /dev/null 2> "$OUT/owner-commit.stderr"
+kill $k
 """
 
 FILES = {
@@ -134,3 +145,17 @@ def test_one_line_errors(ops: UmlResult) -> None:
 def test_export_ipvsadm_matches_save_with_thresholds(ops: UmlResult) -> None:
     assert ops.file("export.ipvsadm") == ops.file("save.stdout")
     assert "-a -t 10.1.1.210:80 -r 10.1.1.91:80 -m -w 2 -x 50 -y 5" in ops.file("save.stdout").splitlines()
+
+
+def test_verify_against_a_saved_file(ops: UmlResult) -> None:
+    assert ops.file("verify1.rc").strip() == "0" and "local: matches" in ops.file("verify1.stdout")
+    assert ops.file("verify2.rc").strip() == "1"
+    out = ops.file("verify2.stdout")
+    assert "--a -t 10.1.1.210:80 -r 10.1.1.92:80 -m -w 1" in out
+    assert "+-a -t 10.1.1.210:80 -r 10.1.1.92:80 -m -w 5" in out
+    assert "differs" in ops.file("verify2.stderr")
+
+
+def test_warns_when_keepalived_runs(ops: UmlResult) -> None:
+    assert "keepalived is running" in ops.file("owner-status.stderr")
+    assert "keepalived is running there and manages this table" in ops.file("owner-commit.stderr")

@@ -74,6 +74,38 @@ def commit_directors(ctx: Context, names: list[str]) -> None:
             raise ClushError(f"commit on {name} failed: {report.error}")
 
 
+@command("verify", "Read the tables again and compare them with a rules FILE, the staged table, or the last read.",
+         DIRS, FILE_OPT, raw=True, usage="[@DIRS] [FILE]")
+def cmd_verify(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.apply import read_snapshot
+    from clushell.ipvs.ipvsadm import parse_rules
+    from clushell.ipvs.plan import table_diff
+
+    dirs, rest = split(args)
+    need("verify", rest, 0, 1, "[@DIRS] [FILE]")
+    st = state(ctx)
+    wanted = parse_rules(_read(rest[0]), source=rest[0]) if rest else None
+    drifted = []
+    for name in st.pick(dirs):
+        expected = wanted
+        what = rest[0] if rest else ""
+        if expected is None and name in st.desired:
+            expected, what = st.desired[name], "the staged table"
+        elif expected is None and name in st.snapshots:
+            expected, what = st.snapshots[name].table, "the table as clush last read it"
+        if expected is None:
+            raise UsageError("nothing to compare with yet; give a rules FILE (see save)")
+        now = read_snapshot(st.runner(name)).table
+        if now == expected:
+            ctx.out.print(f"{name}: matches {what}")
+            continue
+        drifted.append(name)
+        ctx.out.print(f"{name}: differs from {what}:")
+        ctx.out.print(table_diff(expected, now, from_name=what, to_name=f"{name} now").rstrip("\n"))
+    if drifted:
+        raise ClushError(f"the table of {', '.join(drifted)} differs")
+
+
 @command("refresh", "Read the tables again and drop staged changes.", DIRS, raw=True, usage="[@DIRS]")
 def cmd_refresh(ctx: Context, args: list[str]) -> None:
     dirs, rest = split(args)
@@ -261,4 +293,5 @@ def cmd_director(ctx: Context, args: list[str]) -> None:
     ctx.out.print("directors: " + ",".join(st.directors))
 
 
-COMMANDS = [cmd_diff, cmd_commit, cmd_refresh, cmd_save, cmd_load, cmd_import, cmd_export, cmd_sync, cmd_director]
+COMMANDS = [cmd_diff, cmd_commit, cmd_verify, cmd_refresh, cmd_save, cmd_load, cmd_import, cmd_export, cmd_sync,
+            cmd_director]
