@@ -75,7 +75,8 @@ def commit_directors(ctx: Context, names: list[str]) -> None:
 
 
 @command("verify", "Read the tables again and compare them with a rules FILE, the staged table, or the last read.",
-         DIRS, FILE_OPT, raw=True, usage="[@DIRS] [FILE]")
+         DIRS, Arg("file", Kind.FILE, "rules file to compare with (as written by save)", optional=True),
+         raw=True, usage="[@DIRS] [FILE]")
 def cmd_verify(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.apply import read_snapshot
     from clushell.ipvs.ipvsadm import parse_rules
