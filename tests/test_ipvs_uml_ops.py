@@ -67,6 +67,10 @@ cp /bin/sleep /tmp/keepalived
 c ipvs status > "$OUT/owner-status.stdout" 2> "$OUT/owner-status.stderr"
 c ipvs real edit tcp:10.1.1.210:80 10.1.1.92:80 weight=6 > /dev/null 2> "$OUT/owner-commit.stderr"
 kill $k
+
+# 5. clear stages an empty table: reals drained first, then every service deleted
+printf 'ipvs\nclear\ndiff\n' | c > "$OUT/clear.stdout" 2> "$OUT/clear.stderr"; echo $? > "$OUT/clear.rc"
+ipvsadm -Sn > "$OUT/clear.sn"
 """
 
 FILES = {
@@ -159,3 +163,14 @@ def test_verify_against_a_saved_file(ops: UmlResult) -> None:
 def test_warns_when_keepalived_runs(ops: UmlResult) -> None:
     assert "keepalived is running" in ops.file("owner-status.stderr")
     assert "keepalived is running there and manages this table" in ops.file("owner-commit.stderr")
+
+
+def test_clear(ops: UmlResult) -> None:
+    assert ops.file("clear.rc").strip() == "0", ops.file("clear.stderr")
+    cmds = [line for line in ops.file("clear.stdout").splitlines() if line.startswith("ipvsadm ")]
+    assert cmds == [
+        "ipvsadm -e -t 10.1.1.210:80 -r 10.1.1.91:80 -m -w 0 -x 50 -y 5",
+        "ipvsadm -e -t 10.1.1.210:80 -r 10.1.1.92:80 -m -w 0",
+        "ipvsadm -D -t 10.1.1.210:80",
+    ]
+    assert ops.file("clear.sn") == ""

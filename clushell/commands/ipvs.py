@@ -252,10 +252,34 @@ def cmd_undrain(ctx: Context, args: list[str]) -> None:
     st.edit(dirs, change)
 
 
+@command(
+    "clear",
+    "Stage an empty table: every service is removed at commit (reals drained first unless --now).",
+    Arg("now", Kind.KEYWORD, "remove at once, without draining", optional=True, choices=("--now",)),
+    raw=True,
+    usage="[@DIRS] [--now]",
+)
+def cmd_clear(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs import model
+
+    dirs, rest = split(args)
+    if rest not in ([], ["--now"]):
+        raise UsageError(f"unexpected argument '{rest[0]}'; usage: clear [@DIRS] [--now]", token=rest[0])
+    st = state(ctx)
+
+    def change(name: str, table: model.Table) -> None:
+        if rest:
+            for key in table.services:
+                st.mark_now(name, key)
+        table.services.clear()
+
+    st.edit(dirs, change)
+
+
 LEVEL = Level(
     "ipvs",
     "IPVS load balancing: virtual services and real servers through ipvsadm, on one or many directors.",
-    commands=[cmd_service, cmd_real, cmd_drain, cmd_undrain, *MORE_COMMANDS, *STAGE_COMMANDS],
+    commands=[cmd_service, cmd_real, cmd_drain, cmd_undrain, cmd_clear, *MORE_COMMANDS, *STAGE_COMMANDS],
     long_help="Changes are staged like in configure: `diff` shows the plan, `commit` applies it in one "
     "round trip, reads the table back, verifies it and rolls back on failure. Leaving the level "
     "(or the end of a script) commits. Services: tcp:VIP:PORT udp:VIP:PORT sctp:VIP:PORT "
