@@ -191,7 +191,7 @@ def _delete_one(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
 def delete(model: CibModel, ids: list[str], *, quiet: bool = False) -> list[str]:
     """Delete objects like crmsh: hanging constraints/tags go, sets shrink, empty containers go."""
     if not ids:
-        raise ClushError("delete: expected at least one object id")
+        raise ClushError("expected at least one object id")
     doomed = []
     msgs: list[str] = []
     for oid in ids:
@@ -241,9 +241,9 @@ def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[s
     if el is None:
         raise ClushError(f"object {old} does not exist", token=old)
     if not _ID_OK.match(new):
-        raise ClushError(f"rename: invalid object id '{new}'", token=new)
+        raise ClushError(f"invalid object id '{new}'", token=new)
     if model.id_in_use(new):
-        raise ClushError(f"rename: id '{new}' is already in use", token=new)
+        raise ClushError(f"id '{new}' is already in use", token=new)
     if el.tag == "node" and not live:
         raise ClushError("cannot rename nodes when working on a CIB file or shadow", token=old)
     if el.tag == "fencing-topology":
@@ -270,14 +270,14 @@ def modgroup(
 ) -> list[str]:
     """``modgroup G add R [after|before M]`` / ``modgroup G remove R``."""
     if sub not in ("add", "remove"):
-        raise ClushError(f"modgroup: expected add or remove, got '{sub}'", token=sub)
+        raise ClushError(f"expected add or remove, got '{sub}'", token=sub)
     if where is not None:
         if sub != "add":
-            raise ClushError(f"modgroup: after/before only with add (found {sub})", token=where)
+            raise ClushError(f"after/before only with add (found {sub})", token=where)
         if where not in ("after", "before"):
-            raise ClushError(f"modgroup: expected after|before (found {where})", token=where)
+            raise ClushError(f"expected after|before (found {where})", token=where)
         if ref is None:
-            raise ClushError(f"modgroup: expected '{where} <id>'")
+            raise ClushError(f"expected '{where} <id>'")
     g = find_object(model, group)
     if g is None:
         raise ClushError(f"group {group} does not exist", token=group)
@@ -290,7 +290,7 @@ def modgroup(
         if rsc not in members:
             raise ClushError(f"{rsc} is not member of {group}", token=rsc)
         if len(members) == 1:
-            raise ClushError(f"modgroup: cannot remove the last member of {group}; delete the group", token=rsc)
+            raise ClushError(f"cannot remove the last member of {group}; delete the group", token=rsc)
         child = model.index[rsc] if rsc in model.index else None
         g.remove(child)
         model.section("resources").append(child)
@@ -299,10 +299,10 @@ def modgroup(
     if prim is None:
         raise ClushError(f"resource {rsc} does not exist", token=rsc)
     if prim.tag != "primitive":
-        raise ClushError(f"modgroup: {rsc} is not a primitive", token=rsc)
+        raise ClushError(f"{rsc} is not a primitive", token=rsc)
     holder = prim.getparent()
     if holder is not None and holder.tag in CONTAINER_TAGS:
-        raise ClushError(f"modgroup: {rsc} is already in {holder.get('id')}", token=rsc)
+        raise ClushError(f"{rsc} is already in {holder.get('id')}", token=rsc)
     anchor = model.index[ref if ref is not None else members[-1]]
     holder.remove(prim)
     if where == "before":

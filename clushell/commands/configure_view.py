@@ -122,7 +122,7 @@ def do_show(ctx: Context, args: list[str]) -> None:
 def do_save(ctx: Context, args: list[str]) -> None:
     """The text is what show prints, so it can be loaded back with load replace/update."""
     if not args:
-        raise UsageError("save: missing file; usage: save [xml] [SELECTOR...] FILE|-")
+        raise UsageError("missing file; usage: save [xml] [SELECTOR...] FILE|-")
     text = selection_text(ctx, args[:-1], mask=False)
     dest = args[-1]
     data = text + "\n" if text else ""
@@ -133,7 +133,7 @@ def do_save(ctx: Context, args: list[str]) -> None:
         with open(dest, "w", encoding="utf-8") as f:
             f.write(data)
     except OSError as exc:
-        raise ClushError(f"save: cannot write {dest}: {exc.strerror}", token=dest) from None
+        raise ClushError(f"cannot write {dest}: {exc.strerror}", token=dest) from None
 
 
 @command("diff", "Show the pending changes as a unified diff of the crm text.")
@@ -204,7 +204,7 @@ def do_delete(ctx: Context, args: list[str]) -> None:
     force = any(a in ("-f", "--force") for a in args) or ctx.session.options.force
     ids = [a for a in args if a not in ("-f", "--force")]
     if not ids:
-        raise UsageError("delete: missing id; usage: delete [-f|--force] ID...")
+        raise UsageError("missing id; usage: delete [-f|--force] ID...")
     ws = _ws(ctx)
     running = sorted(set(ids) & _running(ctx))
     if running and not force:
@@ -269,7 +269,7 @@ def do_modgroup(ctx: Context, args: list[str]) -> None:
     from clushell.cib import edit
 
     if len(args) == 4:
-        raise UsageError(f"modgroup: expected '{args[3]} <id>' (3 arguments after the group given)")
+        raise UsageError(f"expected a member after '{args[3]}'", token=args[3])
     _report(ctx, edit.modgroup(_ws(ctx).pending, *args))
 
 
@@ -313,7 +313,7 @@ def _read_source(src: str) -> bytes:
         with open(src, "rb") as f:
             return f.read()
     except OSError as exc:
-        raise ClushError(f"load: cannot read {src}: {exc.strerror}", token=src) from None
+        raise ClushError(f"cannot read {src}: {exc.strerror}", token=src) from None
 
 
 @command(
@@ -332,10 +332,10 @@ def do_load(ctx: Context, args: list[str]) -> None:
 
     xml, rest = _split_xml(args)
     if len(rest) != 2:
-        raise UsageError("load: usage: load [xml] replace|update|push FILE|-")
+        raise UsageError("usage: load [xml] replace|update|push FILE|-")
     method, src = rest
     if method not in ("replace", "update", "push"):
-        raise UsageError(f"load: unknown method '{method}' (replace, update or push)", token=method)
+        raise UsageError(f"unknown method '{method}' (replace, update or push)", token=method)
     ws = _ws(ctx)
     if method == "replace" and ws.has_pending() and ctx.session.options.interactive:
         ctx.session.confirm("This operation will erase all changes. Do you want to proceed?")
@@ -353,7 +353,7 @@ def do_load(ctx: Context, args: list[str]) -> None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ClushError(f"load: {src} is not UTF-8 text", token=src) from None
+            raise ClushError(f"{src} is not UTF-8 text", token=src) from None
         new, msgs = merge.merge_text(
             base,
             text,
@@ -382,9 +382,9 @@ def _run_editor(path: str) -> None:
         argv = shlex.split(editor) + [path]
         rc = subprocess.call(argv)
     except (OSError, ValueError) as exc:
-        raise ClushError(f"edit: cannot run editor '{editor}': {exc}") from None
+        raise ClushError(f"cannot run editor '{editor}': {exc}") from None
     if rc != 0:
-        raise ClushError(f"edit: editor '{editor}' exited with status {rc}; nothing changed")
+        raise ClushError(f"editor '{editor}' exited with status {rc}; nothing changed")
 
 
 def _can_ask(ctx: Context) -> bool:
@@ -457,7 +457,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
                 ctx.out.error(exc.message)
                 if _ask_again(ctx):
                     continue
-                raise Cancelled("edit: changes discarded; nothing changed") from None
+                raise Cancelled("changes discarded; nothing changed") from None
             ws.pending = new
             _report(ctx, msgs)
             return
