@@ -20,11 +20,11 @@ RULES = """\
 """
 LISTING = """\
 IP Virtual Server version 1.2.1 (size=4096)
-Prot LocalAddress:Port Scheduler Flags
-  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+Prot LocalAddress:Port            Weight    PersistConn ActiveConn InActConn
+  -> RemoteAddress:Port
 TCP  10.1.1.100:80 wrr persistent 600
-  -> 10.1.1.2:80                  Masq    3      7          12
-  -> 10.1.1.5:80                  Tunnel  1      0          4
+  -> 10.1.1.2:80                  3         2           7          12
+  -> 10.1.1.5:80                  1         0           0          4
 """
 
 
@@ -49,9 +49,9 @@ def rows():  # noqa: ANN201
 
 def test_show_rows_merge_model_and_counters() -> None:
     r = rows()
-    assert r[0] == ("tcp:10.1.1.100:80", "wrr", "", "", "", "", "", "persistent=600")
-    assert r[1] == ("  -> 10.1.1.2:80", "nat", "3", "100", "10", "7", "12", "")
-    assert r[2] == ("  -> 10.1.1.5:80", "tun:gue:6080:csum", "1", "0", "0", "0", "4", "")
+    assert r[0] == ("tcp:10.1.1.100:80", "wrr", "", "", "", "", "", "", "persistent=600")
+    assert r[1] == ("  -> 10.1.1.2:80", "nat", "3", "100", "10", "7", "12", "2", "")
+    assert r[2] == ("  -> 10.1.1.5:80", "tun:gue:6080:csum", "1", "0", "0", "0", "4", "0", "")
 
 
 def test_plain_table_without_colour() -> None:
@@ -62,7 +62,7 @@ def test_plain_table_without_colour() -> None:
     lines = text.splitlines()
     assert lines[0] == "director d1"
     assert lines[1].startswith("SERVICE / REAL     SCHED / METHOD     WEIGHT")
-    assert lines[3].split() == ["->", "10.1.1.2:80", "nat", "3", "100", "10", "7", "12"]
+    assert lines[3].split() == ["->", "10.1.1.2:80", "nat", "3", "100", "10", "7", "12", "2"]
 
 
 def test_rich_table_on_a_colour_terminal() -> None:

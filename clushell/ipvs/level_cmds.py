@@ -49,7 +49,7 @@ def cmd_show(ctx: Context, args: list[str]) -> None:
         table = st.view(name)
         if only is not None and only not in table.services:
             raise ClushError(f"no such service {rest[0]} on {name}", token=rest[0])
-        counters = render.counters_from(parse_list(ipvsadm(st, name, "-Ln")))
+        counters = render.counters_from(parse_list(ipvsadm(st, name, "-Ln", "--persistent-conn")))
         rows = render.show_rows(table, counters, only)
         render.print_table(ctx.out, render.SHOW_HEADER, rows, _title(st, name, names))
 

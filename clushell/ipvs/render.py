@@ -7,7 +7,12 @@ from typing import Any
 from clushell.ipvs.ipvsadm import Conn, Row
 from clushell.ipvs.model import Service, Table, key_text, real_sort_key
 
-SHOW_HEADER = ("SERVICE / REAL", "SCHED / METHOD", "WEIGHT", "UPPER", "LOWER", "ACTIVE", "INACTIVE", "OPTIONS")
+SHOW_HEADER = ("SERVICE / REAL", "SCHED / METHOD", "WEIGHT", "UPPER", "LOWER", "ACTIVE", "INACTIVE", "PERSIST",
+               "OPTIONS")
+
+
+NUMERIC = ("WEIGHT", "UPPER", "LOWER", "ACTIVE", "INACTIVE", "PERSIST", "CONNS", "INPKTS", "OUTPKTS", "INBYTES",
+           "OUTBYTES", "CPS", "INPPS", "OUTPPS", "INBPS", "OUTBPS")
 
 
 def service_options(svc: Service) -> str:
@@ -25,15 +30,15 @@ def service_options(svc: Service) -> str:
     return " ".join(parts)
 
 
-def show_rows(table: Table, counters: dict[tuple, tuple[str, str]], only: tuple | None = None) -> list[tuple]:
-    """Rows of the show table; counters map (service key, real key) -> (active, inactive)."""
+def show_rows(table: Table, counters: dict[tuple, tuple[str, ...]], only: tuple | None = None) -> list[tuple]:
+    """Rows of the show table; counters map (service key, real key) -> (active, inactive, templates)."""
     rows: list[tuple] = []
     for svc in table.sorted_services():
         if only is not None and svc.key != only:
             continue
-        rows.append((svc.text, svc.sched, "", "", "", "", "", service_options(svc)))
+        rows.append((svc.text, svc.sched, "", "", "", "", "", "", service_options(svc)))
         for real in sorted(svc.reals.values(), key=real_sort_key):
-            act, inact = counters.get((svc.key, real.key), ("-", "-"))
+            act, inact, persist = counters.get((svc.key, real.key), ("-", "-", "-"))
             method = real.method
             if real.method == "tun":
                 method = f"tun:{real.tun_type or 'ipip'}"
@@ -42,16 +47,17 @@ def show_rows(table: Table, counters: dict[tuple, tuple[str, str]], only: tuple 
                 if real.tun_csum:
                     method += f":{real.tun_csum}"
             rows.append(("  -> " + real.text, method, str(real.weight), str(real.upper), str(real.lower),
-                         act, inact, ""))
+                         act, inact, persist, ""))
     return rows
 
 
-def counters_from(rows: list[Row]) -> dict[tuple, tuple[str, str]]:
-    """-Ln rows -> {(svc key, real key): (ActiveConn, InActConn)}."""
+def counters_from(rows: list[Row]) -> dict[tuple, tuple[str, ...]]:
+    """-Ln --persistent-conn rows (Weight PersistConn ActiveConn InActConn) ->
+    {(svc key, real key): (active, inactive, persistence templates)}."""
     out = {}
     for row in rows:
         if row.real is not None and len(row.values) >= 4:
-            out[(row.service, row.real)] = (row.values[2], row.values[3])
+            out[(row.service, row.real)] = (row.values[2], row.values[3], row.values[1])
     return out
 
 
@@ -62,7 +68,7 @@ def print_table(out: Any, header: tuple, rows: list[tuple], title: str = "") -> 
 
         t = RichTable(title=title or None, show_lines=False, header_style="bold")
         for h in header:
-            t.add_column(h, justify="right" if h in ("WEIGHT", "UPPER", "LOWER", "ACTIVE", "INACTIVE") else "left")
+            t.add_column(h, justify="right" if h in NUMERIC else "left")
         for r in rows:
             t.add_row(*r)
         out.console().print(t)
