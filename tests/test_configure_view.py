@@ -358,3 +358,33 @@ def test_load_update_cases_like_crm(case: str, base_cib: Path, tmp_path: Path) -
     assert mine.returncode == 0, mine.stderr.decode()
     assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)
     assert clush(ours, "configure", "show").stdout.decode() == crm_oracle.crm_show(theirs)
+
+
+NODE_SETUP = (
+    "node n1 attributes a=1 b=2 utilization cpu=2\nnode 2: n2\nprimitive d1 Dummy\nproperty stonith-enabled=false"
+)
+NODE_LOADS = {
+    "node-update": "node n1 attributes standby=on\n",
+    "node-id-form": "node 2: n2 attributes x=1\n",
+    "new-node": "node n3\n",
+    "xml-statement": 'xml <primitive id="x9" class="ocf" provider="heartbeat" type="Dummy"/>\n',
+    "tag-and-ticket": "tag tt d1\nrsc_ticket rt t1: d1\n",
+}
+
+
+@pytest.fixture(scope="module")
+def node_cib(tmp_path_factory) -> Path:
+    return crm_oracle.new_cib(tmp_path_factory.mktemp("nodes"), setup=NODE_SETUP)
+
+
+@pytest.mark.parametrize("method", ["update", "push"])
+@pytest.mark.parametrize("case", sorted(NODE_LOADS))
+def test_load_nodes_and_more_like_crm(case: str, method: str, node_cib: Path, tmp_path: Path) -> None:
+    ours, theirs = _pair(node_cib, tmp_path)
+    src = tmp_path / "in.crm"
+    src.write_text(NODE_LOADS[case])
+    script = f"configure\nload {method} {src}\ncommit\n"
+    assert crm_oracle.crm(theirs, script).returncode == 0
+    mine = clush(ours, "-F", stdin=script.encode())
+    assert mine.returncode == 0, mine.stderr.decode()
+    assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)
