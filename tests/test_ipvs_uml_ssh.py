@@ -53,7 +53,13 @@ done
 KEY=$(cut -d' ' -f1,2 $D/hostkey.pub)
 for h in '[127.0.0.1]:2222' 10.30.1.2 10.30.2.2; do echo "$h $KEY" >> /root/.ssh/known_hosts; done
 set +e
-sleep 0.3
+# wait until the three sshd listen (at most about 10 s)
+for try in $(seq 100); do
+  n=$(ss -ltn | grep -c '127.0.0.1:2222 ')
+  for i in 1 2; do n=$((n + $(ip netns exec d$i ss -ltn | grep -c "10.30.$i.2:22 "))); done
+  [ "$n" -ge 3 ] && break
+  sleep 0.1
+done
 """
 
 SCRIPT = (
