@@ -388,3 +388,38 @@ def test_load_nodes_and_more_like_crm(case: str, method: str, node_cib: Path, tm
     mine = clush(ours, "-F", stdin=script.encode())
     assert mine.returncode == 0, mine.stderr.decode()
     assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)
+
+
+EDITS = {
+    "param-delete-add": (("d1", "d7"), "t = t.replace('fake=1', 'fake=2').replace('primitive d7 Dummy\\n', '')\n"
+                         "t += 'primitive d8 Dummy\\n'\n"),
+    "group-members": (("g1",), "t = t.replace('group g1 d3 d4', 'group g1 d4 d3 meta target-role=Stopped')\n"),
+    "constraint-score": (("c1", "o1"), "t = t.replace('inf: d1 d2', '500: d1 d2').replace('d1 d2 d6', 'd2 d6')\n"),
+    "comment": (("d2",), "t = '# the second one\\n' + t\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS))
+def test_edit_like_crm(case: str, base_cib: Path, tmp_path: Path) -> None:
+    """The same $EDITOR change through `crm configure edit` and `clush configure edit`."""
+    crm_oracle.realenv.require("crm")
+    ids, change = EDITS[case]
+    ours, theirs = _pair(base_cib, tmp_path)
+    editor = tmp_path / "ed.py"
+    editor.write_text(f"import sys\np = sys.argv[1]\nt = open(p).read()\n{change}open(p, 'w').write(t)\n")
+    rc, err = _on_pty(["crm", "-F", "configure", "edit", *ids], theirs, editor)
+    assert rc == 0, err
+    rc, err = _on_pty([str(Path(sys.executable).parent / "clush"), "-F", "configure", "edit", *ids], ours, editor)
+    assert rc == 0, err
+    assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)
+    assert clush(ours, "configure", "show").stdout.decode() == crm_oracle.crm_show(theirs)
+
+
+def _on_pty(argv: list[str], cib: Path, editor: Path) -> tuple[int, str]:
+    master, slave = pty.openpty()
+    env = {**os.environ, "CIB_file": str(cib), "EDITOR": f"{sys.executable} {editor}", "NO_COLOR": "1"}
+    proc = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    _, err = proc.communicate(timeout=120)
+    os.close(master)
+    return proc.returncode, err.decode()
