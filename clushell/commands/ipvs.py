@@ -230,6 +230,8 @@ def cmd_undrain(ctx: Context, args: list[str]) -> None:
     need("undrain", rest, 2, 3, "SERVICE RIP[:PORT] [weight=N]")
     base = model.parse_service_spec(rest[0])
     opts = model.split_options(rest[2:], ("weight",))
+    if "weight" in opts:  # reject a bad weight before reading any table
+        model.check_weight(opts["weight"])
     st = state(ctx)
 
     def change(name: str, table: model.Table) -> None:

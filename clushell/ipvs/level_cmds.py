@@ -98,7 +98,7 @@ def cmd_conns(ctx: Context, args: list[str]) -> None:
     if words:
         svc = parse_service_spec(words[0])
         if svc.proto == "fwm":
-            raise ClushError("conns cannot filter by a fwmark service (entries show addresses); use real=",
+            raise ClushError("cannot filter connections by a fwmark service (entries show addresses); use real=",
                              token=words[0])
         virtual = (svc.proto.upper(), join_hostport(svc.af, svc.addr, svc.port))
     st = state(ctx)

@@ -244,6 +244,11 @@ def _int(key: str, value: str, lo: int, hi: int) -> int:
     return int(value)
 
 
+def check_weight(value: str) -> int:
+    """A weight as typed (weight=N) -> int, or the one-line error ipvsadm would give."""
+    return _int("weight", value, 0, MAX_WEIGHT)
+
+
 def _netmask(svc: Service, value: str) -> str | None:
     if svc.af == 6:
         n = _int("netmask", value, 1, 128)
