@@ -85,12 +85,7 @@ def test_render_conformance_cibs_like_crm(exp: Path, tmp_path: Path) -> None:
     assert render.render_all(conf) + "\n" == crm_show(cib)
 
 
-#: crmsh pretty-prints objects holding XML comments oddly (the comment keeps the file's
-#: whitespace as its tail); clush indents them normally. Same elements either way.
-XML_COMMENTS = {"c13-comments", "c16-bundle"}
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c not in XML_COMMENTS])
+@pytest.mark.parametrize("case", CASES)
 def test_show_xml_like_crm(case: str, tmp_path: Path) -> None:
     """`show xml` (all objects, and one resource inside its container) vs live crm."""
     from clushell.cib.model import CibModel

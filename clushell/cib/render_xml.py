@@ -183,5 +183,18 @@ def render_xml(objects: Iterable[Element], root: Element, style: Style | None = 
     for nvp in cib.iter("nvpair"):
         if "value" in nvp.attrib:
             nvp.set("value", style.obscured(nvp.get("name"), nvp.get("value")) or "")
+    for c in list(cib.iter(etree.Comment)):
+        _as_crmsh_comment(c)
     # ASCII with character references, as crmsh prints it
     return '<?xml version="1.0" ?>\n' + etree.tostring(cib, pretty_print=True).decode()
+
+
+def _as_crmsh_comment(c: Element) -> None:
+    """crmsh reads the CIB as cibadmin pretty-prints it and keeps a comment's trailing
+    whitespace, which stops lxml from indenting that element again; reproduce both that
+    whitespace (two spaces a level) and crmsh's ``# text`` form of the comment."""
+    text = (c.text or "").strip()
+    c.text = text if text.startswith("#") else f"# {text}"
+    depth = sum(1 for _ in c.iterancestors())
+    nxt = c.getnext()
+    c.tail = "\n" + "  " * (depth if nxt is not None else depth - 1)
