@@ -134,8 +134,8 @@ def test_two_sessions_same_attribute_second_refused(live_cluster, test_property)
     assert b.close() == 1
     err = b.stderr
     assert "collides" in err and "Traceback" not in err
-    table = next(ln for ln in err.splitlines() if "value" in ln and "from-B" in ln)
-    assert table.split()[-3:] == ["loaded", "from-A", "from-B"]
+    row = next(ln for ln in err.splitlines() if test_property in ln and "from-B" in ln)
+    assert row.split() == ["cib-bootstrap-options", test_property, "loaded", "from-A", "from-B"]
     xml = live_cluster.query(f"//nvpair[@name='{test_property}']")
     assert 'value="from-A"' in xml
 

@@ -58,7 +58,7 @@ class Change:
 class Conflict:
     path: str
     object_id: str
-    aspect: str  # attribute name, WHOLE or POSITION
+    aspect: str  # what collides: an attribute (or nvpair) name, "(whole element)" or "(order)"
     loaded: str
     now: str
     yours: str
@@ -196,16 +196,32 @@ def find_conflicts(orig: etree._Element, live: etree._Element, mine: etree._Elem
                 if aspect == WHOLE:  # show how each side differs from what was loaded, not raw XML
                     now, yours = _whole(now, loaded), _whole(yours, loaded)
                     loaded = "(absent)" if loaded == "(absent)" else "present"
-                found[(path, aspect)] = Conflict(path, _object_id(path), aspect, loaded, now, yours)
+                owner, what = _label(path, aspect, (mine, live, orig))
+                found[(path, aspect)] = Conflict(path, owner, what, loaded, now, yours)
     return list(found.values())
+
+
+SET_TAGS = ("instance_attributes", "meta_attributes", "utilization")
+
+
+def _label(path: str, aspect: str, docs: tuple[etree._Element, ...]) -> tuple[str, str]:
+    """(object, what) as a user thinks of it: an nvpair's value is "<resource> <name>"."""
+    el = next((e for e in (_find(d, path) for d in docs) if e is not None), None)
+    if el is not None and el.tag == "nvpair" and aspect == "value":
+        owner = el.getparent()
+        while owner is not None and (owner.tag in SET_TAGS or owner.get("id") is None):
+            owner = owner.getparent()
+        if owner is not None:
+            return owner.get("id", ""), el.get("name", aspect)
+    what = {WHOLE: "(whole element)", POSITION: "(order)"}.get(aspect, aspect)
+    return _object_id(path), what
 
 
 def explain(conflicts: list[Conflict]) -> str:
     """Three columns: what you loaded, what is there now, what you want."""
     rows = [("object / attribute", "loaded", "now", "yours")]
     for c in conflicts:
-        what = {WHOLE: "(whole element)", POSITION: "(order)"}.get(c.aspect, c.aspect)
-        rows.append((f"{c.object_id} {what}", _short(c.loaded), _short(c.now), _short(c.yours)))
+        rows.append((f"{c.object_id} {c.aspect}", _short(c.loaded), _short(c.now), _short(c.yours)))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     return "\n".join("  " + "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip()
                      for r in rows)

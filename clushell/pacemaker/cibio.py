@@ -105,8 +105,12 @@ def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str 
     return chg.fix_positions(patch, full_new) if patch else patch
 
 
+def have_local_crm_diff() -> bool:
+    return shutil.which("crm_diff") is not None
+
+
 def _crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
-    if shutil.which("crm_diff"):
+    if have_local_crm_diff():
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="clush-") as tmp:
