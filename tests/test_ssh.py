@@ -253,3 +253,14 @@ def test_user_outside_haclient_gets_one_clear_line(sshd, live_cluster):
     assert res.returncode == 1 and "Traceback" not in res.stderr
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
     assert len(errors) == 1 and "haclient" in errors[0] and "clushoutsider" in errors[0], res.stderr
+
+
+def test_nothing_listening_is_one_clear_line(sshd, tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    res = clush(sshd, "--host", f"root@127.0.0.1:{port}", "configure", "show")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"cannot connect to root@127.0.0.1:{port}" in res.stderr and "refused" in res.stderr.lower()
