@@ -208,7 +208,9 @@ class SshRunner:
             raise TransportError(f"{target}: permission denied ({exc})") from None
         except (paramiko.SSHException, OSError, EOFError) as exc:
             client.close()
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            # NoValidConnectionsError wraps one socket error per address tried
+            inner = list(getattr(exc, "errors", {}).values())
+            reason = (getattr(inner[0] if inner else exc, "strerror", None) or str(exc) or type(exc).__name__)
             raise TransportError(f"cannot connect to {target}: {reason}") from None
         transport = client.get_transport()
         assert transport is not None
