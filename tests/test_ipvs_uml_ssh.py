@@ -71,6 +71,10 @@ ipvs_thr() { ip netns exec "$1" ipvsadm -Ln --thresholds; }
 # 1. one director over SSH on the loopback (the root namespace's table)
 "$CLUSH" --no-color < "$OUT/lo.in" > "$OUT/lo.stdout" 2> "$OUT/lo.stderr"; echo $? > "$OUT/lo.rc"
 ipvs_sn root > "$OUT/lo.sn"
+"$CLUSH" --no-color --host lo ipvs real edit tcp:10.1.1.100:80 10.1.1.2:80 weight=5 \
+  > "$OUT/host.stdout" 2> "$OUT/host.stderr"
+echo $? > "$OUT/host.rc"
+ipvs_sn root > "$OUT/host.sn"
 
 # 2. d1 built over SSH; d2 holds a different, overlapping table typed by hand
 "$CLUSH" --no-color < "$OUT/d1.in" > "$OUT/d1.stdout" 2> "$OUT/d1.stderr"; echo $? > "$OUT/d1.rc"
@@ -156,6 +160,12 @@ def test_commit_over_ssh_on_loopback(ssh_run: UmlResult) -> None:
     ]
     assert "ipvs lo: committed 2 ipvsadm steps in one round trip; verified" in ssh_run.file("lo.stderr")
     assert "10.1.1.2:80" in ssh_run.file("lo.stdout")
+
+
+def test_host_option_drives_the_local_director_over_ssh(ssh_run: UmlResult) -> None:
+    assert ssh_run.file("host.rc").strip() == "0", ssh_run.file("host.stderr")
+    assert "ipvs local: committed 1 ipvsadm step" in ssh_run.file("host.stderr")
+    assert "-a -t 10.1.1.100:80 -r 10.1.1.2:80 -m -w 5" in ssh_run.file("host.sn").splitlines()
 
 
 def test_sync_makes_two_directors_equal(ssh_run: UmlResult) -> None:
