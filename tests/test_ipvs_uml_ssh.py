@@ -164,7 +164,7 @@ def test_commit_over_ssh_on_loopback(ssh_run: UmlResult) -> None:
 
 def test_host_option_drives_the_local_director_over_ssh(ssh_run: UmlResult) -> None:
     assert ssh_run.file("host.rc").strip() == "0", ssh_run.file("host.stderr")
-    assert "ipvs local: committed 1 ipvsadm step" in ssh_run.file("host.stderr")
+    assert "ipvs local (root@lo): committed 1 ipvsadm step" in ssh_run.file("host.stderr")
     assert "-a -t 10.1.1.100:80 -r 10.1.1.2:80 -m -w 5" in ssh_run.file("host.sn").splitlines()
 
 

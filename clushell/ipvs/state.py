@@ -126,6 +126,8 @@ class IpvsState:
 
 
 def show_report(out: Any, report: CommitReport, name: str) -> None:
+    if name == LOCAL and report.where != LOCAL:
+        name = f"{name} ({report.where})"  # --host: "local" is the remote target
     for owner in report.result.owners if report.result else []:
         out.warn(f"ipvs {name}: {owner} is running there and manages this table; it may undo these changes")
     if report.ok and not report.steps:
