@@ -120,8 +120,7 @@ class IpvsState:
         if report.ok:
             self.desired.pop(name, None)
             self.no_drain.pop(name, None)
-        elif report.rolled_back:
-            pass  # keep the staged table so the user can fix it and commit again
+        # on failure the staged table stays, so the user can fix it and commit again
         return report
 
 
