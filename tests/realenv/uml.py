@@ -162,9 +162,12 @@ def _shim(cache: Path) -> str | None:
 
 
 def _root_dirs_needed() -> list[str]:
-    """Top-level directories under /root that the venv's python needs (e.g. .pyenv)."""
+    """Top-level directories under /root that the guest needs back: the venv's python
+    (e.g. ~/.pyenv), the venv, and this checkout (a CI clone may live under /root)."""
     out = []
-    for p in (os.path.realpath(sys.executable), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)):
+    checkout = Path(__file__).resolve().parents[2]
+    for p in (os.path.realpath(sys.executable), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
+              str(checkout)):
         if p.startswith("/root/"):
             top = p.split("/")[2]
             if top not in out and " " not in top:
