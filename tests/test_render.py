@@ -101,3 +101,28 @@ def test_show_xml_like_crm(case: str, tmp_path: Path) -> None:
         one = prims[-1].get("id")
         got = render.render_xml(select(model, [one]), model.root, ordered=False) + "\n"
         assert got == crm_show(cib, "xml", one)
+
+
+def test_values_crmsh_cannot_print_fall_back_to_xml() -> None:
+    """crmsh 4.4 fails on the whole CIB ("No closing quotation") for these; clush shows the
+    objects as raw XML, which loads back unchanged."""
+    from clushell.cib import apply_text
+    from clushell.cib.model import CibModel
+
+    xml = (DATA / "c18-quoting.cib.xml").read_bytes()
+    model = CibModel.from_xml(xml)
+    res = model.section("resources")
+    res.append(etree.fromstring(
+        '<primitive id="b2" class="ocf" provider="heartbeat" type="Dummy"><instance_attributes id="b2-ia">'
+        '<nvpair id="b2-ia-f" name="fake" value="ends with \\"/></instance_attributes></primitive>'))
+    model.section("constraints").append(etree.fromstring(
+        '<rsc_location id="l2" rsc="b1"><rule id="l2-r" score="10">'
+        '<expression id="l2-e" attribute="x" operation="eq" value="a&quot;b"/></rule></rsc_location>'))
+    model.register(res)
+    model.register(model.section("constraints"))
+    assert render.render_object(model.index["b2"]).startswith('xml <primitive id="b2"')
+    text = render.render_object(model.index["l2"])
+    assert text.startswith('xml <rsc_location id="l2"')
+    fresh = CibModel.from_xml(xml)
+    apply_text(fresh, text + "\n")
+    assert etree.tostring(fresh.index["l2"]) == etree.tostring(model.index["l2"])

@@ -9,6 +9,8 @@ from lxml import etree
 
 from clushell.cib.render_fmt import _NODE_NAME, CONSTRAINT_TAGS, CONTAINER_TAGS, Element, Style
 
+_BARE = _NODE_NAME  # no blank, quote or backslash
+
 
 def render_xml_object(el: Element) -> str:
     """The fallback for objects without a CLI form: ``xml <element> \\`` lines."""
@@ -54,8 +56,13 @@ _COMMENT_OK = frozenset(("primitive", "template", "group", "clone", "master", "n
 def has_cli_form(el: Element) -> bool:
     """False for what the crm language cannot express (crmsh then shows raw XML):
     unknown child elements (nested rules, ...), unknown attributes on primitives and
-    resource sets, an order constraint with a score instead of a kind."""
+    resource sets, an order constraint with a score instead of a kind, values that would
+    not read back the same once printed (crmsh's own round-trip check, done by hand)."""
     if el.tag == "rsc_order" and el.get("score") is not None:
+        return False
+    if not _quoted_ok(el.get("description")):
+        return False
+    if el.tag == "rsc_location" and not _bare_ok(el.get("node")):
         return False
     if el.tag == "node" and not _NODE_NAME.match(el.get("uname") or ""):
         return False  # printed unquoted, it would not parse back
@@ -76,9 +83,25 @@ def has_cli_form(el: Element) -> bool:
             continue
         if tag not in known:
             return False
+        if tag == "nvpair" and not _quoted_ok(c.get("value")):
+            return False
+        if tag == "expression" and not (_bare_ok(c.get("value")) and _bare_ok(c.get("attribute"))):
+            return False
         if tag in _CHILDREN and not (tag in CONTAINER_TAGS or tag == "primitive") and not has_cli_form(c):
             return False
     return True
+
+
+def _quoted_ok(value: str | None) -> bool:
+    """A value printed in double quotes (only ``"`` escaped, as crmsh) reads back unchanged."""
+    if value is None or ("\\" not in value and "\n" not in value):
+        return True
+    return "\n" not in value and "\\\\" not in value and '\\"' not in value and not value.endswith("\\")
+
+
+def _bare_ok(value: str | None) -> bool:
+    """A value printed without quotes (rule values, location nodes) is one plain word."""
+    return value is None or _BARE.match(value) is not None
 
 
 def _as_property(el: Element) -> Element:
