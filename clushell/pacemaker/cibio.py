@@ -23,9 +23,15 @@ import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from clushell.errors import ClushError, TransportError
 from clushell.transport.base import Result, Runner
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
+
+    from clushell.cib.change import Change
 
 VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
 RETRIES = 8
@@ -219,7 +225,7 @@ def _version_now(runner: Runner) -> tuple[int, int, int] | None:
     return chg.version(chg.parse(res.out)) if res.ok else None
 
 
-def _offending(patch: str, res: Result, new) -> str:
+def _offending(patch: str, res: Result, new: _Element) -> str:
     """The part of the change cibadmin choked on: the schema error if we can name it, else what changed."""
     if res.rc != 78:
         return ""
@@ -248,8 +254,8 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
     return CommitOutcome(True, msg, ver, moved, xml, attempts, tuple(skipped))
 
 
-def _after_lost_connection(runner: Runner, exc: TransportError, before, after, moved: bool,
-                           txn: str, changes) -> CommitOutcome:
+def _after_lost_connection(runner: Runner, exc: TransportError, before: _Element, after: _Element, moved: bool,
+                           txn: str, changes: list[Change]) -> CommitOutcome:
     """The connection died with the patch in flight: look at the CIB to tell the user what happened."""
     from clushell.cib import change as chg
 
