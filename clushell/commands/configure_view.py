@@ -99,10 +99,14 @@ def _highlight(ctx: Context, text: str, xml: bool = False) -> str:
     "Show the configuration (or selected objects) in the crm language or as XML.",
     Arg("selector", Kind.SELECTOR, SEL_HELP + "; 'xml' first for XML", optional=True, repeat=True),
     examples=("show", "show d1 g1", "show type:primitive", "show related:vip", "show changed", "show xml d1"),
+    long_help=(
+        "Objects are printed as crmsh prints them: sorted by type then id, long statements continued "
+        "with backslashes, values of nvpairs named passw* masked (obscure:GLOB picks other names). "
+        "Syntax highlighted on a terminal."
+    ),
 )
 def do_show(ctx: Context, args: list[str]) -> None:
-    """Objects are printed as crmsh prints them: sorted by type then id, long statements
-    continued with backslashes, values of nvpairs named passw* masked."""
+    # help text: the long_help below (a docstring would keep its indentation)
     text = selection_text(ctx, args)
     if text:
         xml = args[:1] == ["xml"]
@@ -195,10 +199,14 @@ def _report(ctx: Context, msgs: list[str]) -> None:
     Arg("id", Kind.ID, "object id (-f/--force: delete even if running)", repeat=True),
     aliases=("rm",),
     examples=("delete d1", "rm g1 l1", "delete --force vip"),
+    long_help=(
+        "As crmsh: deleting the last member of a group deletes the group, a clone's child deletes the "
+        "clone; all ids are checked first, so an unknown id changes nothing. Running resources are "
+        "refused unless --force, which stops them first."
+    ),
 )
 def do_delete(ctx: Context, args: list[str]) -> None:
-    """As crmsh: deleting the last member of a group deletes the group, a clone's child
-    deletes the clone; the objects are checked first, so an unknown id changes nothing."""
+    # help text: long_help below
     from clushell.cib import edit
 
     force = any(a in ("-f", "--force") for a in args) or ctx.session.options.force
@@ -323,10 +331,14 @@ def _read_source(src: str) -> bytes:
     Arg("file", Kind.FILE, "file, or - for standard input", repeat=True),
     usage="[xml] replace|update|push FILE|-",
     examples=("load update /tmp/new.crm", "load replace -", "load xml update /tmp/cib.xml"),
+    long_help=(
+        "replace erases everything but nodes first; update adds and replaces objects (property sets are "
+        "merged); push is update plus deleting every object the file does not name. A file starting "
+        "with '<' is read as XML. Nothing changes if any statement fails."
+    ),
 )
 def do_load(ctx: Context, args: list[str]) -> None:
-    """replace erases everything but nodes first; update adds and replaces objects (property
-    sets are merged); push is update plus deleting every object the file does not name."""
+    # help text: long_help below
     from clushell.cib import edit, merge
     from clushell.commands.configure import _providers
 
@@ -412,11 +424,14 @@ def _ask_again(ctx: Context) -> bool:
     Arg("selector", Kind.SELECTOR, "object ids, changed, type:T, ...; 'xml' first to edit XML",
         optional=True, repeat=True),
     examples=("edit", "edit d1", "edit changed", "edit xml g1"),
+    long_help=(
+        "On save the text is parsed again: removed objects are deleted, new ones created, changed ones "
+        "replaced (ids of unchanged parts kept). A syntax error offers to edit again. Not available in "
+        "scripts (as in crmsh)."
+    ),
 )
 def do_edit(ctx: Context, args: list[str]) -> None:
-    """On save the text is parsed again: removed objects are deleted, new ones created,
-    changed ones replaced (ids of unchanged parts kept). A syntax error offers to edit
-    again. Not available in scripts (as in crmsh)."""
+    # help text: long_help below
     from clushell.cib import merge
     from clushell.cib.select import select
     from clushell.commands.configure import _providers
