@@ -18,9 +18,11 @@ crm_diff is pure computation: it runs on this machine when installed, else on th
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 import subprocess
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from clushell.cib.change import Change
 
 VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
-RETRIES = 8
+RETRIES = 40  # version races are usually status updates; each retry re-reads and re-checks
 _SEPARATOR = b"\n<!--clush-separator-->\n"
 # fixed script for the target when crm_diff is not installed here: the two documents come on
 # stdin (never in the command line), split at the separator line into a private temp dir
@@ -150,7 +152,6 @@ def _patch(runner: Runner, patch: str, txn: str) -> Result:
 
 def _wait_until_finished(runner: Runner, txn: str, limit: float = 60.0) -> bool:
     """Wait until no process of transaction ``txn`` runs on the target; False if still running."""
-    import time
 
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -213,7 +214,10 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         if res.rc == 0:
             return _done(runner, moved, attempt, skipped)
         if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
-            continue  # the CIB moved between our read and the patch (often status only): re-read
+            # the CIB moved between our read and the patch (often status only): re-read; a short
+            # random pause keeps two busy writers from colliding in lockstep
+            time.sleep(random.uniform(0, 0.02 * min(attempt, 10)))
+            continue
         raise CommitFailed(_tool_error("commit failed", runner, res) + _offending(patch, res, new))
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
 
