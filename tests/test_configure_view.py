@@ -423,3 +423,12 @@ def _on_pty(argv: list[str], cib: Path, editor: Path) -> tuple[int, str]:
     _, err = proc.communicate(timeout=120)
     os.close(master)
     return proc.returncode, err.decode()
+
+
+def test_load_dash_in_a_script_reads_the_rest_of_stdin(base_cib: Path, tmp_path: Path) -> None:
+    ours, theirs = _pair(base_cib, tmp_path)
+    script = "configure\nload update -\nprimitive zz Dummy\nprimitive zy Dummy meta target-role=Stopped\n"
+    assert crm_oracle.crm(theirs, script).returncode == 0
+    mine = clush(ours, "-F", stdin=script.encode())
+    assert mine.returncode == 0, mine.stderr.decode()
+    assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)

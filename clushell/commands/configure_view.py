@@ -315,8 +315,8 @@ def do_erase(ctx: Context, args: list[str]) -> None:
 
 
 def _read_source(src: str) -> bytes:
-    if src == "-":
-        return sys.stdin.buffer.read()
+    if src == "-":  # through the text layer: a script runner may have buffered part of it
+        return sys.stdin.read().encode("utf-8")
     try:
         with open(src, "rb") as f:
             return f.read()
