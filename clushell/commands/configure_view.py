@@ -316,7 +316,10 @@ def do_erase(ctx: Context, args: list[str]) -> None:
 
 def _read_source(src: str) -> bytes:
     if src == "-":  # through the text layer: a script runner may have buffered part of it
-        return sys.stdin.read().encode("utf-8")
+        try:
+            return sys.stdin.read().encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ClushError(f"standard input is not UTF-8 text ({exc.reason})", token=src) from None
     try:
         with open(src, "rb") as f:
             return f.read()
