@@ -318,8 +318,8 @@ def _read_source(src: str) -> bytes:
     if src == "-":  # through the text layer: a script runner may have buffered part of it
         try:
             return sys.stdin.read().encode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ClushError(f"standard input is not UTF-8 text ({exc.reason})", token=src) from None
+        except UnicodeError:  # undecodable bytes (or surrogate escapes of them)
+            raise ClushError("standard input is not UTF-8 text", token=src) from None
     try:
         with open(src, "rb") as f:
             return f.read()
