@@ -455,8 +455,11 @@ def do_edit(ctx: Context, args: list[str]) -> None:
             f.write(text)
         while True:
             _run_editor(path)
-            with open(path, encoding="utf-8") as f:
-                edited = f.read()
+            try:
+                with open(path, encoding="utf-8") as f:
+                    edited = f.read()
+            except UnicodeDecodeError:
+                raise ClushError("the edited text is not UTF-8; nothing changed") from None
             if edited == text:
                 ctx.out.info("nothing changed")
                 return
