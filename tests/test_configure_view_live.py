@@ -7,15 +7,15 @@ import subprocess
 
 import pytest
 
+from tests.conftest import clush_argv
 from tests.realenv.cluster import fresh_id, live_cluster  # noqa: F401
-from tests.test_resource_live import _live_argv
 
 pytestmark = pytest.mark.live
 
 
 def live_clush(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow")}
-    return subprocess.run([*_live_argv(), *args], input=stdin, env=env, capture_output=True, check=False,
+    return subprocess.run([*clush_argv(), *args], input=stdin, env=env, capture_output=True, check=False,
                           timeout=180)
 
 
