@@ -8,42 +8,9 @@ import time
 
 import pytest
 
-from tests.conftest import clush_argv, run_clush
 from tests.realenv.cluster import LiveCluster
 
-# Workaround until clushell/target.py recognises the padded abstract socket names in
-# /proc/net/unix ("@cib_rw@@@@..."): then the real `clush` is used unchanged.
-_FORCE_LIVE = ("import sys, clushell.target as t; t.local_cluster_answers = lambda: True; "
-               "from clushell.cli import main; sys.exit(main())")
-
 pytestmark = pytest.mark.live
-
-
-def _live_argv() -> list[str]:
-    from clushell.target import local_cluster_answers
-
-    if local_cluster_answers():
-        return clush_argv()
-    import sys
-
-    return [sys.executable, "-c", _FORCE_LIVE]
-
-
-@pytest.fixture
-def clush(live_cluster: LiveCluster):
-    """`clush` aimed at the live cluster (see the workaround above)."""
-    import subprocess
-
-    argv = _live_argv()
-    if argv == clush_argv():
-        return run_clush
-
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 180):
-        full = dict(os.environ, **(env or {}))
-        return subprocess.run([*argv, *args], input=input, stdin=None if input is not None else subprocess.DEVNULL,
-                              capture_output=True, text=True, env=full, timeout=timeout, check=False)
-
-    return run
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -43,12 +42,6 @@ NSINIT = Path(__file__).resolve().parent / "multinode" / "nsinit.sh"
 DAEMON_ENV = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
               "PCMK_logfile=/var/log/pacemaker/pacemaker.log", "PCMK_logfacility=none"]
 TOKEN_MS = 1500  # faster crash detection than the 3 s default, still calm on 2 busy cores
-
-# Until clushell/target.py recognises the NUL-padded abstract socket names in /proc/net/unix,
-# clush run on a node is told that a cluster answers (the real detection is used once it works).
-_FORCE_LIVE = ("import sys, clushell.target as t; t.local_cluster_answers = lambda: True; "
-               "from clushell.cli import main; sys.exit(main())")
-
 
 def _run(argv: list[str], **kw: Any) -> subprocess.CompletedProcess[str]:
     kw.setdefault("capture_output", True)
@@ -121,7 +114,9 @@ class Lab:
 
     def clush_on(self, i: int, *args: str, input: str | None = None, timeout: float = 120):
         """clush run *on* node i (it finds the node's cluster by itself)."""
-        return self.on(i, [sys.executable, "-c", _FORCE_LIVE, *args], input=input, timeout=timeout)
+        from tests.conftest import clush_argv
+
+        return self.on(i, [*clush_argv(), *args], input=input, timeout=timeout)
 
     def clush_ssh(self, i: int, *args: str, input: str | None = None, timeout: float = 120):
         """clush run in the client namespace, reaching node i over SSH (--host mnodeI)."""
