@@ -113,6 +113,22 @@ class Session:
             return runner
         raise ClushError("no configured cluster node answers (" + "; ".join(failures) + ")")
 
+    def label(self) -> str:
+        """Target for the prompt: live/node1, sandbox/node1, test1/node1, root@node1/node1."""
+        tgt = self.target
+        if tgt.kind != "remote":
+            return tgt.label()
+        from clushell.errors import TransportError
+
+        try:
+            runner = self.runner
+            if not tgt.node:
+                res = runner.run(["uname", "-n"], timeout=15)
+                tgt.node = res.out.strip() if res.ok else ""
+            return f"{getattr(runner, 'where', tgt.host)}/{tgt.node or tgt.label().split('/')[-1]}"
+        except (TransportError, ClushError):
+            return tgt.label()
+
     def switch_target(self, target: Target) -> None:
         """Work on another target from now on (shadow CIBs); loaded CIB state is dropped."""
         self.close()

@@ -54,3 +54,16 @@ def test_live_local_cluster_is_detected(live_cluster, monkeypatch):
     assert target.local_cluster_answers()
     tgt = target.resolve(None, None)
     assert tgt.kind == "live" and tgt.node == live_cluster.node
+
+
+def test_remote_prompt_shows_user_host_and_node(sshd, monkeypatch):
+    import os
+
+    from clushell.ui.repl import prompt_text
+
+    monkeypatch.setenv("HOME", sshd.home)
+    session = Session(Options(host=sshd.alias), build_tree())
+    try:
+        assert prompt_text(session) == f"clush(root@{sshd.alias}/{os.uname().nodename})# "
+    finally:
+        session.close()

@@ -19,7 +19,7 @@ CONTINUATION_PROMPT = "   > "
 
 def prompt_text(session: Session) -> str:
     level = "/".join(lvl.name for lvl in session.path[1:])
-    return f"clush({session.target.label()}){level}# "
+    return f"clush({session.label()}){level}# "
 
 
 def _history(session: Session):
@@ -84,7 +84,7 @@ def _question_reader(input, output):
 
 def run_repl(dispatcher: Dispatcher, *, input=None, output=None) -> int:
     session = dispatcher.session
-    _ = session.target  # choose the target now so its notice comes before the first prompt
+    _ = session.label()  # choose (and reach) the target now, so its notice comes before the first prompt
     ps = build_prompt_session(dispatcher, input=input, output=output)
     session.read_answer = _question_reader(input, output)
     while not session.quit_requested:
