@@ -93,3 +93,25 @@ def test_crash_fails_over_and_status_shows_offline(lab: Lab, web: str) -> None:
     finally:
         lab.start_stack(victim)
         lab.wait(lambda: _states(_status(lab, witness)).get(running) == "online", 120, what="node rejoined")
+
+
+def test_quorum_loss_stops_the_group_and_status_says_so(lab: Lab, web: str) -> None:
+    """Stopping two of three nodes leaves the last one without quorum: it stops the group."""
+    keep = 1
+    gone = [i for i in range(1, lab.n + 1) if i != keep]
+    try:
+        for i in gone:
+            lab.stop_stack(i)
+        doc = lab.wait(lambda: (d := _status(lab, keep)) and d["summary"]["quorum"] is False and d, 60,
+                       what="quorum lost")
+        assert {lab.name(i) for i in gone} == {n for n, s in _states(doc).items() if s == "offline"}
+        assert doc["summary"]["dc"] == lab.name(keep)
+        lab.wait(lambda: not lab.where("webservice", keep), 60, what="group stopped without quorum")
+        text = lab.clush_on(keep, "status").stdout
+        assert "partition WITHOUT quorum" in text
+        assert all(f"{lab.name(i)}  OFFLINE" in text for i in gone)
+    finally:
+        for i in gone:
+            lab.start_stack(i)
+        lab.wait(lambda: lab.state(keep)[1:] == (lab.n, True), 120, what="all nodes back with quorum")
+    lab.wait(lambda: lab.where("webservice", keep), 60, what="group started again")

@@ -194,6 +194,17 @@ class Lab:
         for f in (self.base / self.key(i) / "run" / "resource-agents").glob("*"):
             f.unlink(missing_ok=True)
 
+    def stop_stack(self, i: int, grace: float = 60.0) -> None:
+        """Graceful stop: pacemakerd (moves resources away, stops its children), then corosync."""
+        for name in ("pacemakerd", "corosync"):
+            pid = self.daemons[self.key(i)].get(name)
+            if pid is None or not _alive(pid):
+                continue
+            self._signal(i, pid, signal.SIGTERM)
+            deadline = time.monotonic() + grace
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+
     def start_stack(self, i: int) -> None:
         self.spawn(i, "corosync", [*DAEMON_ENV, "corosync", "-f"])
         self.wait(lambda: self.on(i, ["corosync-quorumtool", "-s"], timeout=10).returncode != 1,
