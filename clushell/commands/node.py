@@ -37,9 +37,14 @@ def _nodes_arg(ctx: Context, words: list[str], verb: str) -> list[str]:
     target = ctx.session.target
     if target.is_file:
         raise UsageError(f"name a node: a CIB file has no local node (nodes: {', '.join(names) or 'none'})")
-    if target.node and target.node in names:
-        return [target.node]
-    raise UsageError(f"{verb} needs a node name")
+    here = target.node
+    if target.kind == "remote":
+        # the node clush reached over SSH (the host alias need not be its cluster name)
+        res = ctx.session.runner.run(["crm_node", "-n"], timeout=30)
+        here = res.out.strip() if res.ok else ""
+    if here and here in names:
+        return [here]
+    raise UsageError(f"{verb} needs a node name (nodes: {', '.join(names) or 'none'})")
 
 
 @command("standby", "Put nodes in standby: their resources move away.",
