@@ -70,6 +70,7 @@ def do_constraints(ctx: Context, args: list[str]) -> None:
 def do_operations(ctx: Context, args: list[str]) -> None:
     """From crm_mon's history: call, task, interval and result per resource and node."""
     from clushell.pacemaker import mon, ops
+    from clushell.ui.status_view import ms_text
 
     rid = args[0] if args else None
     node = args[1] if len(args) > 1 else None
@@ -85,7 +86,7 @@ def do_operations(ctx: Context, args: list[str]) -> None:
         ctx.out.print("no operations recorded")
         return
     for op in rows:
-        interval = f" interval={op.interval}" if op.interval else ""
+        interval = f" interval={ms_text(op.interval)}" if op.interval else ""
         ctx.out.print(f"{op.resource} on {op.node}: call={op.call} {op.task}{interval} rc={op.rc} ({op.rc_text})"
                       + (f" last-rc-change='{op.last_rc_change}'" if op.last_rc_change else ""))
 

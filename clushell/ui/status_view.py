@@ -77,7 +77,7 @@ class _Lines:
         return out
 
 
-def _ms(text: str) -> str:
+def ms_text(text: str) -> str:
     """'10000ms' or '10000' -> '10s'; keeps other forms."""
     digits = text[:-2] if text.endswith("ms") else text
     if digits.isdigit():
@@ -289,7 +289,7 @@ def _failures(st: ClusterStatus, out: _Lines) -> None:
         return
     out.heading("Failed Resource Actions:")
     for f in st.failures:
-        interval = f" (interval {_ms(str(f.interval_ms))})" if f.interval_ms else ""
+        interval = f" (interval {ms_text(str(f.interval_ms))})" if f.interval_ms else ""
         reason = f" '{f.exitreason}'" if f.exitreason else ""
         when = f" at {f.last_rc_change}" if f.last_rc_change else ""
         out.add(f"  {f.resource} {f.task}{interval} on {f.node}: ",
@@ -315,7 +315,7 @@ def _ops(st: ClusterStatus, out: _Lines) -> None:
         if op.node != node:
             node = op.node
             out.add(f"  Node {node}:")
-        interval = f" interval={_ms(op.interval)}" if op.interval else ""
+        interval = f" interval={ms_text(op.interval)}" if op.interval else ""
         out.add(f"    {op.resource}: call={op.call} {op.task}{interval} ",
                 (f"rc={op.rc} ({op.rc_text})", "green" if op.rc in (0, 7, 8) else "red"))
 
