@@ -297,30 +297,41 @@ class CutDuringPatch:
         self.inner.close()
 
 
+def _cut_once(live_cluster, rid: str, runner) -> tuple[str, tuple[str | None, str | None]]:
+    """One commit whose connection is cut; returns (what clush said, values found afterwards)."""
+    loaded = cibio.query(runner)
+    pending = _set_value(_set_value(loaded, f"{rid}-x", "1"), f"{rid}-y", "1")
+    try:
+        outcome = cibio.commit(runner, loaded, pending)
+        said = "after" if outcome.changed and "shows it was applied" in outcome.message else outcome.message
+    except TransportError as exc:
+        said = "before" if "the CIB is unchanged" in str(exc) else str(exc)
+    return said, (nvpair_value(live_cluster, f"{rid}-x"), nvpair_value(live_cluster, f"{rid}-y"))
+
+
 @pytest.mark.parametrize("mode", ["after", "before", "late"])
 def test_ssh_cut_during_commit_leaves_cib_whole_and_says_which(live_cluster, fresh_id, sshd, monkeypatch, mode):
     from clushell.transport.ssh import SshRunner
 
     monkeypatch.setenv("HOME", sshd.home)
-    rid = fresh_id(f"cut-{mode}")
-    xml = (f'<primitive id="{rid}" class="ocf" provider="pacemaker" type="Dummy"><instance_attributes id="{rid}-ia">'
-           f'<nvpair id="{rid}-x" name="x" value="0"/><nvpair id="{rid}-y" name="y" value="0"/>'
-           f'</instance_attributes><meta_attributes id="{rid}-meta"><nvpair id="{rid}-tr" name="target-role" '
-           'value="Stopped"/></meta_attributes></primitive>')
-    assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml]).returncode == 0
-    runner = CutDuringPatch(SshRunner(sshd.alias), sshd, mode)
-    try:
-        loaded = cibio.query(runner)
-        pending = _set_value(_set_value(loaded, f"{rid}-x", "1"), f"{rid}-y", "1")
+    seen = []
+    # on the shared cluster a status update may land between clush's read and the patch: then
+    # Pacemaker refuses the patch (rc 103) and "before" is the right answer; try again
+    for _ in range(5):
+        rid = fresh_id(f"cut-{mode}")
+        xml = (f'<primitive id="{rid}" class="ocf" provider="pacemaker" type="Dummy">'
+               f'<instance_attributes id="{rid}-ia"><nvpair id="{rid}-x" name="x" value="0"/>'
+               f'<nvpair id="{rid}-y" name="y" value="0"/></instance_attributes><meta_attributes id="{rid}-meta">'
+               f'<nvpair id="{rid}-tr" name="target-role" value="Stopped"/></meta_attributes></primitive>')
+        assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml]).returncode == 0
+        runner = CutDuringPatch(SshRunner(sshd.alias), sshd, mode)
         try:
-            outcome = cibio.commit(runner, loaded, pending)
-            said = "after" if outcome.changed and "shows it was applied" in outcome.message else outcome.message
-        except TransportError as exc:
-            said = "before" if "the CIB is unchanged" in str(exc) else str(exc)
-    finally:
-        runner.close()
-    values = (nvpair_value(live_cluster, f"{rid}-x"), nvpair_value(live_cluster, f"{rid}-y"))
-    assert values in (("0", "0"), ("1", "1")), "half-applied commit"
-    assert said == ("before" if values == ("0", "0") else "after")
-    if mode != "late":  # a late patch may also be refused (rc 103) if the status changed meanwhile
-        assert said == mode
+            said, values = _cut_once(live_cluster, rid, runner)
+        finally:
+            runner.close()
+        assert values in (("0", "0"), ("1", "1")), "half-applied commit"
+        assert said == ("before" if values == ("0", "0") else "after"), said
+        seen.append(said)
+        if mode == "late" or said == mode:
+            break
+    assert mode == "late" or seen[-1] == mode, seen
