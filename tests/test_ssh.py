@@ -264,3 +264,14 @@ def test_nothing_listening_is_one_clear_line(sshd, tmp_path):
     res = clush(sshd, "--host", f"root@127.0.0.1:{port}", "configure", "show")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert f"cannot connect to root@127.0.0.1:{port}" in res.stderr and "refused" in res.stderr.lower()
+
+
+def test_nonroot_haclient_member_commits_to_live_cluster(sshd, live_cluster):
+    name = live_cluster.unique_id("clush-ssh-user-prop")
+    try:
+        res = clush(sshd, "--host", sshd.user_alias, "configure", "property", f"{name}=by-clushuser")
+        assert res.returncode == 0, res.stderr
+        xml = live_cluster.query(f"//nvpair[@name='{name}']")
+        assert 'value="by-clushuser"' in xml
+    finally:
+        live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
