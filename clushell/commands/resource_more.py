@@ -127,6 +127,7 @@ def _cleanup(ctx: Context, args: list[str], flag: str, verb: str) -> None:
     argv = ["crm_resource", flag]
     argv += ["-r", rid] if rid else []
     argv += ["-N", node] if node else []
+    argv += ["--force"] if "force" in rest else []
     runner = ctx.session.runner
     res_holder = []
     change(ctx, lambda: res_holder.append(ops.tool(runner, argv, f"{verb}{' ' + rid if rid else ''}")), wait=wait)
