@@ -29,10 +29,10 @@ class Action:
         role, next_role = a.get("role", ""), a.get("next-role", "")
         if src and dest:
             where = f"{src} -> {dest}"
-        elif node:
-            where = f"on {node}"
+        elif node or dest or src:
+            where = f"on {node or dest or src}"
         else:
-            where = dest or src
+            where = ""
         if role and next_role:
             where += f" ({role} -> {next_role})"
         reason = f" due to {a['reason']}" if a.get("reason") else ""
