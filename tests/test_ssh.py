@@ -275,3 +275,20 @@ def test_nonroot_haclient_member_commits_to_live_cluster(sshd, live_cluster):
         assert 'value="by-clushuser"' in xml
     finally:
         live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
+
+
+def test_ssh_config_include_is_followed(sshd, tmp_path, monkeypatch):
+    """paramiko ignores Include; clush inlines it as ssh(1) does."""
+    home = tmp_path / "inc-home"
+    (home / ".ssh" / "config.d").mkdir(parents=True)
+    (home / ".ssh" / "config").write_text("Include config.d/*\nHost *\n  User nobody-by-default\n")
+    (home / ".ssh" / "config.d" / "lab").write_text(
+        f"Host labnode\n  HostName 127.0.0.1\n  Port {sshd.port}\n  User root\n  IdentityFile {sshd.client_key}\n")
+    (home / ".ssh" / "known_hosts").write_text(f"[127.0.0.1]:{sshd.port} {sshd.host_key_line}\n")
+    monkeypatch.setenv("HOME", str(home))
+    r = SshRunner("labnode")
+    try:
+        assert (r.hostname, r.port, r.user) == ("127.0.0.1", sshd.port, "root")
+        assert r.run(["id", "-un"]).out == "root\n"
+    finally:
+        r.close()

@@ -150,7 +150,8 @@ class SshRunner:
         if not os.path.exists(path):
             return {}
         try:
-            return dict(paramiko.SSHConfig.from_path(path).lookup(alias))
+            text = _config_text(path, os.path.dirname(path))
+            return dict(paramiko.SSHConfig.from_text(text).lookup(alias))
         except (OSError, paramiko.SSHException, ValueError) as exc:
             raise TransportError(f"{path}: cannot read it: {exc}") from None
 
@@ -349,6 +350,26 @@ class SshRunner:
             self._drop()
             raise TransportError(lost)
         return bytes(out), bytes(err), rc
+
+
+def _config_text(path: str, base: str, depth: int = 0) -> str:
+    """The ssh config with its ``Include`` lines inlined (paramiko ignores them), as ssh(1) reads it."""
+    import glob
+    import re
+
+    out = []
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\s*include\s+(.+)", line, re.IGNORECASE)
+            if not m or depth > 8:
+                out.append(line)
+                continue
+            for pattern in shlex.split(m.group(1)):
+                pattern = os.path.expanduser(pattern)
+                for inc in sorted(glob.glob(pattern if os.path.isabs(pattern) else os.path.join(base, pattern))):
+                    if os.path.isfile(inc):
+                        out.append(_config_text(inc, base, depth + 1) + "\n")
+    return "".join(out)
 
 
 def _local_user() -> str:
