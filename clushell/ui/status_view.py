@@ -386,7 +386,16 @@ def render_rich(st: ClusterStatus, opts: ViewOptions | None = None) -> Text:
 def show(out: Any, st: ClusterStatus, opts: ViewOptions | None = None) -> None:
     """Print through clush's Output: colour on a terminal, plain text otherwise."""
     if out.color:
-        out.console().print(render_rich(st, opts))
+        import shutil
+
+        lines = build(st, opts)
+        console = out.console()
+        if out.interactive and len(lines.lines) >= shutil.get_terminal_size((80, 24)).lines:
+            # long status in a terminal: page it with its colours (less -R)
+            with console.pager(styles=True):
+                console.print(lines.rich())
+        else:
+            console.print(lines.rich())
     else:
         out.page(render_plain(st, opts))
 
