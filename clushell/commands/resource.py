@@ -20,6 +20,7 @@ from clushell.errors import ClushError, UsageError
 if TYPE_CHECKING:
     from clushell.context import Context
 
+
 def _pending_workspace(ctx: Context):
     ws = ctx.session.get_state("configure")
     if ws is not None and hasattr(ws, "has_pending") and ws.has_pending() and hasattr(ws, "pending"):
@@ -28,17 +29,21 @@ def _pending_workspace(ctx: Context):
 
 
 def set_meta_everywhere(ctx: Context, rids: list[str], attr: str, value: str, wait: bool) -> None:
-    """crmsh's deep meta attribute on each resource, as one atomic change."""
+    """crmsh's deep meta attribute on each resource; every id is checked before anything changes."""
     from clushell.pacemaker import ops
 
     ws = _pending_workspace(ctx)
     if ws is not None:
+        for rid in rids:
+            ops.resource_el(ws.pending, rid)
         for rid in rids:
             ops.set_deep_meta(ws.pending, rid, attr, value, force=ctx.session.options.force)
         ctx.out.info("currently editing the configuration: the change is pending until commit")
         return
     runner = ctx.session.runner
     original, model = ops.load(runner)
+    for rid in rids:
+        ops.resource_el(model, rid)
     targets: dict[str, bool] = {}
     for rid in rids:
         target, simple = ops.set_deep_meta(model, rid, attr, value, force=ctx.session.options.force)
