@@ -138,6 +138,8 @@ class SshRunner:
         self.hostname: str = self.cfg.get("hostname", self.alias)
         self.user: str = self.user_given or self.cfg.get("user") or _local_user()
         self.port: int = self.port_given or int(self.cfg.get("port", 22))
+        if str(self.cfg.get("connecttimeout", "")).isdigit() and connect_timeout == CONNECT_TIMEOUT:
+            self.connect_timeout = float(self.cfg["connecttimeout"])
         self.where = f"{self.user}@{self.alias}"
         self._client: paramiko.SSHClient | None = None
         self._jump: SshRunner | None = None
