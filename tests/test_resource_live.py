@@ -168,3 +168,16 @@ def test_simulate_live_reads_only(live_cluster: LiveCluster, web, clush) -> None
     assert res.returncode == 1 and "sandbox CIB file only" in res.stderr
     assert vip not in live_cluster.query("//nvpair[@name='standby']")
     assert live_cluster.cib_version()[:2] >= before[:2]
+
+
+def test_fence_asks_and_clearstate_checks_node(live_cluster: LiveCluster, clush) -> None:
+    res = clush("node", "fence", live_cluster.node)  # no terminal, no -F: refused, nothing done
+    assert "Fence node" in res.stderr and "rerun with -y" in res.stderr
+    import json
+
+    fencing = json.loads(clush("status", "json").stdout)["fencing"]
+    assert not [f for f in fencing if f["target"] == live_cluster.node]
+    res = clush("node", "clearstate", "node9")
+    assert res.returncode == 1 and "node node9 does not exist" in res.stderr
+    res = clush("node", "delete", live_cluster.node)
+    assert res.returncode == 1 and f"node {live_cluster.node} is online" in res.stderr
