@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ node standby node1
 node online node1
 node standby --all
 node maintenance node2
-node attribute node1 set clushmark yes
+node attribute node1 set clushmark MARK
 resource stop webservice
 resource move webservice node2
 resource cleanup
@@ -62,11 +63,11 @@ def _spy_path(tmp_path: Path) -> tuple[str, Path]:
     return f"{spy}:{os.environ.get('PATH', '')}", log
 
 
-def _marks(live_cluster: LiveCluster) -> list[str]:
+def _marks(live_cluster: LiveCluster, mark: str) -> list[str]:
     """Traces the script would leave in the live CIB if any tool ignored CIB_file."""
     found = []
-    for xp in ("//nvpair[@name='clushmark']", "//rsc_location[@id='cli-prefer-webservice']",
-               "//primitive[@id='vip']", f"//node[@uname='{live_cluster.node}']//nvpair[@name='standby'][@value='on']"):
+    for xp in (f"//nvpair[@name='clushmark'][@value='{mark}']", "//rsc_location[@id='cli-prefer-webservice']",
+               f"//node[@uname='{live_cluster.node}']//nvpair[@name='standby'][@value='on']"):
         if live_cluster.query(xp):
             found.append(xp)
     return found
@@ -78,14 +79,15 @@ def test_sandbox_never_reaches_the_live_cluster(live_cluster: LiveCluster, clush
     demo = tmp_path / "data" / "clush" / "demo.xml"
     path, log = _spy_path(tmp_path)
     env["PATH"] = path
-    lines = SCRIPT.splitlines()
+    mark = f"m{os.getpid()}x{int(time.time())}"
+    lines = SCRIPT.replace("MARK", mark).splitlines()
     clean_window = False
     for _attempt in range(5):
         log.unlink(missing_ok=True)
         before = live_cluster.cib_version()
         results = [clush("--demo", *line.split(), env=env) for line in lines]
         after = live_cluster.cib_version()
-        assert _marks(live_cluster) == []
+        assert _marks(live_cluster, mark) == []
         if after[:2] == before[:2]:
             clean_window = True
             break
@@ -106,7 +108,7 @@ def test_sandbox_never_reaches_the_live_cluster(live_cluster: LiveCluster, clush
                if res.returncode == 1 and "needs a live cluster" in res.stderr]
     assert refused == REFUSED
     text = demo.read_text()
-    assert 'name="clushmark"' in text and "cli-prefer-webservice" in text
+    assert f'name="clushmark" value="{mark}"' in text and "cli-prefer-webservice" in text
     # (2) the epoch: other test processes share this cluster, so only a quiet window counts
     if not clean_window and os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         raise AssertionError(f"live CIB epoch moved during every attempt: {before} -> {after}")
