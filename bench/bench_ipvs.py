@@ -62,12 +62,17 @@ def processes(steps: list, restore: bool) -> int:
     return 1 + (1 if restore else sum(1 for s in steps if s.phase != "wait")) + 2
 
 
-def measure() -> dict:
+def measure(director: str | None) -> dict:
     from clushell.ipvs import apply
     from clushell.ipvs.plan import diff
     from clushell.transport.local import LocalRunner
 
-    runner = CountingRunner(LocalRunner())
+    if director:
+        from clushell.transport.ssh import SshRunner
+
+        runner = CountingRunner(SshRunner(director))
+    else:
+        runner = CountingRunner(LocalRunner())
     runner.inner.run(["ipvsadm", "-C"])
     results = {}
     snap = apply.read_snapshot(runner)
@@ -105,12 +110,16 @@ def on_host() -> int:
 
     base = Path(tempfile.mkdtemp(prefix="bench-ipvs-"))
     uml = Uml(base)
-    res = uml.run(f'"{sys.executable}" "{Path(__file__).resolve()}" --inside --json "$OUT/bench.json"\n', name="bench")
+    from tests.test_ipvs_uml_ssh import SETUP
+
+    me = f'"{sys.executable}" "{Path(__file__).resolve()}" --inside'
+    script = f'{me} --json "$OUT/local.json"\n{SETUP}\n{me} --director lo --json "$OUT/ssh.json"\n'
+    res = uml.run(script, name="bench")
     if res.rc != 0:
         print(res.out, file=sys.stderr)
         return 1
-    data = json.loads(res.file("bench.json"))
-    report(data, f"inside user-mode-linux (boot + run {res.seconds:.1f} s)")
+    report(json.loads(res.file("local.json")), "inside user-mode-linux, local ipvsadm")
+    report(json.loads(res.file("ssh.json")), "inside user-mode-linux, over SSH (paramiko) to the guest's loopback")
     return 0
 
 
@@ -126,10 +135,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--inside", action="store_true", help="measure here (needs an IPVS kernel and root)")
     ap.add_argument("--json", help="also write the results as JSON to this file")
+    ap.add_argument("--director", help="measure over SSH to this director (an ~/.ssh/config alias)")
     args = ap.parse_args()
     if not args.inside:
         return on_host()
-    data = measure()
+    data = measure(args.director)
     if args.json:
         Path(args.json).write_text(json.dumps(data, indent=2))
     report(data, "on this machine")
