@@ -70,7 +70,7 @@ def print_table(out: Any, header: tuple, rows: list[tuple], title: str = "") -> 
         for h in header:
             t.add_column(h, justify="right" if h in NUMERIC else "left")
         for r in rows:
-            t.add_row(*r)
+            t.add_row(*r, style=None if r[0].startswith("  ->") else "bold")  # services stand out
         out.console().print(t)
         return
     if title:
