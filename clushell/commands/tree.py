@@ -10,6 +10,7 @@ inside their bodies.
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -203,7 +204,7 @@ def command(
             handler=fn,
             args=tuple(args),
             aliases=aliases,
-            long_help=long_help or (fn.__doc__ or "").strip(),
+            long_help=inspect.cleandoc(long_help or fn.__doc__ or ""),
             examples=examples,
             usage=usage,
             raw=raw,
