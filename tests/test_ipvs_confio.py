@@ -193,3 +193,35 @@ def test_missing_file() -> None:
     with pytest.raises(IpvsError) as exc:
         confio.import_file("keepalived", "/nonexistent/keepalived.conf")
     assert "cannot read /nonexistent/keepalived.conf" in exc.value.message
+
+
+GROUPS = """\
+virtual_server group web {
+    lvs_sched rr
+    protocol TCP
+    real_server 10.10.1.2 80 { weight 2 }
+}
+virtual_server_group web {
+    10.1.1.100 80
+    10.1.1.200-202 8080
+    fwmark 7
+    10.1.2.0/24 80
+}
+virtual_server group nosuch {
+    real_server 10.10.1.3 80 { }
+}
+"""
+
+
+def test_keepalived_virtual_server_groups(tmp_path: Path) -> None:
+    path = tmp_path / "k.conf"
+    path.write_text(GROUPS.rsplit("virtual_server group nosuch", 1)[0])
+    table, warnings = confio.import_file("keepalived", str(path))
+    assert sorted(s.text for s in table.services.values()) == [
+        "fwm:7", "tcp:10.1.1.100:80", "tcp:10.1.1.200:8080", "tcp:10.1.1.201:8080", "tcp:10.1.1.202:8080"]
+    assert all(list(s.reals) == [("10.10.1.2", 80)] for s in table.services.values())  # NAT keeps the port
+    assert any("10.1.2.0/24 is not imported" in w for w in warnings)
+    path.write_text(GROUPS)
+    with pytest.raises(IpvsError) as exc:
+        confio.import_file("keepalived", str(path))
+    assert "unknown virtual_server_group nosuch" in exc.value.message

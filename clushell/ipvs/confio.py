@@ -109,97 +109,132 @@ def _ka_method(words: list[str], where: str) -> dict[str, str]:
 def parse_keepalived(text: str, path: str = "keepalived.conf") -> tuple[Table, list[str]]:
     table = Table()
     warnings: list[str] = []
-    for words, children, where in _ka_blocks(_ka_tokens(text, path)):
-        if words[0] != "virtual_server":
+    blocks = _ka_blocks(_ka_tokens(text, path))
+    groups = {w[1]: _ka_group(c, warnings) for w, c, _ in blocks if w[0] == "virtual_server_group" and len(w) > 1}
+    for words, children, where in blocks:
+        if words[0] != "virtual_server" or len(words) < 2:
             continue
-        if len(words) >= 3 and words[1] == "group":
-            warnings.append(f"{where}: virtual_server group {words[2]} is not imported (expand it by hand)")
-            continue
-        svc_opts: dict[str, str] = {}
-        method: dict[str, str] = {"method": "nat"}
-        proto = None
-        family = 4
-        reals: list[tuple[list[str], list, str]] = []
-        for cw, cc, cwhere in children:
-            key = cw[0]
-            if key in ("lvs_sched", "lb_algo") and len(cw) > 1:
-                svc_opts["sched"] = cw[1]
-            elif key in ("lvs_method", "lb_kind"):
-                method = _ka_method(cw, cwhere)
-            elif key == "persistence_timeout":
-                svc_opts["persistent"] = cw[1] if len(cw) > 1 else str(DEFAULT_PERSISTENCE)
-            elif key in ("persistence_granularity",):
-                svc_opts["netmask"] = cw[1]
-            elif key == "persistence_engine" and len(cw) > 1:
-                svc_opts["pe"] = cw[1]
-            elif key == "protocol" and len(cw) > 1:
-                proto = cw[1].lower()
-            elif key == "ip_family" and len(cw) > 1:
-                family = 6 if cw[1] == "inet6" else 4
-            elif key in ("ops", "sh-port", "sh-fallback", "mh-port", "mh-fallback", "flag-1", "flag-2", "flag-3"):
-                if key == "ops":
-                    svc_opts["ops"] = "yes"
-                else:
-                    svc_opts["flags"] = ",".join(filter(None, [svc_opts.get("flags", ""), key]))
-            elif key == "real_server":
-                reals.append((cw, cc, cwhere))
-        if words[1] == "fwmark":
-            spec = f"fwm{'6' if family == 6 else ''}:{words[2]}"
+        if words[1] == "group":
+            if len(words) < 3 or words[2] not in groups:
+                raise IpvsError(f"{where}: unknown virtual_server_group {words[2] if len(words) > 2 else ''}".rstrip())
+            targets = groups[words[2]]
+        elif words[1] == "fwmark":
+            targets = [("fwmark", words[2] if len(words) > 2 else "", "")]
         else:
-            if proto is None:
-                warnings.append(f"{where}: no protocol given; keepalived uses UDP")
-                proto = "udp"
-            addr = words[1]
-            port = words[2] if len(words) > 2 else "0"
-            spec = f"{proto}:[{addr}]:{port}" if ":" in addr else f"{proto}:{addr}:{port}"
-        base = _at(where, parse_service_spec, spec)
-        if base.proto != "fwm" and base.port == 0 and "persistent" not in svc_opts:
-            svc_opts["persistent"] = str(DEFAULT_PERSISTENCE)
-        if svc_opts.get("ops") and base.proto not in ("udp", "fwm"):
-            svc_opts.pop("ops")
-        if not reals:
-            warnings.append(f"{where}: {base.text} has no real_server; keepalived drops it")
-            continue
-        if base.key in table.services:
-            raise IpvsError(f"{where}: {base.text} defined twice")
-        try:
-            svc = apply_service_options(base, svc_opts)
-        except IpvsError as exc:
-            raise IpvsError(f"{where}: {exc.message}") from None
-        for rw, rc, rwhere in reals:
-            ropts = dict(method)
-            for cw, _cc, cwhere in rc:
-                if cw[0] == "weight" and len(cw) > 1:
-                    ropts["weight"] = cw[1]
-                elif cw[0] == "uthreshold" and len(cw) > 1:
-                    ropts["upper"] = cw[1]
-                elif cw[0] == "lthreshold" and len(cw) > 1:
-                    ropts["lower"] = cw[1]
-                elif cw[0] in ("lvs_method", "lb_kind"):
-                    ropts = {k: v for k, v in ropts.items() if not k.startswith(("method", "tun"))}
-                    ropts.update(_ka_method(cw, cwhere))
-            if len(rw) < 2:
-                raise IpvsError(f"{rwhere}: real_server needs an address")
-            addr = rw[1]
-            port = rw[2] if len(rw) > 2 else None
-            if port is None:
-                port = "0" if svc.proto == "fwm" else str(svc.port)
-            rspec = f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
-            try:
-                from clushell.ipvs.model import parse_real_spec
-
-                af, raddr, rport = parse_real_spec(svc, rspec)
-                if svc.proto == "fwm" and ropts["method"] in ("dr", "tun"):
-                    rport = 0
-                real = apply_real_options(svc, Real(raddr, rport, af=af), ropts)
-            except IpvsError as exc:
-                raise IpvsError(f"{rwhere}: {exc.message}") from None
-            if real.key in svc.reals:
-                warnings.append(f"{rwhere}: duplicate real_server {real.text} dropped")
-                continue
-            svc.reals[real.key] = real
-        table.services[svc.key] = svc
+            targets = [("ip", words[1], words[2] if len(words) > 2 else "0")]
+        _ka_virtual_server(table, warnings, targets, children, where)
     return table, warnings
+
+
+def _ka_group(children: list, warnings: list[str]) -> list[tuple[str, str, str]]:
+    """virtual_server_group members -> [("ip", addr, port) | ("fwmark", mark, family)]."""
+    out = []
+    for cw, _cc, where in children:
+        if cw[0] == "fwmark" and len(cw) > 1:
+            out.append(("fwmark", cw[1], cw[2] if len(cw) > 2 else ""))
+            continue
+        port = cw[1] if len(cw) > 1 else "0"
+        m = re.fullmatch(r"(\d+\.\d+\.\d+\.)(\d+)-(\d+)", cw[0])
+        if m:
+            out.extend(("ip", f"{m.group(1)}{n}", port) for n in range(int(m.group(2)), int(m.group(3)) + 1))
+        elif "/" in cw[0] or "-" in cw[0]:
+            warnings.append(f"{where}: group member {cw[0]} is not imported (only ADDR and a.b.c.d-e ranges are)")
+        else:
+            out.append(("ip", cw[0], port))
+    return out
+
+
+def _ka_virtual_server(table: Table, warnings: list[str], targets: list[tuple[str, str, str]], children: list,
+                       where: str) -> None:
+    svc_opts: dict[str, str] = {}
+    method: dict[str, str] = {"method": "nat"}
+    proto = None
+    family = 4
+    reals: list[tuple[list[str], list, str]] = []
+    for cw, cc, cwhere in children:
+        key = cw[0]
+        if key in ("lvs_sched", "lb_algo") and len(cw) > 1:
+            svc_opts["sched"] = cw[1]
+        elif key in ("lvs_method", "lb_kind"):
+            method = _ka_method(cw, cwhere)
+        elif key == "persistence_timeout":
+            svc_opts["persistent"] = cw[1] if len(cw) > 1 else str(DEFAULT_PERSISTENCE)
+        elif key in ("persistence_granularity",):
+            svc_opts["netmask"] = cw[1]
+        elif key == "persistence_engine" and len(cw) > 1:
+            svc_opts["pe"] = cw[1]
+        elif key == "protocol" and len(cw) > 1:
+            proto = cw[1].lower()
+        elif key == "ip_family" and len(cw) > 1:
+            family = 6 if cw[1] == "inet6" else 4
+        elif key in ("ops", "sh-port", "sh-fallback", "mh-port", "mh-fallback", "flag-1", "flag-2", "flag-3"):
+            if key == "ops":
+                svc_opts["ops"] = "yes"
+            else:
+                svc_opts["flags"] = ",".join(filter(None, [svc_opts.get("flags", ""), key]))
+        elif key == "real_server":
+            reals.append((cw, cc, cwhere))
+    if proto is None and any(kind == "ip" for kind, _, _ in targets):
+        warnings.append(f"{where}: no protocol given; keepalived uses UDP")
+        proto = "udp"
+    for kind, addr, extra in targets:
+        if kind == "fwmark":
+            fam = 6 if extra == "inet6" else family
+            spec = f"fwm{'6' if fam == 6 else ''}:{addr}"
+        else:
+            spec = f"{proto}:[{addr}]:{extra}" if ":" in addr else f"{proto}:{addr}:{extra}"
+        _ka_service(table, warnings, spec, dict(svc_opts), method, reals, where)
+
+
+def _ka_service(table: Table, warnings: list[str], spec: str, svc_opts: dict[str, str], method: dict[str, str],
+                reals: list, where: str) -> None:
+    base = _at(where, parse_service_spec, spec)
+    if base.proto != "fwm" and base.port == 0 and "persistent" not in svc_opts:
+        svc_opts["persistent"] = str(DEFAULT_PERSISTENCE)
+    if svc_opts.get("ops") and base.proto not in ("udp", "fwm"):
+        svc_opts.pop("ops")
+    if not reals:
+        warnings.append(f"{where}: {base.text} has no real_server; keepalived drops it")
+        return
+    if base.key in table.services:
+        raise IpvsError(f"{where}: {base.text} defined twice")
+    try:
+        svc = apply_service_options(base, svc_opts)
+    except IpvsError as exc:
+        raise IpvsError(f"{where}: {exc.message}") from None
+    for rw, rc, rwhere in reals:
+        ropts = dict(method)
+        for cw, _cc, cwhere in rc:
+            if cw[0] == "weight" and len(cw) > 1:
+                ropts["weight"] = cw[1]
+            elif cw[0] == "uthreshold" and len(cw) > 1:
+                ropts["upper"] = cw[1]
+            elif cw[0] == "lthreshold" and len(cw) > 1:
+                ropts["lower"] = cw[1]
+            elif cw[0] in ("lvs_method", "lb_kind"):
+                ropts = {k: v for k, v in ropts.items() if not k.startswith(("method", "tun"))}
+                ropts.update(_ka_method(cw, cwhere))
+        if len(rw) < 2:
+            raise IpvsError(f"{rwhere}: real_server needs an address")
+        addr = rw[1]
+        port = rw[2] if len(rw) > 2 else None
+        if port is None:
+            port = "0" if svc.proto == "fwm" else str(svc.port)
+        rspec = f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
+        try:
+            from clushell.ipvs.model import parse_real_spec
+
+            af, raddr, rport = parse_real_spec(svc, rspec)
+            if svc.proto == "fwm" and ropts["method"] in ("dr", "tun"):
+                rport = 0
+            real = apply_real_options(svc, Real(raddr, rport, af=af), ropts)
+        except IpvsError as exc:
+            raise IpvsError(f"{rwhere}: {exc.message}") from None
+        if real.key in svc.reals:
+            warnings.append(f"{rwhere}: duplicate real_server {real.text} dropped")
+            continue
+        svc.reals[real.key] = real
+    table.services[svc.key] = svc
 
 
 def _ka_method_text(real: Real) -> str:
