@@ -20,6 +20,8 @@ from clushell.ipvs.plan import Step, diff
 from clushell.transport.base import Runner
 
 SCRIPT = r"""set -f
+# serialise concurrent clush sessions on this director (check, apply and read back as one)
+if [ -w /run ] && command -v flock >/dev/null 2>&1; then exec 9>>/run/clush-ipvs.lock; flock -w 60 9; fi
 if [ -n "$1" ]; then
   cur=$(ipvsadm -Sn 2>&1 | cksum)
   if [ "$cur" != "$1" ]; then echo "@@changed"; fi
