@@ -44,7 +44,7 @@ def cmd_diff(ctx: Context, args: list[str]) -> None:
 
 @command("commit", "Apply the pending changes: one round trip per director, verified, rolled back on failure.",
          DIRS, Arg("option", Kind.OPTION, "drain-wait=SECONDS (pause between drains and deletes)", optional=True),
-         raw=True, usage="[@DIRS] [drain-wait=SECONDS]")
+         raw=True, usage="[@DIRS] [drain-wait=SECONDS]", examples=("commit", "commit @d1 drain-wait=30"))
 def cmd_commit(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.model import split_options
 
@@ -156,7 +156,7 @@ def cmd_save(ctx: Context, args: list[str]) -> None:
 
 
 @command("load", "Make the table equal to a saved file (diff and apply; never a blind append).", DIRS, FILE,
-         raw=True, usage="[@DIRS] FILE")
+         raw=True, usage="[@DIRS] FILE", examples=("load /etc/ipvsadm.rules", "load @d1,d2 lb.rules"))
 def cmd_load(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.ipvsadm import parse_rules
 
@@ -172,7 +172,7 @@ def cmd_load(ctx: Context, args: list[str]) -> None:
 
 @command("import", "Stage the services of a keepalived.conf or ldirectord.cf (no kernel change until commit).",
          Arg("format", Kind.KEYWORD, "file format", choices=("keepalived", "ldirectord")), FILE, raw=True,
-         usage="keepalived|ldirectord [@DIRS] FILE")
+         usage="keepalived|ldirectord [@DIRS] FILE", examples=("import keepalived /etc/keepalived/keepalived.conf",))
 def cmd_import(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs import confio
 
@@ -217,7 +217,7 @@ def cmd_export(ctx: Context, args: list[str]) -> None:
          Arg("peers", Kind.DIRECTOR, "@P1,P2 (default: the other current directors)", optional=True),
          Arg("dry-run", Kind.KEYWORD, "only show the plans", optional=True, choices=("--dry-run",)),
          raw=True, usage="@REF [@PEER,...] [--dry-run]",
-         examples=("sync @d1 @d2", "director @d1,d2\nsync @d1"))
+         examples=("sync @d1 @d2", "sync @d1 @d2,d3 --dry-run"))
 def cmd_sync(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.directors import expand, parse_director_list
     from clushell.ipvs.plan import diff
