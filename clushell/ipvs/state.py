@@ -104,13 +104,17 @@ class IpvsState:
     def commit_one(self, name: str, desired: Table | None = None) -> CommitReport:
         snap = self.snapshot(name)
         target = desired if desired is not None else self.desired.get(name, snap.table)
-        report = commit(
-            self.runner(name),
-            target,
-            snap,
-            no_drain=frozenset(self.no_drain.get(name, set())),
-            drain_wait=self.drain_wait,
-        )
+        try:
+            report = commit(
+                self.runner(name),
+                target,
+                snap,
+                no_drain=frozenset(self.no_drain.get(name, set())),
+                drain_wait=self.drain_wait,
+            )
+        except ClushError:
+            self.last_failed = True  # e.g. SSH dropped mid-commit: never retried behind the user's back
+            raise
         changed = report.result is not None and report.result.changed
         if report.final is not None and not changed:
             # after a refused commit the old snapshot stays: committing again is refused
