@@ -22,18 +22,46 @@ STATE = "configure"
 
 
 class Workspace:
-    """``original`` is the CIB as last read from the target; ``pending`` is what the user edits."""
+    """``original`` is the CIB as last read from the target; ``pending`` is what the user edits.
 
-    def __init__(self, original: CibModel, pending: CibModel, original_xml: bytes | None = None):
+    The pending copy is made on first access of :attr:`pending` (copy on write): read-only
+    commands use :attr:`view`, so ``show`` on a big CIB never copies or re-indexes it.
+    """
+
+    def __init__(self, original: CibModel, pending: CibModel | None = None, original_xml: bytes | None = None):
         self.original = original
-        self.pending = pending
+        self._pending = pending
         self.original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
-        self._original_conf = _conf_bytes(original)
+        self._original_conf: bytes | None = None  # serialised only when a comparison needs it
+
+    @property
+    def pending(self) -> CibModel:
+        """The model to edit (copied from ``original`` on first use)."""
+        if self._pending is None:
+            self._pending = self.original.copy()
+        return self._pending
+
+    @pending.setter
+    def pending(self, model: CibModel) -> None:
+        self._pending = model
+
+    @property
+    def view(self) -> CibModel:
+        """The pending configuration for reading only (no copy when nothing was edited)."""
+        return self._pending if self._pending is not None else self.original
+
+    @property
+    def original_conf(self) -> bytes:
+        if self._original_conf is None:
+            self._original_conf = _conf_bytes(self.original)
+        return self._original_conf
 
     # -- level-state contract ------------------------------------------------------------------
     def has_pending(self) -> bool:
         """True when the pending configuration differs from the one loaded."""
-        return _conf_bytes(self.pending) != self._original_conf
+        if self._pending is None:
+            return False
+        return _conf_bytes(self._pending) != self.original_conf
 
     def pending_summary(self) -> str:
         changed = self.changed_ids()
@@ -43,7 +71,7 @@ class Workspace:
         return f"{len(changed)} object{'s' if len(changed) != 1 else ''} changed: {shown}"
 
     def discard(self) -> None:
-        self.pending = self.original.copy()
+        self._pending = None
 
     def commit(self, ctx: Any, *, force: bool = False, replace: bool = False, verify: bool = True) -> bool:
         """Verify (unless forced) and write the pending changes; reload afterwards.
@@ -101,8 +129,8 @@ class Workspace:
         xml = cibio.query(runner)
         fresh = load(xml)
         self.original, self.original_xml = fresh, xml
-        self._original_conf = _conf_bytes(fresh)
-        self.pending = fresh.copy()
+        self._original_conf = None
+        self._pending = None
 
     def changed_ids(self) -> list[str]:
         """Ids of objects that differ between original and pending (added, changed, removed)."""
@@ -115,7 +143,9 @@ class Workspace:
                 out[key] = etree.tostring(el)
             return out
 
-        old, new = objs(self.original), objs(self.pending)
+        if self._pending is None:
+            return []
+        old, new = objs(self.original), objs(self._pending)
         keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
         return sorted(k.split(":", 1)[1] for k in keys)
 
@@ -141,7 +171,7 @@ def get_workspace(ctx: Any) -> Workspace:
 
         xml = cibio.query(ctx.session.runner)
         original = load(xml)
-        ws = Workspace(original, original.copy(), xml)
+        ws = Workspace(original, None, xml)
         ctx.session.set_state(STATE, ws)
     return ws
 

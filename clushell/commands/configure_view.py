@@ -48,7 +48,7 @@ def session_rule_refs(ws) -> set[str]:
     """Rules referenced by ``rule $id-ref=`` typed in this session get their ``$id=`` shown
     (crmsh remembers the references it parsed; after a reload they are forgotten)."""
     before = set(ws.original.configuration.xpath(".//rule/@id-ref"))
-    return {ref for ref in ws.pending.configuration.xpath(".//rule/@id-ref") if ref not in before}
+    return {ref for ref in ws.view.configuration.xpath(".//rule/@id-ref") if ref not in before}
 
 
 def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
@@ -62,12 +62,13 @@ def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
     ws = _ws(ctx)
     xml, rest = _split_xml(args)
     style, specs = _style_and_specs(rest, mask, rule_refs=lambda: session_rule_refs(ws))
-    objs = select(ws.pending, specs, original=ws.original)
+    model = ws.view  # read-only: no copy of an unedited CIB
+    objs = select(model, specs, original=ws.original)
     if not objs:
         return ""
     if xml:  # ends with a newline; crmsh prints (and saves) it followed by another one
-        return render.render_xml(objs, ws.pending.root, style, ordered=not specs)
-    return render.render(objs, ws.pending.configuration, style)
+        return render.render_xml(objs, model.root, style, ordered=not specs)
+    return render.render(objs, model.configuration, style)
 
 
 def _highlight(ctx: Context, text: str, xml: bool = False) -> str:
@@ -148,8 +149,10 @@ def do_diff(ctx: Context, args: list[str]) -> None:
     from clushell.cib import render
 
     ws = _ws(ctx)
+    if not ws.has_pending():
+        return
     old = render.render_all(ws.original.configuration).splitlines(keepends=True)
-    new = render.render_all(ws.pending.configuration).splitlines(keepends=True)
+    new = render.render_all(ws.view.configuration).splitlines(keepends=True)
     lines = list(difflib.unified_diff(old, new, "CIB (loaded)", "CIB (pending)"))
     if not lines:
         return
