@@ -56,6 +56,8 @@ service add tcp:10.1.1.131:0 sched=lc persistent=600 netmask=255.255.255.0
 real add tcp:10.1.1.131:0 10.1.1.32 method=dr
 commit
 service edit tcp:10.1.1.130:80 sched=wlc
+drain tcp:10.1.1.130:80 10.1.1.31
+undrain tcp:10.1.1.130:80 10.1.1.31
 """,
     # fwmark 10 with two reals and -p 600; an IPv6 service too
     "fwm": """
@@ -286,6 +288,7 @@ def test_tun_with_types_and_thresholds(seeds: UmlResult) -> None:
 
 def test_persistence_port_80_and_port_0(seeds: UmlResult) -> None:
     check_ok(seeds, "persist")
+    assert "expire_quiescent_template=0" in seeds.file("persist.stderr")
     assert sn(seeds, "persist.sn") == [
         "-A -t 10.1.1.130:80 -s wlc -p 600",  # the edit kept persistence
         "-a -t 10.1.1.130:80 -r 10.1.1.31:80 -g -w 1",

@@ -7,7 +7,7 @@ Every command accepts a director list token (@d1,d2) anywhere among its argument
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import UsageError
@@ -208,8 +208,24 @@ def cmd_drain(ctx: Context, args: list[str]) -> None:
         if real.weight:
             drained.remember(name, svc.text, real.text, real.weight)
         svc.reals[real.key] = replace(real, weight=0)
+        if svc.persistent is not None:
+            persistent.append(name)
 
+    persistent: list[str] = []
     st.edit(dirs, change)
+    for name in persistent:
+        warn_quiescent_templates(ctx, st, name, rest[0])
+
+
+QUIESCENT = "/proc/sys/net/ipv4/vs/expire_quiescent_template"
+
+
+def warn_quiescent_templates(ctx: Context, st: Any, name: str, spec: str) -> None:
+    """Persistent clients keep reaching a weight-0 real unless the kernel expires their templates."""
+    res = st.runner(name).run(["cat", QUIESCENT])
+    if res.rc == 0 and res.out.strip() == "0":
+        ctx.out.warn(f"{name}: {spec} is persistent and net.ipv4.vs.expire_quiescent_template=0: clients with a "
+                     "persistence template keep reaching the drained real until it expires")
 
 
 @command(
