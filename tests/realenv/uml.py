@@ -227,5 +227,6 @@ class Uml:
         out = (d / "case.out").read_text(errors="replace") if (d / "case.out").exists() else ""
         if not (d / "booted").exists():
             tail = [line for line in console_text.splitlines() if line.strip() and not line.startswith(" [")][-5:]
-            unavailable(f"UML did not boot to the test script ({d}): {' | '.join(tail)}")
+            hint = "" if self.shim else " (no gcc to build the XSAVE ptrace shim: apt-get install gcc libc6-dev)"
+            unavailable(f"UML did not boot to the test script ({d}){hint}: {' | '.join(tail)}")
         return UmlResult(int(rc_text) if rc_text.isdigit() else None, out, console_text, d, seconds)
