@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 RUN_PKGS=(pacemaker-cli-utils openssh-client)
 TEST_PKGS=(pacemaker pacemaker-cli-utils corosync resource-agents pacemaker-resource-agents
            openssh-server openssh-client ipvsadm user-mode-linux kmod crmsh iproute2 procps psmisc
-           zsh fish tmux bash-completion man-db groff-base)
+           zsh fish tmux bash-completion man-db groff-base gcc libc6-dev)
 pkgs=("${RUN_PKGS[@]}")
 [ "${1:-}" = "--test" ] && pkgs=("${TEST_PKGS[@]}")
 python3 -m venv --help >/dev/null 2>&1 || pkgs+=(python3 python3-venv)
