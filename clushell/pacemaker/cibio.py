@@ -152,7 +152,6 @@ def _patch(runner: Runner, patch: str, txn: str) -> Result:
 
 def _wait_until_finished(runner: Runner, txn: str, limit: float = 60.0) -> bool:
     """Wait until no process of transaction ``txn`` runs on the target; False if still running."""
-
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         res = runner.run(["sh", "-c", _STILL_RUNNING, "clush-wait", txn], timeout=30)
