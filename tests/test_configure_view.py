@@ -338,6 +338,7 @@ LOAD_UPDATES = {
     "comments": "# the web server\nprimitive d3 Dummy params fake=3\n# new one\nprimitive w1 Dummy\n",
     "member-in-group": "primitive d4 Dummy meta target-role=Stopped\n",
     "group-members": "group g1 d3 d4 d6 meta target-role=Started\n",
+    "new-group": "group gnew d6 d7\n",
     "property-merge": "property no-quorum-policy=freeze\nrsc_defaults resource-stickiness=5\n",
     "constraint-change": "colocation c2 -inf: d1 d6\norder o9 Optional: d6 d7\n",
 }
@@ -345,9 +346,6 @@ LOAD_UPDATES = {
 
 @pytest.mark.parametrize("case", sorted(LOAD_UPDATES))
 def test_load_update_cases_like_crm(case: str, base_cib: Path, tmp_path: Path) -> None:
-    if case == "group-members":
-        pytest.xfail("the builder re-points constraints of new group members without crmsh's "
-                     "de-duplication of set members (clushell.cib.edit.renamed_constraint has it)")
     ours, theirs = _pair(base_cib, tmp_path)
     src = tmp_path / "in.crm"
     src.write_text(LOAD_UPDATES[case])

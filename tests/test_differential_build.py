@@ -160,6 +160,17 @@ group g d1 d2
 location l3 d4 10: node1
 clone cl d4
 """,
+    "group-dedups-set-members": PRE
+    + "node node1\n"
+    + PRIMS
+    + """primitive d6 Dummy
+primitive d7 Dummy
+colocation c2 inf: d1 d6 d7
+order o2 Optional: d6 d7 d2
+colocation c3 inf: d6 d7
+location l4 { d6 d7 } 10: node1
+group gnew d6 d7
+""",
     "edge-forms": PRE
     + """
 node node1 utilization cpu=2

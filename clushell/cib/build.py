@@ -7,7 +7,9 @@ journal rolls every change back, so callers see all-or-nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
@@ -21,6 +23,20 @@ from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
 from clushell.errors import ClushError
 
 Providers = Callable[[str], list[str]]
+
+# ids of containers that load/edit re-state (crmsh updates those in place: their members'
+# constraints are not re-pointed, unlike for a container created anew)
+_UPDATING: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("updating", default=frozenset())
+
+
+@contextlib.contextmanager
+def updating(ids: Iterable[str]) -> Iterator[None]:
+    """Within: statements for the containers ``ids`` update them rather than create them."""
+    token = _UPDATING.set(frozenset(ids))
+    try:
+        yield
+    finally:
+        _UPDATING.reset(token)
 
 _TAG_KIND = {
     "primitive": "primitive",
@@ -161,30 +177,40 @@ class Builder:
         self.j.add_object(el, "resources")
         for child in children:
             self.j.move(child, el)
-        self._repoint_constraints({c.get("id", "") for c in children}, p.ident)
+        if p.ident not in _UPDATING.get():
+            self._repoint_constraints([c.get("id", "") for c in children], p.ident)
 
-    def _repoint_constraints(self, members: set[str], container: str) -> None:
-        """crmsh moves constraints on new group/clone members to the container (issue #140)."""
+    def _repoint_constraints(self, members: list[str], container: str) -> None:
+        """crmsh moves constraints on new group/clone members to the container (issue #140).
+
+        Member by member, as crmsh's rename_rscref: duplicate set references are dropped,
+        two references left return to the simple form, a constraint left meaningless goes.
+        """
+        from clushell.cib.edit import renamed_constraint
+        from clushell.cib.select import references
+
         sec = self.model.configuration.find("constraints")
         if sec is None:
             return
-        for con in list(sec):
-            if not is_element(con):
+        cons = [c for c in sec if is_element(c)]
+        result: dict = {c: c for c in cons}  # constraint -> its renamed copy (None: dropped)
+        for old in members:  # member by member, the order of crmsh's messages
+            for con in cons:
+                if result[con] is None or not references(result[con], old):
+                    continue  # (renamed_constraint copies: skip the constraints not concerned)
+                new, changed = renamed_constraint(result[con], old, container)
+                if changed:
+                    self.messages.append(f"INFO: modified {_kind_name(con)}:{con.get('id')} from {old} to {container}")
+                    result[con] = new
+        for con, current in result.items():
+            if current is con:
                 continue
-            kind = _kind_name(con)
-            for attr in ("rsc", "with-rsc", "first", "then"):
-                old = con.get(attr)
-                if old in members:
-                    self.j.set(con, attr, container)
-                    self.messages.append(f"INFO: modified {kind}:{con.get('id')} from {old} to {container}")
-            for ref in con.iter("resource_ref"):
-                old = ref.get("id")
-                if old in members:
-                    self.j.set(ref, "id", container)
-                    self.messages.append(f"INFO: modified {kind}:{con.get('id')} from {old} to {container}")
-            ends = [con.get(a) for a in (("first", "then") if con.tag == "rsc_order" else ("rsc", "with-rsc"))]
-            if ends[0] is not None and ends[0] == ends[1]:
-                self.j.remove(con)  # a constraint of the container with itself means nothing
+            parent = con.getparent()
+            idx = parent.index(con)
+            self.j.remove(con)
+            if current is not None:
+                self.j.add(current, parent)  # journaled, so a later error takes it out again
+                parent.insert(idx, current)  # where the old one was
 
     _group = _container
     _clone = _container

@@ -193,7 +193,18 @@ def _running(ctx: Context) -> set[str]:
 
 def _report(ctx: Context, msgs: list[str]) -> None:
     for m in msgs:
-        ctx.out.info(m)
+        level, sep, text = m.partition(": ")
+        if sep and level in ("INFO", "WARNING"):  # the builder's messages carry their level
+            (ctx.out.warn if level == "WARNING" else ctx.out.info)(text)
+        else:
+            ctx.out.info(m)
+
+
+def _existing(model) -> list[str]:
+    """Resource ids of ``model``: a load/edit re-stating one updates it (see build.updating)."""
+    from clushell.cib.model import RESOURCE_TAGS
+
+    return [i for i, el in model.index.items() if el.tag in RESOURCE_TAGS]
 
 
 @command(
@@ -346,6 +357,7 @@ def _read_source(src: str) -> bytes:
 def do_load(ctx: Context, args: list[str]) -> None:
     # help text: long_help below
     from clushell.cib import edit, merge
+    from clushell.cib.build import updating
     from clushell.commands.configure import _providers
 
     xml, rest = _split_xml(args)
@@ -358,11 +370,11 @@ def do_load(ctx: Context, args: list[str]) -> None:
     if method == "replace" and ws.has_pending() and ctx.session.options.interactive:
         ctx.session.confirm("This operation will erase all changes. Do you want to proceed?")
     data = _read_source(src)
-    base = ws.pending
+    base = ws.view  # merge works on its own copy
     previous = None
     if method == "replace":
         previous = merge.snapshot(base)
-        base = ws.pending.copy()
+        base = base.copy()
         edit.erase(base)
     if xml or data.lstrip().startswith(b"<"):
         new = merge.merge_xml(base, data, remove=method == "push")
@@ -372,15 +384,16 @@ def do_load(ctx: Context, args: list[str]) -> None:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ClushError(f"{src} is not UTF-8 text", token=src) from None
-        new, msgs = merge.merge_text(
-            base,
-            text,
-            method="replace" if method == "replace" else "update",
-            remove=method == "push",
-            source=src if src != "-" else "<stdin>",
-            providers=_providers(ctx),
-            previous=previous,
-        )
+        with updating(_existing(ws.view)):
+            new, msgs = merge.merge_text(
+                base,
+                text,
+                method="replace" if method == "replace" else "update",
+                remove=method == "push",
+                source=src if src != "-" else "<stdin>",
+                providers=_providers(ctx),
+                previous=previous,
+            )
     ws.pending = new
     _report(ctx, msgs)
 
@@ -439,6 +452,7 @@ def _ask_again(ctx: Context) -> bool:
 def do_edit(ctx: Context, args: list[str]) -> None:
     # help text: long_help below
     from clushell.cib import merge
+    from clushell.cib.build import updating
     from clushell.cib.select import select
     from clushell.commands.configure import _providers
 
@@ -471,10 +485,11 @@ def do_edit(ctx: Context, args: list[str]) -> None:
                     new = merge.merge_xml(ws.pending, edited.encode(), remove=True, scope=scope)
                     msgs: list[str] = []
                 else:
-                    new, msgs = merge.merge_text(
-                        ws.pending, edited.replace(VIM_LINE, ""), method="replace", remove=True,
-                        scope=scope, source="edit", providers=_providers(ctx),
-                    )
+                    with updating(_existing(ws.pending)):
+                        new, msgs = merge.merge_text(
+                            ws.pending, edited.replace(VIM_LINE, ""), method="replace", remove=True,
+                            scope=scope, source="edit", providers=_providers(ctx),
+                        )
             except ClushError as exc:
                 if not _can_ask(ctx):
                     raise ClushError(f"{exc.message} (edit discarded; nothing changed)", token=exc.token) from None
