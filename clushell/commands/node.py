@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import change, cleandoc, model, take_wait
+from clushell.commands.opsflow import change, model, take_wait
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import ClushError, UsageError
 
@@ -51,7 +51,6 @@ def _nodes_arg(ctx: Context, words: list[str], verb: str) -> list[str]:
          Arg("args", Kind.NODE, "nodes (default: this node), --all, then forever|reboot", optional=True, repeat=True),
          usage="[NODE...|--all] [forever|reboot] [-w]",
          examples=("standby node1", "standby node1 reboot", "standby --all"))
-@cleandoc
 def do_standby(ctx: Context, args: list[str]) -> None:
     """Sets node attribute standby=on (forever: in the configuration; reboot: until the
     node restarts). On the demo sandbox the simulated cluster moves the resources."""
@@ -70,7 +69,6 @@ def do_standby(ctx: Context, args: list[str]) -> None:
 @command("online", "Bring nodes out of standby.",
          Arg("args", Kind.NODE, "nodes (default: this node) or --all", optional=True, repeat=True),
          usage="[NODE...|--all] [-w]", examples=("online node1", "online --all"))
-@cleandoc
 def do_online(ctx: Context, args: list[str]) -> None:
     """Sets standby=off (and removes a reboot-lifetime standby)."""
     from clushell.pacemaker import ops
@@ -92,7 +90,6 @@ def _maintenance(ctx: Context, args: list[str], value: str, verb: str) -> None:
 
 @command("maintenance", "Put nodes in maintenance: resources there are no longer managed.",
          Arg("node", Kind.NODE, "node (default: this node)", optional=True, repeat=True))
-@cleandoc
 def do_maintenance(ctx: Context, args: list[str]) -> None:
     """Node attribute maintenance=on."""
     _maintenance(ctx, args, "on", "maintenance")
@@ -100,7 +97,6 @@ def do_maintenance(ctx: Context, args: list[str]) -> None:
 
 @command("ready", "Take nodes out of maintenance.",
          Arg("node", Kind.NODE, "node (default: this node)", optional=True, repeat=True))
-@cleandoc
 def do_ready(ctx: Context, args: list[str]) -> None:
     """Node attribute maintenance=off."""
     _maintenance(ctx, args, "off", "ready")
@@ -140,7 +136,6 @@ do_status_attr = _attr_command("status-attr", "status", "transient (status) attr
 
 @command("show", "Show nodes: id, type, state and attributes.",
          Arg("node", Kind.NODE, "node name", optional=True), aliases=("list",))
-@cleandoc
 def do_show(ctx: Context, args: list[str]) -> None:
     """Configured attributes and utilization from the CIB, state from crm_mon."""
     from clushell.pacemaker import mon, ops
@@ -165,7 +160,6 @@ def do_show(ctx: Context, args: list[str]) -> None:
 
 
 @command("status", "Show node states (online, standby, maintenance, offline, DC).")
-@cleandoc
 def do_status(ctx: Context, args: list[str]) -> None:
     """The node list of 'status'."""
     from clushell.pacemaker import mon
@@ -179,7 +173,6 @@ def do_status(ctx: Context, args: list[str]) -> None:
 
 @command("clearstate", "Reset a node's state in the CIB (live cluster; asks).",
          Arg("node", Kind.NODE, "node name"))
-@cleandoc
 def do_clearstate(ctx: Context, args: list[str]) -> None:
     """Online node: crm_resource --cleanup --node; offline node: stonith_admin --confirm
     (tells the cluster the node is safely down — only if it really is)."""
@@ -200,7 +193,6 @@ def do_clearstate(ctx: Context, args: list[str]) -> None:
 
 @command("delete", "Remove a node from the configuration (it must be stopped).",
          Arg("node", Kind.NODE, "node name"))
-@cleandoc
 def do_delete(ctx: Context, args: list[str]) -> None:
     """Live: crm_node --force -R (refused while the node is online). CIB file: the node
     and its status entry are removed with cibadmin."""
@@ -232,7 +224,6 @@ def do_delete(ctx: Context, args: list[str]) -> None:
 
 @command("fence", "Fence (power off/reboot) a node through the fencing devices (asks; -F skips).",
          Arg("node", Kind.NODE, "node name"))
-@cleandoc
 def do_fence(ctx: Context, args: list[str]) -> None:
     """stonith_admin --fence NODE. Needs a live cluster with fencing configured."""
     from clushell.pacemaker import ops

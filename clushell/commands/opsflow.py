@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from clushell.errors import UsageError
 
@@ -11,17 +11,6 @@ if TYPE_CHECKING:
     from clushell.context import Context
 
 WAIT_FLAGS = ("-w", "--wait")
-
-F = TypeVar("F", bound=Callable)
-
-
-def cleandoc(fn: F) -> F:
-    """Dedent a handler's docstring before @command turns it into the long help."""
-    lines = (fn.__doc__ or "").expandtabs().strip().split("\n")
-    indent = min((len(ln) - len(ln.lstrip()) for ln in lines[1:] if ln.strip()), default=0)
-    fn.__doc__ = "\n".join([lines[0], *(ln[indent:] for ln in lines[1:])])
-    return fn
-
 
 def take_wait(args: list[str]) -> tuple[list[str], bool]:
     """Strip -w/--wait from the arguments."""

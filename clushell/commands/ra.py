@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import cleandoc
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import ClushError
 
@@ -28,7 +27,6 @@ def _columns(words: list[str], width: int = 78) -> str:
 
 
 @command("classes", "List resource agent classes (and the OCF providers).")
-@cleandoc
 def do_classes(ctx: Context, args: list[str]) -> None:
     """crm_resource --list-standards; the ocf line names its providers."""
     from clushell.pacemaker import ra
@@ -44,7 +42,6 @@ def do_classes(ctx: Context, args: list[str]) -> None:
 @command("providers", "List the OCF providers of an agent type.",
          Arg("type", Kind.TEXT, "agent type, e.g. Dummy or IPaddr2"),
          Arg("class", Kind.RA_CLASS, "class (only ocf has providers)", optional=True))
-@cleandoc
 def do_providers(ctx: Context, args: list[str]) -> None:
     """crm_resource --list-ocf-alternatives TYPE."""
     from clushell.pacemaker import ra
@@ -61,7 +58,6 @@ def do_providers(ctx: Context, args: list[str]) -> None:
          Arg("class", Kind.RA_CLASS, "ocf, lsb, service, stonith, systemd"),
          Arg("provider", Kind.TEXT, "OCF provider, e.g. heartbeat", optional=True),
          examples=("list ocf heartbeat", "list stonith"))
-@cleandoc
 def do_list(ctx: Context, args: list[str]) -> None:
     """crm_resource --list-agents CLASS[:PROVIDER], in columns."""
     from clushell.pacemaker import ra
@@ -86,7 +82,6 @@ def do_list(ctx: Context, args: list[str]) -> None:
 @command("info", "Show an agent's parameters and advised operation timeouts.",
          Arg("agent", Kind.RA, "[class:[provider:]]type, e.g. IPaddr2 or ocf:heartbeat:IPaddr2"),
          aliases=("meta",), examples=("info ocf:heartbeat:IPaddr2", "info Dummy", "info stonith:fence_dummy"))
-@cleandoc
 def do_info(ctx: Context, args: list[str]) -> None:
     """Parameters with type, default and required (*) / unique marks and their long
     descriptions, then the actions with advised timeouts and intervals."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clushell.commands import resource_more as _more
-from clushell.commands.opsflow import change, cleandoc, take_wait
+from clushell.commands.opsflow import change, take_wait
 from clushell.commands.opsflow import model as _model
 from clushell.commands.opsflow import need as _need
 from clushell.commands.tree import Arg, Kind, Level, command
@@ -63,7 +63,6 @@ def set_meta_everywhere(ctx: Context, rids: list[str], attr: str, value: str, wa
 # -- state changes --------------------------------------------------------------------------------
 @command("start", "Start resources (target-role=Started on the top-most container).",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("start webservice",))
-@cleandoc
 def do_start(ctx: Context, args: list[str]) -> None:
     """Sets meta target-role=Started like crmsh: a group member keeps it, a cloned resource's
     clone gets it. -w waits until the cluster is idle and reports what moved."""
@@ -74,7 +73,6 @@ def do_start(ctx: Context, args: list[str]) -> None:
 
 @command("stop", "Stop resources (target-role=Stopped on the top-most container).",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("stop webservice",))
-@cleandoc
 def do_stop(ctx: Context, args: list[str]) -> None:
     """Sets meta target-role=Stopped like crmsh; -w waits and reports what moved."""
     rids, wait = take_wait(args)
@@ -84,7 +82,6 @@ def do_stop(ctx: Context, args: list[str]) -> None:
 
 @command("restart", "Stop, wait until stopped, then start resources.",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
-@cleandoc
 def do_restart(ctx: Context, args: list[str]) -> None:
     """Like crmsh: stop, wait for the cluster to settle, start (and wait with -w)."""
     rids, wait = take_wait(args)
@@ -114,7 +111,6 @@ def _set_role(ctx: Context, args: list[str], role: str) -> None:
 
 @command("promote", "Promote a promotable clone (target-role=Promoted).",
          Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
-@cleandoc
 def do_promote(ctx: Context, args: list[str]) -> None:
     """Only promotable clones (or masters) can be promoted."""
     _set_role(ctx, args, "Promoted")
@@ -122,7 +118,6 @@ def do_promote(ctx: Context, args: list[str]) -> None:
 
 @command("demote", "Demote a promotable clone (target-role=Unpromoted).",
          Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
-@cleandoc
 def do_demote(ctx: Context, args: list[str]) -> None:
     """Only promotable clones (or masters) can be demoted."""
     _set_role(ctx, args, "Unpromoted")
@@ -130,7 +125,6 @@ def do_demote(ctx: Context, args: list[str]) -> None:
 
 @command("manage", "Put resources back under cluster management (is-managed=true).",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
-@cleandoc
 def do_manage(ctx: Context, args: list[str]) -> None:
     """Sets meta is-managed=true on the top-most container."""
     rids, wait = take_wait(args)
@@ -140,7 +134,6 @@ def do_manage(ctx: Context, args: list[str]) -> None:
 
 @command("unmanage", "Take resources out of cluster management (is-managed=false).",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True))
-@cleandoc
 def do_unmanage(ctx: Context, args: list[str]) -> None:
     """Sets meta is-managed=false: the cluster leaves them running or stopped as they are."""
     rids, wait = take_wait(args)
@@ -151,7 +144,6 @@ def do_unmanage(ctx: Context, args: list[str]) -> None:
 @command("maintenance", "Resource maintenance mode on or off (meta maintenance).",
          Arg("rsc", Kind.RESOURCE, "resource id"),
          Arg("state", Kind.KEYWORD, "on (default) or off", optional=True, choices=("on", "off", "true", "false")))
-@cleandoc
 def do_maintenance(ctx: Context, args: list[str]) -> None:
     """While in maintenance the cluster neither monitors nor moves the resource."""
     value = "false" if len(args) > 1 and args[1] in ("off", "false") else "true"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import change, cleandoc, model, need, take_wait
+from clushell.commands.opsflow import change, model, need, take_wait
 from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import ClushError, UsageError
 
@@ -43,7 +43,6 @@ def _placement_args(ctx: Context, args: list[str], verb: str):
          Arg("args", Kind.NODE, "NODE, LIFETIME (ISO 8601, e.g. PT1H) and/or force", optional=True, repeat=True),
          aliases=("migrate",), usage="RSC [NODE] [LIFETIME] [force] [-w]",
          examples=("move webservice node2", "move webservice node2 PT1H", "move webservice force"))
-@cleandoc
 def do_move(ctx: Context, args: list[str]) -> None:
     """Creates cli-prefer-RSC (crm_resource --move). Without a node the resource is banned
     from where it runs now, which needs 'force'. Remove with 'clear'."""
@@ -70,7 +69,6 @@ def do_move(ctx: Context, args: list[str]) -> None:
          Arg("rsc", Kind.RESOURCE, "resource id"),
          Arg("args", Kind.NODE, "NODE, LIFETIME and/or force", optional=True, repeat=True),
          usage="RSC [NODE] [LIFETIME] [force] [-w]", examples=("ban webservice node1",))
-@cleandoc
 def do_ban(ctx: Context, args: list[str]) -> None:
     """crm_resource --ban; without a node, bans the node it runs on now."""
     from clushell.pacemaker import ops
@@ -87,7 +85,6 @@ def do_ban(ctx: Context, args: list[str]) -> None:
 @command("clear", "Remove the move/ban constraints of a resource.",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True),
          aliases=("unmove", "unban", "unmigrate"), examples=("clear webservice",))
-@cleandoc
 def do_clear(ctx: Context, args: list[str]) -> None:
     """crm_resource --clear: removes cli-prefer-RSC and cli-ban-RSC-on-* ."""
     from clushell.pacemaker import ops
@@ -139,7 +136,6 @@ def _cleanup(ctx: Context, args: list[str], flag: str, verb: str) -> None:
 @command("cleanup", "Clear failures and fail counts so the cluster retries (live cluster).",
          Arg("args", Kind.RESOURCE, "[RSC] [NODE] [force]", optional=True, repeat=True),
          usage="[RSC] [NODE] [force] [-w]", examples=("cleanup", "cleanup app", "cleanup app node1"))
-@cleandoc
 def do_cleanup(ctx: Context, args: list[str]) -> None:
     """crm_resource --cleanup [-r RSC] [-N NODE]. Needs a live cluster: the tool ignores CIB files."""
     _cleanup(ctx, args, "--cleanup", "cleanup")
@@ -148,7 +144,6 @@ def do_cleanup(ctx: Context, args: list[str]) -> None:
 @command("refresh", "Forget the resource history so the cluster re-probes (live cluster).",
          Arg("args", Kind.RESOURCE, "[RSC] [NODE] [force]", optional=True, repeat=True),
          aliases=("reprobe",), usage="[RSC] [NODE] [force] [-w]")
-@cleandoc
 def do_refresh(ctx: Context, args: list[str]) -> None:
     """crm_resource --refresh [-r RSC] [-N NODE]. Needs a live cluster."""
     _cleanup(ctx, args, "--refresh", "refresh")
@@ -197,7 +192,6 @@ do_utilization = _attr_command("utilization")
          Arg("operation", Kind.TEXT, "operation (set only; default monitor)", optional=True),
          Arg("interval", Kind.NUMBER, "interval in seconds (set only)", optional=True),
          usage="RSC show|delete NODE | RSC set NODE VALUE [OPERATION [INTERVAL]]")
-@cleandoc
 def do_failcount(ctx: Context, args: list[str]) -> None:
     """Pacemaker counts failures per operation (fail-count-RSC#OP_INTERVAL): show sums them,
     set writes one (the existing one, or OPERATION/INTERVAL, default the monitor), delete

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import cleandoc, model
+from clushell.commands.opsflow import model
 from clushell.commands.tree import Arg, Kind, command
 
 if TYPE_CHECKING:
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 @command("status", "Show resources with their role and node (all, or the ones named).",
          Arg("rsc", Kind.RESOURCE, "resource id", optional=True, repeat=True),
          aliases=("show", "list"), examples=("status", "status webservice"))
-@cleandoc
 def do_status(ctx: Context, args: list[str]) -> None:
     """The resources part of 'status', limited to the named resources."""
     from clushell.pacemaker import mon, ops
@@ -36,7 +35,6 @@ def do_status(ctx: Context, args: list[str]) -> None:
 
 @command("locate", "Show where resources run.",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("locate webservice",))
-@cleandoc
 def do_locate(ctx: Context, args: list[str]) -> None:
     """One line per resource: the nodes (and roles) it is active on, or NOT running."""
     from clushell.pacemaker import mon, ops
@@ -56,7 +54,6 @@ def do_locate(ctx: Context, args: list[str]) -> None:
 
 @command("constraints", "Show the constraints that involve a resource.",
          Arg("rsc", Kind.RESOURCE, "resource id"))
-@cleandoc
 def do_constraints(ctx: Context, args: list[str]) -> None:
     """crm_resource -a -r RSC: location scores and colocations, including from move/ban."""
     from clushell.pacemaker import ops
@@ -70,7 +67,6 @@ def do_constraints(ctx: Context, args: list[str]) -> None:
 @command("operations", "Show the operation history (all, one resource, or on one node).",
          Arg("rsc", Kind.RESOURCE, "resource id", optional=True),
          Arg("node", Kind.NODE, "node name", optional=True))
-@cleandoc
 def do_operations(ctx: Context, args: list[str]) -> None:
     """From crm_mon's history: call, task, interval and result per resource and node."""
     from clushell.pacemaker import mon, ops
@@ -96,7 +92,6 @@ def do_operations(ctx: Context, args: list[str]) -> None:
 
 
 @command("scores", "Show allocation scores and utilization (crm_simulate -sU).")
-@cleandoc
 def do_scores(ctx: Context, args: list[str]) -> None:
     """Runs the scheduler read-only on the live CIB or the sandbox file."""
     from clushell.pacemaker import ops

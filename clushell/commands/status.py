@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import cleandoc
 from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import ClushError, UsageError
 
@@ -40,7 +39,6 @@ STATUS_WORDS = ("full", "bynode", "inactive", "ops", "failcounts", "tickets", "x
     ),
     examples=("status", "status bynode failcounts", "status json"),
 )
-@cleandoc
 def do_status(ctx: Context, args: list[str]) -> None:
     from clushell.pacemaker import mon
 
@@ -106,7 +104,6 @@ def _parse_sim_args(args: list[str]) -> tuple[list[str], set[str]]:
     ),
     examples=("simulate", "simulate down node1", "simulate scores"),
 )
-@cleandoc
 def do_simulate(ctx: Context, args: list[str]) -> None:
     from clushell.pacemaker import simulate
 
