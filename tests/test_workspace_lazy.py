@@ -1,0 +1,97 @@
+"""Workspace on big CIBs: the CIB file read directly equals cibadmin's answer, the pending
+copy is only made by an edit, and show/diff on an unedited CIB never copy it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from clushell.cib.build import apply_line
+from clushell.cib.model import CibModel
+from clushell.cib.workspace import STATE, get_workspace, local_cib_file, read_cib
+from clushell.context import Context
+from clushell.transport.local import LocalRunner
+from tests.realenv import require
+from tests.test_workspace import ctx  # noqa: F401  (fixture)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import gen_cib  # noqa: E402
+
+
+def _canon(xml: bytes | str) -> bytes:
+    data = xml.encode() if isinstance(xml, str) else xml
+    root = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
+    return etree.tostring(root, method="c14n")
+
+
+def _cibadmin_query(path: Path) -> bytes:
+    env = {**os.environ, "CIB_file": str(path)}
+    return subprocess.run(["cibadmin", "--query"], env=env, capture_output=True, check=True).stdout
+
+
+@pytest.mark.parametrize("form", ["generated", "no-status", "pretty"])
+def test_read_cib_equals_cibadmin_query(form: str, tmp_path: Path) -> None:
+    require("cibadmin")
+    path = tmp_path / "cib.xml"
+    xml = gen_cib.build(30)
+    if form == "no-status":
+        xml = xml.replace("<status/>", "").replace("<status></status>", "")
+        assert "<status" not in xml
+    if form == "pretty":
+        xml = etree.tostring(etree.fromstring(xml.encode()), pretty_print=True).decode()
+    path.write_text(xml)
+    runner = LocalRunner({"CIB_file": str(path)})
+    assert local_cib_file(runner) == str(path)
+    assert _canon(read_cib(runner)) == _canon(_cibadmin_query(path))
+
+
+def test_read_cib_unusual_files_go_through_cibadmin(tmp_path: Path) -> None:
+    require("cibadmin")
+    path = tmp_path / "cib.xml"
+    # no version attributes: cibadmin normalises the document; the direct read must not be used
+    path.write_text("<cib><configuration><crm_config/><nodes/><resources/><constraints/></configuration></cib>")
+    runner = LocalRunner({"CIB_file": str(path)})
+    got = etree.fromstring(read_cib(runner))
+    assert got.get("validate-with") == "none" and got.find("status") is not None
+    missing = LocalRunner({"CIB_file": str(tmp_path / "absent.xml")})
+    with pytest.raises(Exception, match="absent.xml"):
+        read_cib(missing)
+
+
+def test_remote_or_live_targets_are_not_read_directly() -> None:
+    class Remote:
+        where = "root@node1"
+        base_env = {"CIB_file": "/tmp/x.xml"}
+
+    assert local_cib_file(Remote()) is None
+    assert local_cib_file(LocalRunner({})) is None
+
+
+def test_pending_is_copied_on_first_edit_only(ctx: Context) -> None:  # noqa: F811
+    ws = get_workspace(ctx)
+    assert ws.view is ws.original and not ws.has_pending()
+    assert ws.changed_ids() == []
+    ctx.session.set_state(STATE, ws)
+    apply_line(ws.pending, "primitive lazy1 Dummy")
+    assert ws.view is ws.pending and ws.view is not ws.original
+    assert ws.original.by_id("lazy1") is None and ws.pending.by_id("lazy1") is not None
+    assert ws.has_pending() and ws.changed_ids() == ["lazy1"]
+    ws.discard()
+    assert ws.view is ws.original and not ws.has_pending()
+
+
+def test_show_and_diff_do_not_copy_an_unedited_cib(ctx: Context) -> None:  # noqa: F811
+    from clushell.commands.configure_view import do_diff, selection_text
+
+    ctx.cib.write_text(gen_cib.build(20))  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    text = selection_text(ctx, [])
+    assert "primitive p00019 Dummy" in text and selection_text(ctx, ["p00003"]).startswith("primitive p00003")
+    do_diff.handler(ctx, [])
+    assert ws._pending is None  # show and diff read the loaded model
+    assert CibModel.from_xml(ws.original_xml).to_xml() == ws.original.to_xml()
