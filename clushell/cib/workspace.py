@@ -29,10 +29,24 @@ class Workspace:
     """
 
     def __init__(self, original: CibModel, pending: CibModel | None = None, original_xml: bytes | None = None):
-        self.original = original
+        self._original: CibModel | None = original
         self._pending = pending
-        self.original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
+        self._original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
         self._original_conf: bytes | None = None  # serialised only when a comparison needs it
+        self._reread: Any = None  # runner to re-read the CIB from when next needed (after a commit)
+
+    @property
+    def original(self) -> CibModel:
+        """The CIB as last read (re-read on first use after a commit)."""
+        if self._original is None:
+            xml = read_cib(self._reread)
+            self._original, self._original_xml, self._reread = load(xml), xml, None
+        return self._original
+
+    @property
+    def original_xml(self) -> bytes:
+        self.original  # noqa: B018  (re-reads if needed)
+        return self._original_xml
 
     @property
     def pending(self) -> CibModel:
@@ -59,7 +73,7 @@ class Workspace:
     # -- level-state contract ------------------------------------------------------------------
     def has_pending(self) -> bool:
         """True when the pending configuration differs from the one loaded."""
-        if self._pending is None:
+        if self._pending is None or self._original is None:
             return False
         return _conf_bytes(self._pending) != self.original_conf
 
@@ -78,7 +92,7 @@ class Workspace:
 
         Returns False when there was nothing to commit.
         """
-        from clushell.pacemaker import cibio
+        from clushell.pacemaker import cibfile, cibio
 
         runner = ctx.session.runner
         if not self.has_pending():
@@ -86,9 +100,13 @@ class Workspace:
             return False
         force = force or bool(getattr(ctx.session.options, "force", False))
         pending_xml = self.pending.to_xml(pretty=False)
+        path = None if replace else local_cib_file(runner)
+        # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)
+        frag = cibfile.appended(self.original, self.pending) if path else None
         # crmsh 4.4 skips verification of a configuration without primitives
         if verify and self.pending.resources_count() > 0:
-            ok = report_findings(ctx, pending_xml, changed=set(self.changed_ids()))
+            changed = cibfile.added_ids(frag) if frag is not None else self.changed_ids()
+            ok = report_findings(ctx, pending_xml, changed=set(changed))
             if not ok:
                 session = ctx.session
                 if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
@@ -98,7 +116,7 @@ class Workspace:
                 ctx.out.info("commit forced")
         if replace:
             self._replace(runner, force)
-        else:
+        elif path is None or frag is None or not cibfile.commit_appended(runner, path, self.original, frag):
             cibio.commit(runner, self.original_xml, pending_xml, force=force)
         self.reload(runner)
         return True
@@ -122,11 +140,8 @@ class Workspace:
 
     # -- helpers ------------------------------------------------------------------------------
     def reload(self, runner: Any) -> None:
-        """Re-read the CIB from the target and drop pending changes."""
-
-        xml = read_cib(runner)
-        fresh = load(xml)
-        self.original, self.original_xml = fresh, xml
+        """Drop pending changes; the CIB is re-read from the target when next needed."""
+        self._original, self._reread = None, runner
         self._original_conf = None
         self._pending = None
 
