@@ -194,7 +194,8 @@ def read_cib(runner: Any) -> bytes:
         except OSError:
             data = b""
         head = data[: data.find(b">") + 1]
-        if head.lstrip().startswith(b"<cib ") and all(
+        # (a file cut short -- cibadmin rewrites it in place -- is left to cibadmin)
+        if head.lstrip().startswith(b"<cib ") and data.rstrip().endswith(b"</cib>") and all(
             f' {a}="'.encode() in head for a in ("epoch", "num_updates", "admin_epoch", "validate-with")
         ):
             if b"<status" not in data:  # cibadmin adds an empty one
