@@ -96,7 +96,7 @@ class Session:
 
         def make(host: str) -> Runner:
             return SshRunner(host, cib_file=tgt.cib_file, accept_new_host_key=self.options.accept_new_host_key,
-                             ask=self.ask if self.options.interactive else None)
+                             ask=self.ask_person if self.options.interactive else None)
 
         if len(tgt.candidates) <= 1:
             return make(tgt.host or "")
@@ -183,6 +183,17 @@ class Session:
             answer = answer.strip().lower()[:1]
             if answer in choices:
                 return answer
+
+    def ask_person(self, question: str, *, choices: str = "yn") -> str:
+        """Like ask, but -y/-F do not answer: for trust decisions such as a new SSH host key."""
+        if not self.options.interactive:
+            return "n"
+        saved = self.options.yes, self.options.force
+        self.options.yes = self.options.force = False
+        try:
+            return self.ask(question, choices=choices)
+        finally:
+            self.options.yes, self.options.force = saved
 
     def confirm(self, question: str) -> None:
         """Raise Cancelled unless the user agrees (or -y/-F was given)."""

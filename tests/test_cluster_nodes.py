@@ -67,3 +67,13 @@ def test_remote_prompt_shows_user_host_and_node(sshd, monkeypatch):
         assert prompt_text(session) == f"clush(root@{sshd.alias}/{os.uname().nodename})# "
     finally:
         session.close()
+
+
+def test_host_key_question_is_not_answered_by_force():
+    session = Session(Options(interactive=True, force=True, yes=True), build_tree())
+    asked = []
+    session.read_answer = lambda q: asked.append(q) or "n"
+    assert session.ask("Delete it") == "y"  # -y/-F answer ordinary questions
+    assert session.ask_person("Trust host key SHA256:x") == "n"  # but not trust decisions
+    assert asked == ["Trust host key SHA256:x (y/n)? "]
+    assert session.options.force and session.options.yes
