@@ -13,8 +13,9 @@ from lxml import etree
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.cib.workspace import STATE, get_workspace, local_cib_file, read_cib
+from clushell.cib.workspace import STATE, get_workspace, read_cib
 from clushell.context import Context
+from clushell.pacemaker.cibfile import local_cib_file
 from clushell.transport.local import LocalRunner
 from tests.realenv import require
 from tests.test_workspace import ctx  # noqa: F401  (fixture)

@@ -91,11 +91,26 @@ def without_status(root: etree._Element) -> etree._Element:
     return copy
 
 
+def strip_status(root: etree._Element) -> etree._Element:
+    """``root`` itself with its <status> emptied (for documents parsed just for this)."""
+    st = root.find("status")
+    if st is not None:
+        for child in list(st):
+            st.remove(child)
+    return root
+
+
+def _same(a: etree._Element, b: etree._Element) -> bool:
+    """Equal elements: plain serialisation first (cheap), canonical form to be sure."""
+    return etree.tostring(a) == etree.tostring(b) or etree.tostring(a, method="c14n") == etree.tostring(
+        b, method="c14n")
+
+
 def configuration_equal(a: etree._Element, b: etree._Element) -> bool:
     ca, cb = a.find("configuration"), b.find("configuration")
     if ca is None or cb is None:
         return ca is cb
-    return etree.tostring(ca, method="c14n") == etree.tostring(cb, method="c14n")
+    return _same(ca, cb)
 
 
 def parse_patch(text: str) -> list[Change]:
@@ -303,10 +318,13 @@ def _object_key(el: etree._Element) -> tuple[str, str] | None:
     return el.tag, el.get("id", "")
 
 
-def prune_unchanged(old: etree._Element, new: etree._Element) -> tuple[etree._Element, etree._Element] | None:
-    """Copies of ``old`` and ``new`` without the configuration objects equal in both, or None
-    when pruning could change the patch (id-less children, a reordering of kept objects)."""
-    old, new = (etree.fromstring(etree.tostring(x), _PARSER) for x in (old, new))
+def prune_unchanged(old: etree._Element, new: etree._Element, *,
+                    in_place: bool = False) -> tuple[etree._Element, etree._Element] | None:
+    """Copies of ``old`` and ``new`` (``in_place``: the documents themselves) without the
+    configuration objects equal in both, or None when pruning could change the patch
+    (id-less children, a reordering of kept objects)."""
+    if not in_place:
+        old, new = (etree.fromstring(etree.tostring(x), _PARSER) for x in (old, new))
     conf_old, conf_new = old.find("configuration"), new.find("configuration")
     if conf_old is None or conf_new is None:
         return None
@@ -328,7 +346,7 @@ def prune_unchanged(old: etree._Element, new: etree._Element) -> tuple[etree._El
             return None  # kept objects were reordered: let crm_diff see everything
         for key in common:
             a, b = keyed[0][key], keyed[1][key]
-            if etree.tostring(a, method="c14n") == etree.tostring(b, method="c14n"):
+            if _same(a, b):
                 sec_old.remove(a)
                 sec_new.remove(b)
     return old, new

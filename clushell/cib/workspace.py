@@ -100,7 +100,7 @@ class Workspace:
             return False
         force = force or bool(getattr(ctx.session.options, "force", False))
         pending_xml = self.pending.to_xml(pretty=False)
-        path = None if replace else local_cib_file(runner)
+        path = None if replace else cibfile.local_cib_file(runner)
         # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)
         frag = cibfile.appended(self.original, self.pending) if path else None
         # crmsh 4.4 skips verification of a configuration without primitives
@@ -169,39 +169,10 @@ def _conf_bytes(model: CibModel) -> bytes:
     return etree.tostring(model.configuration)
 
 
-def local_cib_file(runner: Any) -> str | None:
-    """The CIB file of a target on this machine (None: ask cibadmin)."""
-    if getattr(runner, "where", None) != "local":
-        return None
-    path = getattr(runner, "base_env", {}).get("CIB_file")
-    return path if path and not path.endswith(".bz2") else None
-
-
 def read_cib(runner: Any) -> bytes:
-    """The whole CIB, as ``cibadmin --query`` gives it.
-
-    A local CIB file in the usual form is read directly (running cibadmin costs a quarter
-    of a second on 4000 primitives); anything unusual -- missing, unreadable, not a
-    complete ``<cib>`` -- goes through cibadmin, which normalises it or says what is wrong.
-    """
+    """The whole CIB, as ``cibadmin --query`` gives it (a local file is read directly)."""
     from clushell.pacemaker import cibio
 
-    path = local_cib_file(runner)
-    if path is not None:
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError:
-            data = b""
-        head = data[: data.find(b">") + 1]
-        # (a file cut short -- cibadmin rewrites it in place -- is left to cibadmin)
-        if head.lstrip().startswith(b"<cib ") and data.rstrip().endswith(b"</cib>") and all(
-            f' {a}="'.encode() in head for a in ("epoch", "num_updates", "admin_epoch", "validate-with")
-        ):
-            if b"<status" not in data:  # cibadmin adds an empty one
-                before, end, after = data.rpartition(b"</cib>")
-                data = before + b"<status/>" + end + after
-            return data
     return cibio.query(runner)
 
 

@@ -33,6 +33,40 @@ def _is_el(node: Any) -> bool:
     return isinstance(node.tag, str)
 
 
+def local_cib_file(runner: Any) -> str | None:
+    """The CIB file of a target on this machine (None: ask cibadmin)."""
+    if getattr(runner, "where", None) != "local":
+        return None
+    path = getattr(runner, "base_env", {}).get("CIB_file")
+    return path if path and not path.endswith(".bz2") else None
+
+
+def read_direct(runner: Any) -> bytes | None:
+    """The target's CIB file as ``cibadmin --query`` would give it, or None: ask cibadmin.
+
+    Only a local file in the usual form: complete (cibadmin rewrites files in place, so a
+    reader can catch one cut short) and with its version attributes; cibadmin normalises
+    anything else or says what is wrong with it.
+    """
+    path = local_cib_file(runner)
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    head = data[: data.find(b">") + 1]
+    if not (head.lstrip().startswith(b"<cib ") and data.rstrip().endswith(b"</cib>")):
+        return None
+    if not all(f' {a}="'.encode() in head for a in (*VERSION_ATTRS, "validate-with")):
+        return None
+    if b"<status" not in data:  # cibadmin adds an empty one
+        before, end, after = data.rpartition(b"</cib>")
+        data = before + b"<status/>" + end + after
+    return data
+
+
 def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
     """A ``<configuration>`` holding what ``pending`` appends to ``original``, if that is all.
 
