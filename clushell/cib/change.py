@@ -318,16 +318,19 @@ def _object_key(el: etree._Element) -> tuple[str, str] | None:
     return el.tag, el.get("id", "")
 
 
-def prune_unchanged(old: etree._Element, new: etree._Element, *,
-                    in_place: bool = False) -> tuple[etree._Element, etree._Element] | None:
-    """Copies of ``old`` and ``new`` (``in_place``: the documents themselves) without the
-    configuration objects equal in both, or None when pruning could change the patch
-    (id-less children, a reordering of kept objects)."""
-    if not in_place:
-        old, new = (etree.fromstring(etree.tostring(x), _PARSER) for x in (old, new))
+def prune_unchanged(old: etree._Element, new: etree._Element) -> tuple[etree._Element, etree._Element] | None:
+    """Copies of ``old`` and ``new`` without the configuration objects equal in both, or None
+    when pruning could change the patch (id-less children, a reordering of kept objects).
+
+    Only what is kept is copied: on a big CIB with a small change the copies are small.
+    """
     conf_old, conf_new = old.find("configuration"), new.find("configuration")
     if conf_old is None or conf_new is None:
         return None
+    tags = [[s.tag for s in conf if isinstance(s.tag, str)] for conf in (conf_old, conf_new)]
+    if any(len(set(t)) != len(t) for t in tags):
+        return None
+    drop: dict[str, set[tuple[str, str]]] = {}
     for sec_new in conf_new:
         sec_old = conf_old.find(sec_new.tag) if isinstance(sec_new.tag, str) else None
         if sec_old is None:
@@ -344,12 +347,38 @@ def prune_unchanged(old: etree._Element, new: etree._Element, *,
         common = [k for k in keyed[0] if k in keyed[1]]
         if common != [k for k in keyed[1] if k in keyed[0]]:
             return None  # kept objects were reordered: let crm_diff see everything
-        for key in common:
-            a, b = keyed[0][key], keyed[1][key]
-            if _same(a, b):
-                sec_old.remove(a)
-                sec_new.remove(b)
-    return old, new
+        drop[sec_new.tag] = {k for k in common if _same(keyed[0][k], keyed[1][k])}
+    return _copy_without(old, drop), _copy_without(new, drop)
+
+
+def _shallow(el: etree._Element) -> etree._Element:
+    out = etree.Element(el.tag, dict(el.attrib))
+    out.text, out.tail = el.text, el.tail
+    return out
+
+
+def _copy_without(root: etree._Element, drop: dict[str, set[tuple[str, str]]]) -> etree._Element:
+    """A copy of the CIB ``root`` without the configuration objects named in ``drop``."""
+    import copy
+
+    top = _shallow(root)
+    for child in root:
+        if child.tag != "configuration":
+            top.append(copy.deepcopy(child))
+            continue
+        conf = _shallow(child)
+        top.append(conf)
+        for sec in child:
+            gone = drop.get(sec.tag) if isinstance(sec.tag, str) else None
+            if not gone:
+                conf.append(copy.deepcopy(sec))
+                continue
+            part = _shallow(sec)
+            conf.append(part)
+            for kid in sec:
+                if _object_key(kid) not in gone:
+                    part.append(copy.deepcopy(kid))
+    return top
 
 
 def _sibling_index(el: etree._Element) -> int:

@@ -104,8 +104,9 @@ def query(runner: Runner) -> bytes:
     return res.out.encode()
 
 
-def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
-    """crm_diff old -> new; None when identical.  Local if installed here, else on the target.
+def crm_diff(runner: Runner, old: bytes | _Element, new: bytes | _Element, *, versioned: bool) -> str | None:
+    """crm_diff old -> new (documents or their XML); None when identical.  Local if installed
+    here, else on the target.
 
     Objects equal on both sides are left out of what crm_diff sees (it is slow on big CIBs);
     positions in the result are recomputed on the whole new document.
@@ -114,12 +115,13 @@ def crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str 
 
     from clushell.cib import change as chg
 
-    pruned = chg.prune_unchanged(chg.parse(old), chg.parse(new), in_place=True)
+    old_el = chg.parse(old) if isinstance(old, (bytes, str)) else old
+    new_el = chg.parse(new) if isinstance(new, (bytes, str)) else new
+    pruned = chg.prune_unchanged(old_el, new_el)
     if pruned is None:
-        return _crm_diff(runner, old, new, versioned=versioned)
+        return _crm_diff(runner, etree.tostring(old_el), etree.tostring(new_el), versioned=versioned)
     patch = _crm_diff(runner, etree.tostring(pruned[0]), etree.tostring(pruned[1]), versioned=versioned)
-    del pruned
-    return chg.fix_positions(patch, chg.parse(new)) if patch else patch
+    return chg.fix_positions(patch, new_el) if patch else patch
 
 
 def have_local_crm_diff() -> bool:
@@ -178,7 +180,6 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     CommitFailed when cibadmin refuses, TransportError when the target cannot be reached.
     ``force``: overlapping changes are overwritten with yours (last writer wins).
     """
-    from lxml import etree
 
     from clushell.cib import change as chg
 
@@ -188,7 +189,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     for attr in VERSION_ATTRS:
         if orig.get(attr) is not None:
             mine.set(attr, orig.get(attr))
-    my_patch = crm_diff(runner, etree.tostring(orig), etree.tostring(mine), versioned=False)
+    my_patch = crm_diff(runner, orig, mine, versioned=False)
     if my_patch is None:
         return CommitOutcome(False, "nothing to commit")
     my_changes = chg.parse_patch(my_patch)
@@ -200,7 +201,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             target = mine
         else:
             moved = True
-            their_patch = crm_diff(runner, etree.tostring(orig), etree.tostring(live), versioned=False)
+            their_patch = crm_diff(runner, orig, live, versioned=False)
             theirs = chg.parse_patch(their_patch) if their_patch else []
             if not force:
                 conflicts = chg.find_conflicts(orig, live, mine, my_changes, theirs)
@@ -208,7 +209,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
                     raise chg.CommitConflict(conflicts)
             target, skipped = chg.rebase(live, my_changes, force=force)
         new = chg.with_configuration(live, target)
-        patch = crm_diff(runner, etree.tostring(live), etree.tostring(new), versioned=True)
+        patch = crm_diff(runner, live, new, versioned=True)
         if patch is None or chg.configuration_equal(live, new):
             return CommitOutcome(False, "nothing to commit: the CIB already has these changes",
                                  chg.version(live), moved, attempts=attempt)
