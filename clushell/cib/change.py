@@ -307,6 +307,20 @@ def with_configuration(base: etree._Element, source: etree._Element) -> etree._E
     return new
 
 
+def on_top_of(doc: etree._Element, base: etree._Element) -> etree._Element:
+    """What ``with_configuration(base, doc)`` builds, made from ``doc`` itself (no copy of a
+    big CIB): base's root attributes, num_updates + 1.  Both must have their status stripped."""
+    def rest(root: etree._Element) -> list[bytes]:
+        return [etree.tostring(c) for c in root if c.tag != "configuration"]
+
+    if rest(doc) != rest(base) or any(len(c) for c in doc if c.tag != "configuration"):
+        return with_configuration(base, doc)
+    doc.attrib.clear()
+    doc.attrib.update(base.attrib)
+    doc.set("num_updates", str(int(base.get("num_updates") or 0) + 1))
+    return doc
+
+
 # -- making crm_diff fast on big CIBs ---------------------------------------------------------
 # crm_diff needs about a second per 4000 primitives (it matches children pairwise).  Objects that
 # are identical on both sides produce no change, so they are dropped from both documents before

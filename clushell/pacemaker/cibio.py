@@ -198,7 +198,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     for attempt in range(1, retries + 1):
         live = chg.strip_status(chg.parse(query(runner)))
         if chg.configuration_equal(live, orig):
-            target = mine
+            target = None  # mine as it is
         else:
             moved = True
             their_patch = crm_diff(runner, orig, live, versioned=False)
@@ -208,7 +208,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
                 if conflicts:
                     raise chg.CommitConflict(conflicts)
             target, skipped = chg.rebase(live, my_changes, force=force)
-        new = chg.with_configuration(live, target)
+        new = chg.on_top_of(mine, live) if target is None else chg.with_configuration(live, target)
         patch = crm_diff(runner, live, new, versioned=True)
         if patch is None or chg.configuration_equal(live, new):
             return CommitOutcome(False, "nothing to commit: the CIB already has these changes",
