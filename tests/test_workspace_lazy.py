@@ -96,3 +96,53 @@ def test_show_and_diff_do_not_copy_an_unedited_cib(ctx: Context) -> None:  # noq
     do_diff.handler(ctx, [])
     assert ws._pending is None  # show and diff read the loaded model
     assert CibModel.from_xml(ws.original_xml).to_xml() == ws.original.to_xml()
+
+
+def _fast_path_spy(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record which commit path the workspace takes."""
+    from clushell.pacemaker import cibfile, cibio
+
+    taken: list[str] = []
+    real_fast, real_patch = cibfile.commit_appended, cibio.commit
+
+    def fast(*a, **kw):
+        done = real_fast(*a, **kw)
+        taken.append("modify" if done else "declined")
+        return done
+
+    def patch(*a, **kw):
+        taken.append("patch")
+        return real_patch(*a, **kw)
+
+    monkeypatch.setattr(cibfile, "commit_appended", fast)
+    monkeypatch.setattr(cibio, "commit", patch)
+    return taken
+
+
+def test_new_objects_commit_with_one_modify(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    taken = _fast_path_spy(monkeypatch)
+    ctx.cib.write_text(gen_cib.build(20))  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    apply_line(ws.pending, "primitive fast1 Dummy")
+    apply_line(ws.pending, "location l-fast1 fast1 10: node1")
+    pending = etree.tostring(ws.pending.configuration, method="c14n")
+    assert ws.commit(ctx) is True and taken == ["modify"]
+    on_disk = CibModel.from_xml(_cibadmin_query(ctx.cib))  # type: ignore[attr-defined]
+    assert etree.tostring(on_disk.configuration, method="c14n") == pending
+    from clushell.cib.edit import set_value
+
+    set_value(ws.pending, "p00003.state", "/elsewhere")  # an edit: the patch path
+    assert ws.commit(ctx) is True and taken == ["modify", "patch"]
+
+
+def test_file_changed_by_others_keeps_their_change(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    taken = _fast_path_spy(monkeypatch)
+    ctx.cib.write_text(gen_cib.build(20))  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    apply_line(ws.pending, "primitive fast2 Dummy")
+    env = {**os.environ, "CIB_file": str(ctx.cib)}  # type: ignore[attr-defined]
+    subprocess.run(["cibadmin", "--modify", "--xml-text", '<primitive id="p00005" description="theirs"/>'],
+                   env=env, check=True, capture_output=True)
+    assert ws.commit(ctx) is True and taken == ["declined", "patch"]
+    on_disk = CibModel.from_xml(_cibadmin_query(ctx.cib))  # type: ignore[attr-defined]
+    assert on_disk.by_id("fast2") is not None and on_disk.by_id("p00005").get("description") == "theirs"
