@@ -39,8 +39,9 @@ class Workspace:
     def original(self) -> CibModel:
         """The CIB as last read (re-read on first use after a commit)."""
         if self._original is None:
-            xml = read_cib(self._reread)
-            self._original, self._original_xml, self._reread = load(xml), xml, None
+            if self._reread is not None:
+                self._original_xml = read_cib(self._reread)
+            self._original, self._reread = load(self._original_xml), None
         return self._original
 
     @property
@@ -73,7 +74,7 @@ class Workspace:
     # -- level-state contract ------------------------------------------------------------------
     def has_pending(self) -> bool:
         """True when the pending configuration differs from the one loaded."""
-        if self._pending is None or self._original is None:
+        if self._pending is None:
             return False
         return _conf_bytes(self._pending) != self.original_conf
 
@@ -104,22 +105,39 @@ class Workspace:
         # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)
         frag = cibfile.appended(self.original, self.pending) if path else None
         # crmsh 4.4 skips verification of a configuration without primitives
-        if verify and self.pending.resources_count() > 0:
-            changed = cibfile.added_ids(frag) if frag is not None else self.changed_ids()
-            ok = report_findings(ctx, pending_xml, changed=set(changed))
-            if not ok:
-                session = ctx.session
-                if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
-                    force = True
-                if not force:
-                    raise ClushError("commit refused: the configuration has errors (use 'commit force' to override)")
-                ctx.out.info("commit forced")
+        check = verify and self.pending.resources_count() > 0
+        changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         if replace:
+            self._verify(ctx, pending_xml, changed, force, check)
             self._replace(runner, force)
-        elif path is None or frag is None or not cibfile.commit_appended(runner, path, self.original, frag):
-            cibio.commit(runner, self.original_xml, pending_xml, force=force)
+            self.reload(runner)
+            return True
+        loaded = tuple(self.original.root.get(a) for a in cibfile.VERSION_ATTRS)
+        # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
+        # dropped (peak memory); they come back from their XML if the commit does not happen
+        self._original = self._pending = None
+        try:
+            force = self._verify(ctx, pending_xml, changed, force, check)
+            if path is None or frag is None or not cibfile.commit_appended(runner, path, loaded, frag):
+                cibio.commit(runner, self._original_xml, pending_xml, force=force)
+        except BaseException:
+            self._pending = load(pending_xml)
+            raise
         self.reload(runner)
         return True
+
+    def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool) -> bool:
+        """Report what verification finds; refuse on errors unless forced (returns force)."""
+        if not check:
+            return force
+        if not report_findings(ctx, pending_xml, changed=set(changed)):
+            session = ctx.session
+            if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
+                force = True
+            if not force:
+                raise ClushError("commit refused: the configuration has errors (use 'commit force' to override)")
+            ctx.out.info("commit forced")
+        return force
 
     def _replace(self, runner: Any, force: bool) -> None:
         """crmsh's ``commit replace``: push the whole configuration if nobody changed the CIB."""

@@ -152,18 +152,18 @@ def file_version(path: str) -> tuple[str | None, ...] | None:
     return tuple(found.get(a) for a in VERSION_ATTRS)
 
 
-def commit_appended(runner: Any, path: str, original: CibModel, frag: etree._Element) -> bool:
+def commit_appended(runner: Any, path: str, loaded: tuple[str | None, ...], frag: etree._Element) -> bool:
     """Add the objects of ``frag`` to the CIB file with one ``cibadmin --modify``.
 
-    False (nothing done) when the file is no longer at the version of ``original``: the
-    caller then takes the three-way path. Raises CommitFailed when cibadmin refuses.
+    False (nothing done) when the file is no longer at the version ``loaded`` (admin_epoch,
+    epoch, num_updates as read): the caller then takes the three-way path. Raises
+    CommitFailed when cibadmin refuses.
     """
     from lxml import etree
 
     from clushell.pacemaker import cibio
 
-    loaded = tuple(original.root.get(a) for a in VERSION_ATTRS)
-    if file_version(path) != loaded:
+    if file_version(path) != tuple(loaded):
         return False
     res = runner.run(["cibadmin", "--modify", "--scope", "configuration", "--xml-pipe"],
                      stdin=etree.tostring(frag), timeout=120)
