@@ -146,3 +146,19 @@ def test_file_changed_by_others_keeps_their_change(ctx: Context, monkeypatch: py
     assert ws.commit(ctx) is True and taken == ["declined", "patch"]
     on_disk = CibModel.from_xml(_cibadmin_query(ctx.cib))  # type: ignore[attr-defined]
     assert on_disk.by_id("fast2") is not None and on_disk.by_id("p00005").get("description") == "theirs"
+
+
+def test_refused_commit_keeps_the_pending_changes(ctx: Context) -> None:  # noqa: F811
+    from clushell.errors import ClushError
+
+    ctx.cib.write_text(gen_cib.build(20))  # type: ignore[attr-defined]
+    before = ctx.cib.read_bytes()  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    apply_line(ws.pending, "primitive bad1 Dummy")
+    ws.pending.by_id("bad1").set("class", "no-such-class")  # cibadmin's schema check refuses it
+    pending = etree.tostring(ws.pending.configuration, method="c14n")
+    with pytest.raises(ClushError):
+        ws.commit(ctx, force=True)
+    assert ctx.cib.read_bytes() == before  # type: ignore[attr-defined]
+    assert ws.has_pending() and etree.tostring(ws.pending.configuration, method="c14n") == pending
+    assert ws.original.by_id("bad1") is None and ws.changed_ids() == ["bad1"]
