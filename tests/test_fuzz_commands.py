@@ -20,6 +20,7 @@ from clushell.commands.tree import Command, Level, walk
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
+from tests.conftest import REPO
 from tests.realenv import require
 
 SKIP_LEVELS = {"ipvs"}  # drives the host's ipvsadm; covered by its own UML tests
@@ -73,6 +74,7 @@ def base_cib(tmp_path_factory):
 @given(path=st.sampled_from(command_paths()), args=st.lists(st.sampled_from(HOSTILE), max_size=6))
 def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     work = tmp_path_factory.mktemp("w") / "cib.xml"
+    os.chdir(work.parent)  # `save FILE` and friends write relative paths here, not in the checkout
     shutil.copy(base_cib, work)
     os.environ["CIB_shadow_dir"] = str(work.parent / "shadows")
     os.environ["EDITOR"] = "true"
@@ -91,3 +93,4 @@ def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     for msg in messages.splitlines():
         assert msg.startswith(("ERROR: ", "WARNING: ", "INFO: ")) or msg.startswith("\t") or msg.strip(), msg
     assert not os.path.exists("/tmp/clush-pwned")
+    os.chdir(REPO)
