@@ -75,6 +75,13 @@ def base_cib(tmp_path_factory):
 def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     work = tmp_path_factory.mktemp("w") / "cib.xml"
     os.chdir(work.parent)  # `save FILE` and friends write relative paths here, not in the checkout
+    try:
+        run_one(work, path, args)
+    finally:
+        os.chdir(REPO)
+
+
+def run_one(work, path, args):
     shutil.copy(base_cib, work)
     os.environ["CIB_shadow_dir"] = str(work.parent / "shadows")
     os.environ["EDITOR"] = "true"
@@ -93,4 +100,3 @@ def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     for msg in messages.splitlines():
         assert msg.startswith(("ERROR: ", "WARNING: ", "INFO: ")) or msg.startswith("\t") or msg.strip(), msg
     assert not os.path.exists("/tmp/clush-pwned")
-    os.chdir(REPO)
