@@ -76,12 +76,12 @@ def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     work = tmp_path_factory.mktemp("w") / "cib.xml"
     os.chdir(work.parent)  # `save FILE` and friends write relative paths here, not in the checkout
     try:
-        run_one(work, path, args)
+        run_one(base_cib, work, path, args)
     finally:
         os.chdir(REPO)
 
 
-def run_one(work, path, args):
+def run_one(base_cib, work, path, args):
     shutil.copy(base_cib, work)
     os.environ["CIB_shadow_dir"] = str(work.parent / "shadows")
     os.environ["EDITOR"] = "true"
