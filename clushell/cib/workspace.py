@@ -118,12 +118,18 @@ class Workspace:
         self._original = self._pending = None
         try:
             force = self._verify(ctx, pending_xml, changed, force, check)
-            if path is None or frag is None or not cibfile.commit_appended(runner, path, loaded, frag):
-                cibio.commit(runner, self._original_xml, pending_xml, force=force)
+            if path is not None and frag is not None and cibfile.commit_appended(runner, path, loaded, frag):
+                version = cibfile.file_version(path)
+                message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
+            else:
+                outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
+                message = outcome.message if outcome.changed else ""
         except BaseException:
             self._pending = load(pending_xml)
             raise
         self.reload(runner)
+        if message:
+            ctx.out.info(message)  # the new epoch, and whether the CIB had moved on meanwhile
         return True
 
     def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool) -> bool:

@@ -124,8 +124,8 @@ class Providers:
         """The configuration to complete from: pending edits first, else a fresh-enough read."""
         if self.session is not None:
             ws = self.session.get_state("configure")
-            if ws is not None and getattr(ws, "pending", None) is not None:
-                return ws.pending
+            if ws is not None and getattr(ws, "view", None) is not None:
+                return ws.view
         with self._lock:
             if self._own is not None and time.monotonic() - self._own[0] < CIB_TTL:
                 return self._own[1]
@@ -160,8 +160,8 @@ class Providers:
         if self.session is None:
             return None
         ws = self.session.get_state("configure")
-        if ws is not None and getattr(ws, "pending", None) is not None:
-            model = ws.pending
+        if ws is not None and getattr(ws, "view", None) is not None:
+            model = ws.view
         elif self._own is not None:
             model = self._own[1]  # even when stale: the lexer must never read the CIB
         else:
