@@ -75,10 +75,13 @@ def base_cib(tmp_path_factory):
 def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
     work = tmp_path_factory.mktemp("w") / "cib.xml"
     os.chdir(work.parent)  # `save FILE` and friends write relative paths here, not in the checkout
+    saved = dict(os.environ)
     try:
         run_one(base_cib, work, path, args)
     finally:
         os.chdir(REPO)
+        os.environ.clear()  # the variables set for this example must not leak into other tests
+        os.environ.update(saved)
 
 
 def run_one(base_cib, work, path, args):
