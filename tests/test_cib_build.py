@@ -139,7 +139,7 @@ def test_apply_text_is_all_or_nothing(model: CibModel) -> None:
 
 
 def test_round_trip_through_show(model: CibModel) -> None:
-    render = pytest.importorskip("clushell.cib.render")
+    from clushell.cib import render
     values = ["a b", 'q"x', "#hash", "k=v", "semi;colon", "$(echo hi)", "`date`", "é ü ß ✓", ""]
     params = " ".join(f"p{i}={quote(v)}" for i, v in enumerate(values))
     apply_line(model, f"primitive d1 Dummy params {params} meta description={quote('x # y')}")

@@ -242,8 +242,6 @@ def test_resource_start_offers_stopped_only(comp) -> None:
 
 
 def test_resource_promote_offers_promotable(comp) -> None:
-    if "promote" not in build_tree().level("resource").names():
-        pytest.skip("resource promote not declared")
     assert texts(comp("resource promote ")) == ["ms1"]
 
 

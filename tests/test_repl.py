@@ -4,7 +4,6 @@ import io
 import os
 import stat
 
-import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
@@ -84,7 +83,7 @@ def test_history_file_is_private(cib_file):
 
 
 def test_real_terminal_session(cib_file):
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect
     env = dict(os.environ, CIB_file=str(cib_file), TERM="xterm")
     env.pop("NO_COLOR", None)
     child = pexpect.spawn(clush_argv()[0], clush_argv()[1:], env=env, encoding="utf-8", timeout=20,

@@ -248,7 +248,8 @@ def test_tab_in_a_real_terminal(populated) -> None:  # noqa: F811
     """The installed console script on a pty: Tab inserts, the menu shows candidates with descriptions."""
     import os
 
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect
+
     from tests.conftest import clush_argv
 
     env = dict(os.environ, CIB_file=str(populated), TERM="xterm", NO_COLOR="1")

@@ -229,7 +229,7 @@ def test_proxyjump_from_ssh_config(sshd, monkeypatch):
 
 
 def test_interactive_yes_accepts_and_remembers_new_host_key(sshd, tmp_path):
-    pexpect = pytest.importorskip("pexpect")
+    import pexpect
     cib = empty_cib(tmp_path / "c.xml")
     home = sshd.make_home("interactive", known_hosts=False)
     child = pexpect.spawn(CLUSH, ["--host", sshd.alias, "--cib-file", cib], env={**sshd.env(home), "NO_COLOR": "1"},
