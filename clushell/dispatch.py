@@ -124,11 +124,13 @@ class Dispatcher:
                 child.handler(ctx, args)
             finally:
                 if entered:
-                    # one-shot: leave what this line entered, innermost first
+                    navigated = session.path != path  # the command itself moved (cd, up, quit)
+                    # one-shot: leave what this line entered, innermost first, then come back
                     for lvl in reversed(entered):
                         if lvl in session.path:
                             self._leave(ctx, lvl, "oneshot")
-                    session.path = start_path if session.path[: len(start_path)] == start_path else session.path
+                    if not navigated:
+                        session.path = start_path
             return
         # only level names: stay in the deepest one
 

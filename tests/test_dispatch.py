@@ -130,3 +130,13 @@ def test_quit_in_batch_commits_pending():
     assert d.run_line("quit")
     assert d.session.quit_requested
     assert rec.committed == 1
+
+
+def test_one_shot_into_another_root_level_comes_back():
+    d, rec, out, err = make()
+    d.run_line("conf")
+    assert d.run_line("other")  # a bare level name moves there
+    assert d.session.level.name == "other"
+    assert d.run_line("conf edit x")  # a root level with a command: runs there, comes back
+    assert ("edit", ["x"]) in rec.calls
+    assert [lv.name for lv in d.session.path] == ["root", "other"]
