@@ -94,3 +94,15 @@ def test_interrupt_exits_130(cib_file):
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 130
     assert "interrupted" in proc.stderr.read()
+
+
+def test_resource_command_inside_configure_stays_in_configure(clush, shared_dir, tmp_path):
+    import shutil
+
+    cib = tmp_path / "cib.xml"
+    shutil.copy(shared_dir / "conformance" / "scenarios" / "base.xml", cib)
+    script = ("configure\nproperty stonith-enabled=false\nprimitive q ocf:heartbeat:Dummy\ncommit\n"
+              "resource stop q\nshow q\n")
+    res = clush(input=script, env={"CIB_file": str(cib)})
+    assert res.returncode == 0, res.stderr
+    assert "primitive q Dummy" in res.stdout and "target-role=Stopped" in res.stdout
