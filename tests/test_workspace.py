@@ -12,7 +12,7 @@ import pytest
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.cib.workspace import STATE, get_workspace, set_meta, set_meta_on_top, set_param
+from clushell.cib.workspace import STATE, get_workspace
 from clushell.commands.tree import Level
 from clushell.context import Context
 from clushell.errors import ClushError
@@ -74,28 +74,6 @@ def test_commit_refuses_errors_unless_forced(ctx: Context) -> None:
     assert on_disk(ctx).resource("d1") is None and ws.has_pending()
     ws.commit(ctx, force=True)
     assert on_disk(ctx).resource("d1") is not None
-
-
-def test_meta_helpers_follow_crmsh(ctx: Context) -> None:
-    ws = get_workspace(ctx)
-    for line in ("property stonith-enabled=false", "primitive d1 Dummy meta target-role=Started",
-                 "clone c1 d1", "primitive d2 Dummy"):
-        apply_line(ws.pending, line)
-    ws.commit(ctx)
-    set_meta_on_top(ctx, "d1", "target-role", "Stopped")
-    disk = on_disk(ctx)
-    assert disk.by_id("c1-meta_attributes-target-role").get("value") == "Stopped"
-    assert disk.by_id("d1-meta_attributes-target-role") is None  # the child's conflicting value is gone
-    set_meta(ctx, "d2", "resource-stickiness", "50")
-    set_param(ctx, "d2", "fake", "x y")
-    disk = on_disk(ctx)
-    assert disk.by_id("d2-meta_attributes-resource-stickiness").get("value") == "50"
-    assert disk.by_id("d2-instance_attributes-fake").get("value") == "x y"
-    set_param(ctx, "d2", "fake", None)
-    assert on_disk(ctx).by_id("d2-instance_attributes-fake") is None
-    assert not ws.has_pending() and ws.original.by_id("d2-meta_attributes") is not None  # clean workspace reloaded
-    with pytest.raises(ClushError, match="does not exist"):
-        set_meta(ctx, "nope", "a", "1")
 
 
 def _interactive(cib: Path, answer: str):

@@ -3,20 +3,18 @@
 ``Workspace`` implements the level-state contract of HACKING.md (``has_pending``,
 ``commit``, ``discard``, ``pending_summary``). It is the only part of clushell.cib that
 talks to the cluster, always through ``clushell.pacemaker.cibio`` and the session's
-Runner. The resource level calls :func:`set_meta_on_top`, :func:`set_meta` and
-:func:`set_param` for ``resource start|stop|meta|param`` on CIB files.
+Runner.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from clushell.cib.ids import IdGen
-from clushell.cib.model import CibModel, is_element
+from clushell.cib.model import CibModel
 from clushell.errors import ClushError
 
 if TYPE_CHECKING:
-    from lxml import etree
+    pass
 
 STATE = "configure"
 
@@ -238,78 +236,3 @@ def verify_xml(runner: Any, xml: bytes) -> tuple[bool, list[str]]:
     res = runner.run(["crm_verify", "-V", "--xml-pipe"], stdin=xml, timeout=120)
     lines = [ln.strip() for ln in (res.err + res.out).splitlines() if ln.strip()]
     return res.rc == 0, lines
-
-
-# -- meta / params on resources (used by the resource level) -----------------------------------
-def _set_nvpair(model: CibModel, el: etree._Element, set_tag: str, name: str, value: str | None) -> None:
-    """Set (or with value None delete) ``name`` in the first ``set_tag`` set of ``el``."""
-    from lxml import etree
-
-    nvset = next((c for c in el if is_element(c) and c.tag == set_tag and c.find("rule") is None), None)
-    if value is None:
-        if nvset is not None:
-            for nv in list(nvset.iterchildren("nvpair")):
-                if nv.get("name") == name:
-                    model.remove(nv)
-        return
-    gen = IdGen(model.id_in_use)
-    if nvset is None:
-        nvset = etree.Element(set_tag)
-        nvset.set("id", gen.new(f"{el.get('id')}-{set_tag}"))
-        # sets go before the children of containers, as crmsh writes them
-        pos = next((i for i, c in enumerate(el) if is_element(c) and c.tag in ("primitive", "group")), len(el))
-        el.insert(pos, nvset)
-        model.register(nvset)
-    for nv in nvset.iterchildren("nvpair"):
-        if nv.get("name") == name:
-            nv.set("value", value)
-            return
-    nv = etree.SubElement(nvset, "nvpair")
-    nv.set("id", gen.new(f"{nvset.get('id')}-{name}"))
-    nv.set("name", name)
-    nv.set("value", value)
-    model.register(nv)
-
-
-def _change(ctx: Any, rsc_id: str, fn: Any) -> None:
-    """Apply ``fn(model, resource_element)`` to a fresh snapshot of the CIB and commit it."""
-    from clushell.pacemaker import cibio
-
-    runner = ctx.session.runner
-    xml = read_cib(runner)
-    model = load(xml)
-    el = model.resource(rsc_id)
-    if el is None or el.tag == "template":
-        raise ClushError(f"resource {rsc_id} does not exist", token=rsc_id)
-    fn(model, el)
-    cibio.commit(runner, xml, model.to_xml(pretty=False))
-    ws = ctx.session.get_state(STATE)
-    if ws is not None and not ws.has_pending():
-        ws.reload(runner)
-
-
-def set_meta_on_top(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
-    """crmsh's ``resource start|stop|manage|...``: meta ``name`` on the outermost container.
-
-    A conflicting ``name`` on the resources inside is removed, so the container's value
-    is the one that counts. ``value=None`` deletes the attribute.
-    """
-
-    def fn(model: CibModel, el: etree._Element) -> None:
-        top = model.top_of(el)
-        _set_nvpair(model, top, "meta_attributes", name, value)
-        for sub in top.iter("primitive", "group", "clone", "master"):
-            if sub is not top:
-                _set_nvpair(model, sub, "meta_attributes", name, None)
-
-    _change(ctx, rsc_id, fn)
-
-
-def set_meta(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
-    """``resource meta RSC set|delete NAME [VALUE]`` on the resource itself."""
-    _change(ctx, rsc_id, lambda model, el: _set_nvpair(model, el, "meta_attributes", name, value))
-
-
-def set_param(ctx: Any, rsc_id: str, name: str, value: str | None) -> None:
-    """``resource param RSC set|delete NAME [VALUE]`` (instance attributes of the resource)."""
-    _change(ctx, rsc_id, lambda model, el: _set_nvpair(model, el, "instance_attributes", name, value))

@@ -242,10 +242,9 @@ def _stop_and_wait(ctx: Context, ids: list[str], timeout: float = 120.0) -> None
     the outermost container, committed at once) and wait until the cluster stopped them."""
     import time
 
-    from clushell.cib.workspace import set_meta_on_top
+    from clushell.commands.resource import set_meta_now
 
-    for rid in ids:
-        set_meta_on_top(ctx, rid, "target-role", "Stopped")
+    set_meta_now(ctx, ids, "target-role", "Stopped", wait=False)
     ctx.out.info(f"stopping {', '.join(ids)}")
     deadline = time.monotonic() + timeout
     while True:

@@ -40,6 +40,13 @@ def set_meta_everywhere(ctx: Context, rids: list[str], attr: str, value: str, wa
             ops.set_deep_meta(ws.pending, rid, attr, value, force=ctx.session.options.force)
         ctx.out.info("currently editing the configuration: the change is pending until commit")
         return
+    set_meta_now(ctx, rids, attr, value, wait)
+
+
+def set_meta_now(ctx: Context, rids: list[str], attr: str, value: str, wait: bool) -> None:
+    """The same, written to the target at once (also used by configure's ``delete --force``)."""
+    from clushell.pacemaker import ops
+
     runner = ctx.session.runner
     original, model = ops.load(runner)
     for rid in rids:
