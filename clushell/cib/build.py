@@ -38,21 +38,6 @@ def updating(ids: Iterable[str]) -> Iterator[None]:
     finally:
         _UPDATING.reset(token)
 
-_TAG_KIND = {
-    "primitive": "primitive",
-    "template": "rsc_template",
-    "group": "group",
-    "clone": "clone",
-    "master": "ms",
-    "bundle": "bundle",
-    "rsc_location": "location",
-    "rsc_colocation": "colocation",
-    "rsc_order": "order",
-    "rsc_ticket": "rsc_ticket",
-    "cluster_property_set": "property",
-    "tag": "tag",
-    "node": "node",
-}
 
 #: where an element created by ``xml`` goes
 _XML_SECTION = {
@@ -78,7 +63,9 @@ def fail(tok: Token, msg: str) -> ClushError:
 
 
 def _kind_name(el: etree._Element) -> str:
-    return _TAG_KIND.get(el.tag, el.tag)
+    from clushell.cib.render_fmt import TAG_TYPES
+
+    return TAG_TYPES.get(el.tag, el.tag)
 
 
 def _check_new_id(model: CibModel, p: P.Parsed, kind: str, tok: Token) -> None:
