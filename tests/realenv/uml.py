@@ -40,7 +40,11 @@ INIT = textwrap.dedent(
     mount --bind /root /run/hostroot
     mount -t tmpfs tmpfs /root
     for d in $KEEP_ROOT; do mkdir -p "/root/$d"; mount --bind "/run/hostroot/$d" "/root/$d"; done
+    # likewise a checkout or venv under /tmp (CI may clone there) is bound back into the tmpfs
+    mkdir -p /run/hosttmp
+    mount --bind /tmp /run/hosttmp
     mount -t tmpfs tmpfs /tmp
+    for d in $KEEP_TMP; do mkdir -p "/tmp/$d"; mount --bind "/run/hosttmp/$d" "/tmp/$d"; done
     mkdir -p /run/out
     mount -t hostfs -o "$OUTDIR" hostfs /run/out
     export HOME=/root OUT=/run/out LC_ALL=C PYTHONDONTWRITEBYTECODE=1
@@ -161,14 +165,15 @@ def _shim(cache: Path) -> str | None:
     return str(so)
 
 
-def _root_dirs_needed() -> list[str]:
-    """Top-level directories under /root that the guest needs back: the venv's python
-    (e.g. ~/.pyenv), the venv, and this checkout (a CI clone may live under /root)."""
+def _root_dirs_needed(base: str = "/root") -> list[str]:
+    """Top-level directories under ``base`` (/root or /tmp, tmpfs in the guest) that the guest
+    needs back: the venv's python (e.g. ~/.pyenv), the venv, and this checkout (a CI clone
+    may live under /root or /tmp)."""
     out = []
     checkout = Path(__file__).resolve().parents[2]
     for p in (os.path.realpath(sys.executable), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
-              str(checkout)):
-        if p.startswith("/root/"):
+              str(checkout), os.path.realpath(checkout)):
+        if p.startswith(base + "/"):
             top = p.split("/")[2]
             if top not in out and " " not in top:
                 out.append(top)
@@ -212,6 +217,9 @@ class Uml:
                 "con0=fd:0,fd:1", f"umid={umid}", f"uml_dir={d}", f"OUTDIR={d}"]
         if keep:
             argv.append(f"KEEP_ROOT={' '.join(keep)}")
+        keep_tmp = _root_dirs_needed("/tmp")
+        if keep_tmp:
+            argv.append(f"KEEP_TMP={' '.join(keep_tmp)}")
         start = time.monotonic()
         with open(d / "console.txt", "wb") as console:
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=console, stderr=subprocess.STDOUT,
