@@ -91,6 +91,11 @@ def create_sandbox(path: Path, *, demo: bool = False) -> None:
         if res.returncode == 0:
             text = res.stdout
     path.write_text(text or MINIMAL_CIB)
+    if not demo and text is not None and shutil.which("crm_attribute"):
+        # a playground without fencing devices: without this, the first commit of a resource is
+        # refused by crm_verify ("Resource start-up disabled since no STONITH resources")
+        subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "false"],
+                       env={**os.environ, "CIB_file": str(path)}, capture_output=True, check=False)
 
 
 def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False,

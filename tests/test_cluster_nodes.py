@@ -3,7 +3,7 @@
 import pytest
 
 import clushell.target as target
-from clushell.commands.root import build_tree
+from clushell.commands.root import GLOBALS, build_tree
 from clushell.config import Config
 from clushell.errors import ClushError
 from clushell.session import Options, Session
@@ -77,3 +77,18 @@ def test_host_key_question_is_not_answered_by_force():
     assert session.ask_person("Trust host key SHA256:x") == "n"  # but not trust decisions
     assert asked == ["Trust host key SHA256:x (y/n)? "]
     assert session.options.force and session.options.yes
+
+
+def test_default_sandbox_accepts_a_first_resource(tmp_path, monkeypatch, no_local_cluster):
+    import io
+
+    from clushell.dispatch import Dispatcher
+    from clushell.output import Output
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    err = io.StringIO()
+    session = Session(Options(), build_tree(), Output(color=False, stdout=io.StringIO(), stderr=err))
+    dispatcher = Dispatcher(session, GLOBALS)
+    assert dispatcher.run_line("configure primitive first ocf:pacemaker:Dummy"), err.getvalue()
+    assert "using the sandbox CIB" in err.getvalue()
+    assert 'id="first"' in (tmp_path / "clush" / "sandbox.xml").read_text()
