@@ -41,57 +41,17 @@ class Statement:
 
 
 def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[Token]:
-    """shlex-style split of one logical line into tokens with columns."""
-    tokens: list[Token] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i].isspace():
-            i += 1
-            continue
-        start = i
-        buf: list[str] = []
-        quoted = False
-        while i < n and not line[i].isspace():
-            ch = line[i]
-            if ch == "'":
-                quoted = quoted or i == start
-                end = line.find("'", i + 1)
-                if end < 0:
-                    raise ClushError(
-                        f"{_where(source, line_no, start + 1)}: unterminated single quote",
-                        column=start + 1,
-                        token=line[start:],
-                    )
-                buf.append(line[i + 1 : end])
-                i = end + 1
-            elif ch == '"':
-                quoted = quoted or i == start
-                i += 1
-                while True:
-                    if i >= n:
-                        raise ClushError(
-                            f"{_where(source, line_no, start + 1)}: unterminated double quote",
-                            column=start + 1,
-                            token=line[start:],
-                        )
-                    c = line[i]
-                    if c == "\\" and i + 1 < n and line[i + 1] in '"\\$`\n':
-                        buf.append(line[i + 1])
-                        i += 2
-                    elif c == '"':
-                        i += 1
-                        break
-                    else:
-                        buf.append(c)
-                        i += 1
-            elif ch == "\\" and i + 1 < n:
-                buf.append(line[i + 1])
-                i += 2
-            else:
-                buf.append(ch)
-                i += 1
-        tokens.append(Token("".join(buf), start + 1, quoted))
-    return tokens
+    """shlex-style split of one logical line into tokens with columns (the shell's tokenizer)."""
+    from clushell.errors import UsageError
+    from clushell.lineparse import tokenize as split_words
+
+    try:
+        words = split_words(line)
+    except UsageError as exc:
+        start = len(line) - len(exc.token or "")  # the word with the open quote runs to the end
+        raise ClushError(f"{_where(source, line_no, start + 1)}: {exc.message}", column=start + 1,
+                         token=exc.token) from None
+    return [Token(w.text, w.start + 1, line[w.start] in "'\"") for w in words]
 
 
 def _where(source: str, line_no: int, col: int) -> str:
