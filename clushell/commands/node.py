@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import change, model, take_wait
+from clushell.commands.opsflow import attr_args, change, model, take_wait
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import ClushError, UsageError
 
@@ -106,12 +106,7 @@ def _attr_command(name: str, scope: str, what: str):
     def handler(ctx: Context, args: list[str]) -> None:
         from clushell.pacemaker import ops
 
-        node, action, attr = args[0], args[1], args[2]
-        value = args[3] if len(args) > 3 else None
-        if action == "set" and value is None:
-            raise UsageError(f"{name} set needs a value: {name} {node} set {attr} VALUE")
-        if action != "set" and value is not None:
-            raise UsageError(f"unexpected argument '{value}'", token=value)
+        node, action, attr, value = attr_args(name, args)
         ops.require_node(model(ctx), node)
         runner = ctx.session.runner
         if action == "show":

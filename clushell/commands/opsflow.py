@@ -18,6 +18,17 @@ def take_wait(args: list[str]) -> tuple[list[str], bool]:
     return rest, len(rest) != len(args)
 
 
+def attr_args(cmd: str, args: list[str]) -> tuple[str, str, str, str | None]:
+    """``OBJ set|delete|show NAME [VALUE]`` as crmsh takes it: set needs a value, the others none."""
+    obj, action, name = args[0], args[1], args[2]
+    value = args[3] if len(args) > 3 else None
+    if action == "set" and value is None:
+        raise UsageError(f"{cmd} set needs a value: {cmd} {obj} set {name} VALUE")
+    if action != "set" and value is not None:
+        raise UsageError(f"unexpected argument '{value}'", token=value)
+    return obj, action, name, value
+
+
 def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> None:
     """Run ``action`` (a cluster change); then settle/wait and report what moved.
 

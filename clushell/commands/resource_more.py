@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.opsflow import change, model, need, take_wait
+from clushell.commands.opsflow import attr_args, change, model, need, take_wait
 from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import ClushError, UsageError
 
@@ -153,12 +153,7 @@ def _attr_command(kind: str):
     def handler(ctx: Context, args: list[str]) -> None:
         from clushell.pacemaker import ops
 
-        rid, action, name = args[0], args[1], args[2]
-        value = args[3] if len(args) > 3 else None
-        if action == "set" and value is None:
-            raise UsageError(f"{kind} set needs a value: {kind} {rid} set {name} VALUE")
-        if action != "set" and value is not None:
-            raise UsageError(f"unexpected argument '{value}'", token=value)
+        rid, action, name, value = attr_args(kind, args)
         ops.resource_el(model(ctx), rid)
         runner = ctx.session.runner
         if action == "show":
