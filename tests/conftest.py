@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.paths import CONFORMANCE
 from tests.realenv import require
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 # Fixtures that start real components (live cluster, sshd, UML, namespaces).
 pytest_plugins = [
@@ -76,10 +76,9 @@ def cib_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def shared_dir() -> Path:
-    if not SHARED.is_dir():
-        pytest.fail(f"shared reference data not found at {SHARED}")
-    return SHARED
+def conformance_dir() -> Path:
+    """tests/data/conformance: crm inputs, the CIBs crm makes of them, cibcmp.py."""
+    return CONFORMANCE
 
 
 def cib_query(path: Path) -> str:

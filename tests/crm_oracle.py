@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 from tests import realenv
+from tests.paths import CONFORMANCE
 
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance"
 BASE = CONFORMANCE / "scenarios" / "base.xml"
 
 

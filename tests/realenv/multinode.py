@@ -14,7 +14,7 @@ pacemaker} and logs; everything else enters it with ``nsenter -t ANCHOR -n -m -u
 libqb's abstract sockets are per network namespace, so the lab and the host's single-node
 cluster coexist. One lab per test session (fixture ``lab``); teardown signals only PIDs
 whose network namespace is a lab namespace, deletes the namespaces and the state dir.
-Recipe and timings: ../shared/reference/multinode.md.
+Recipe and timings: tests/realenv/multinode/README.md.
 """
 
 from __future__ import annotations

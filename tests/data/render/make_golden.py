@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BASE = HERE.parents[3] / "shared" / "conformance" / "scenarios" / "base.xml"
+BASE = HERE.parent / "conformance" / "scenarios" / "base.xml"
 
 
 def make(src: Path) -> None:
