@@ -18,19 +18,26 @@ for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
+  # Only installing packages needs root: as root run apt directly (sudo may be absent),
+  # otherwise elevate through sudo for these commands alone.
+  as_root=()
   if [ "$(id -u)" != 0 ]; then
-    echo "clush setup: run as root to install: ${missing[*]}" >&2
-    exit 1
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "clush setup: these packages are missing and installing them needs root: ${missing[*]}" >&2
+      exit 1
+    fi
+    as_root=(sudo)
   fi
   # Package scripts must not start cluster daemons or sshd on this machine.
   made_policy=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+    printf '#!/bin/sh\nexit 101\n' | "${as_root[@]}" tee /usr/sbin/policy-rc.d >/dev/null \
+      && "${as_root[@]}" chmod +x /usr/sbin/policy-rc.d && made_policy=1
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  [ -n "$made_policy" ] && rm -f /usr/sbin/policy-rc.d
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -n "$made_policy" ] && "${as_root[@]}" rm -f /usr/sbin/policy-rc.d
 fi
 
 if [ ! -x .venv/bin/python ]; then
