@@ -90,7 +90,7 @@ def _run(args: list[str]) -> int:
     from clushell.dispatch import Dispatcher
     from clushell.errors import ClushError
     from clushell.output import Output
-    from clushell.session import Options, Session
+    from clushell.session import Options, Session, StateKey
 
     try:
         config = Config()
@@ -112,7 +112,7 @@ def _run(args: list[str]) -> int:
                  force_color=config.get("core.color") == "always" and not ns.no_color)
     session = Session(options, build_tree(), out)
     session.config = config
-    session.set_state("options", config)
+    session.set_state(StateKey.OPTIONS, config)
     dispatcher = Dispatcher(session, GLOBALS)
     try:
         return _run_mode(dispatcher, words, script, stdin_tty)

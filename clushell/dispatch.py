@@ -14,7 +14,7 @@ from clushell.commands.tree import Command, Level
 from clushell.context import Context
 from clushell.errors import Cancelled, ClushError, UsageError
 from clushell.lineparse import Token, tokenize
-from clushell.session import Session
+from clushell.session import LeaveReason, Session, settle
 
 
 class Dispatcher:
@@ -69,7 +69,10 @@ class Dispatcher:
         except ClushError as exc:
             self.report(exc, ctx, where)
         except KeyboardInterrupt:
-            raise
+            if not self.session.options.interactive:
+                raise  # a script stops (exit 130); nothing pending is committed
+            # the shell: Ctrl-C cancels this command only; the session and pending changes stay
+            self.session.out.error("interrupted")
         except Exception as exc:  # a bug: still one line, traceback only with --debug
             if self.session.options.debug:
                 traceback.print_exc(file=sys.stderr)
@@ -119,15 +122,19 @@ class Dispatcher:
             ctx.command = child
             ctx.args_from = i + 1
             args = [t.text for t in tokens[i + 1 :]]
+            interrupted = False
             try:
                 child.check_arity(args)
                 child.handler(ctx, args)
+            except KeyboardInterrupt:
+                interrupted = True  # come back without asking anything; changes stay pending
+                raise
             finally:
                 if entered:
                     navigated = session.path != path  # the command itself moved (cd, up, quit)
                     # one-shot: leave what this line entered, innermost first, then come back
                     for lvl in reversed(entered):
-                        if lvl in session.path:
+                        if lvl in session.path and not interrupted:
                             self._leave(ctx, lvl, "oneshot")
                     if not navigated:
                         session.path = start_path
@@ -138,19 +145,19 @@ class Dispatcher:
         if level.enter is not None:
             level.enter(ctx)
 
-    def _leave(self, ctx: Context, level: Level, reason: str) -> None:
+    def _leave(self, ctx: Context, level: Level, reason: LeaveReason) -> None:
         if level.leave is not None:
             level.leave(ctx, reason)
 
     # -- navigation used by global commands -------------------------------------------------
-    def up(self, ctx: Context, reason: str = "up") -> None:
+    def up(self, ctx: Context, reason: LeaveReason = "up") -> None:
         if len(self.session.path) <= 1:
             return
         level = self.session.path[-1]
         self._leave(ctx, level, reason)  # may raise Cancelled: then we stay
         self.session.path = self.session.path[:-1]
 
-    def go_to_root(self, reason: str = "up") -> None:
+    def go_to_root(self, reason: LeaveReason = "up") -> None:
         ctx = Context(self.session)
         while len(self.session.path) > 1:
             self.up(ctx, reason)
@@ -177,24 +184,17 @@ class Dispatcher:
             self._enter(ctx, child)
             self.session.path = [*self.session.path, child]
 
-    def leave_all(self, reason: str) -> bool:
+    def leave_all(self, reason: LeaveReason) -> bool:
         """Leave every level (quit / EOF). False when the user cancelled leaving."""
         ctx = Context(self.session)
         try:
             while len(self.session.path) > 1:
                 self.up(ctx, reason)
-            for _name, state in self.session.pending_states():
-                # states can outlive their level (a one-shot at the root, kept in a REPL)
-                if reason == "quit" and self.session.options.interactive:
-                    answer = self.session.ask(f"There are pending changes ({state.pending_summary()}). Commit them",
-                                              choices="ync")
-                    if answer == "c":
-                        return False
-                    if answer == "n":
-                        state.discard()
-                        continue
-                state.commit(ctx)
-        except Cancelled:
+            # states can outlive their level (a one-shot line at the root): the same policy
+            for key, _state in self.session.pending_states():
+                settle(ctx, key, reason)
+        except Cancelled as exc:
+            self.session.out.info(str(exc))
             return False
         except ClushError as exc:
             self.report(exc, ctx, "")

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import enum
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from clushell.errors import Cancelled, ClushError
 from clushell.output import Output
 
 if TYPE_CHECKING:
     from clushell.commands.tree import Level
+    from clushell.config import Config
+    from clushell.context import Context
+    from clushell.dispatch import Dispatcher
     from clushell.target import Target
     from clushell.transport.base import Runner
+
+
+class StateKey(enum.StrEnum):
+    """Where a level keeps its state in the session (one key per level that has state)."""
+
+    CONFIGURE = "configure"  # pacemaker.workspace.Workspace: the pending CIB
+    IPVS = "ipvs"  # ipvs.state.IpvsState: staged ipvsadm steps per director
+    OPTIONS = "options"  # config.Config: the preferences the options level edits
+
+
+# Why a level is being left: `up`/`end`/`cd` (up), a line that entered it for one command
+# (oneshot), `quit` or Ctrl-D in the shell (quit), end of a script (eof).
+LeaveReason = Literal["up", "oneshot", "quit", "eof"]
 
 
 @dataclass
@@ -31,11 +49,12 @@ class Options:
     recreate: bool = False
 
 
+@runtime_checkable
 class PendingState(Protocol):
     """A level's state with changes that are not yet committed."""
 
     def has_pending(self) -> bool: ...
-    def commit(self, ctx: Any) -> None: ...
+    def commit(self, ctx: Context) -> None: ...
     def discard(self) -> None: ...
     def pending_summary(self) -> str: ...
 
@@ -53,16 +72,18 @@ class Session:
         self.root = root
         self.out = out or Output(color=options.color, interactive=options.interactive)
         self.path: list[Level] = [root]
-        self.states: dict[str, Any] = {}
+        self.states: dict[StateKey, Any] = {}
         self.failed = False  # a command failed during this run
         self._target: Target | None = None
         self._runner: Runner | None = None
-        self.dispatcher: Any = None  # set by the Dispatcher that drives this session
+        self.dispatcher: Dispatcher | None = None  # set by the Dispatcher that drives this session
         self.quit_requested = False
-        self.config: Any = None  # clushell.config.Config, loaded by the CLI
+        self.config: Config | None = None  # loaded by the CLI
+        # live data for completion and the lexer (clushell.complete), created by whoever needs it first
+        self.completion_providers: object | None = None
         self.base_target: Target | None = None  # the real target while a shadow CIB is in use
         # how an interactive question is read; the REPL replaces it with its own prompt
-        self.read_answer: Any = _read_answer_from_stdin
+        self.read_answer: Callable[[str], str | None] = _read_answer_from_stdin
 
     # -- target and runner (resolved on first use: `help` never probes the cluster) ------
     @property
@@ -134,7 +155,7 @@ class Session:
         self.close()
         self._target = target
         self._runner = None
-        self.drop_state("configure")
+        self.drop_state(StateKey.CONFIGURE)
 
     def set_runner(self, runner: Runner) -> None:
         """Tests and tools may plug a different runner in."""
@@ -145,22 +166,33 @@ class Session:
             self._runner.close()
 
     # -- level state ----------------------------------------------------------------------
-    def get_state(self, name: str) -> Any:
-        return self.states.get(name)
+    def get_state(self, key: StateKey) -> Any:
+        return self.states.get(key)
 
-    def set_state(self, name: str, state: Any) -> None:
-        self.states[name] = state
+    def set_state(self, key: StateKey, state: object) -> None:
+        self.states[key] = state
 
-    def drop_state(self, name: str) -> None:
-        self.states.pop(name, None)
+    def drop_state(self, key: StateKey) -> None:
+        self.states.pop(key, None)
 
-    def pending_states(self) -> list[tuple[str, PendingState]]:
-        return [(n, s) for n, s in self.states.items() if hasattr(s, "has_pending") and s.has_pending()]
+    def pending_states(self) -> list[tuple[StateKey, PendingState]]:
+        return [(k, s) for k, s in self.states.items() if isinstance(s, PendingState) and s.has_pending()]
 
     def discard_pending(self, why: str) -> None:
-        for name, state in self.pending_states():
+        for key, state in self.pending_states():
             state.discard()
-            self.out.warn(f"{name}: pending changes discarded ({why}); nothing was committed")
+            self.out.warn(f"{key}: pending changes discarded ({why}); nothing was committed")
+
+    def check_may_commit(self) -> None:
+        """A script commits nothing once a command failed (with --continue-on-error too)."""
+        if self.failed and not self.options.interactive:
+            raise ClushError("not committed: an earlier command of this script failed")
+
+    def settle(self, ctx: Context, key: StateKey, reason: LeaveReason) -> None:
+        settle(ctx, key, reason)
+
+    def confirm_discard(self, ctx: Context, key: StateKey, what: str) -> None:
+        confirm_discard(ctx, key, what)
 
     # -- questions ---------------------------------------------------------------------------
     def ask(self, question: str, *, choices: str = "yn") -> str:
@@ -213,3 +245,57 @@ class Session:
         """Refuse commands whose tools ignore CIB_file (they would touch the local cluster)."""
         if self.target.is_file:
             raise ClushError(f"{what} needs a live cluster; it is not available on a CIB file ({self.target.cib_file})")
+
+
+# -- the one leave policy --------------------------------------------------------------------
+def settle(ctx: Context, key: StateKey, reason: LeaveReason) -> None:
+    """Decide what happens to a level's pending changes when it is left.
+
+    Shell: ask commit / discard / cancel (cancel raises Cancelled; after a one-shot line the
+    changes simply stay pending). Script: a script is one transaction; nothing is committed
+    once a command failed (the changes are discarded, and said so); one-shot lines stage and
+    the end of the script commits; leaving a level with up/end/cd commits, as crm does.
+    """
+    session = ctx.session
+    state = session.get_state(key)
+    if not isinstance(state, PendingState) or not state.has_pending():
+        return
+    if not session.options.interactive:
+        if session.failed:
+            state.discard()
+            ctx.out.warn(f"{key}: pending changes discarded because a command failed; nothing was committed")
+            return
+        if reason == "oneshot":
+            return  # committed with everything else at the end of the script
+        state.commit(ctx)
+        return
+    answer = session.ask(f"There are pending changes ({state.pending_summary()}). Commit them", choices="ync")
+    if answer == "c":
+        if reason == "oneshot":
+            ctx.out.info(f"{key}: changes still pending; commit them in {key}")
+            return
+        raise Cancelled(f"staying in {key}; nothing committed")
+    if answer == "n":
+        state.discard()
+        ctx.out.info(f"{key}: pending changes discarded")
+        return
+    state.commit(ctx)
+
+
+def confirm_discard(ctx: Context, key: StateKey, what: str) -> None:
+    """Before a command that drops a level's pending changes (refresh, reload, erase ...).
+
+    Shell: asks. Script: needs -y/-F, else the command fails (so nothing later commits).
+    """
+    session = ctx.session
+    state = session.get_state(key)
+    if not isinstance(state, PendingState) or not state.has_pending():
+        return
+    if session.options.yes or session.options.force:
+        return
+    question = f"{what} drops the pending changes ({state.pending_summary()}). Continue"
+    if not session.options.interactive:
+        raise ClushError(f"{what} would drop the pending changes ({state.pending_summary()}); "
+                         "commit first, or rerun with -y")
+    if session.ask(question) != "y":
+        raise Cancelled(f"cancelled; the changes are still pending in {key}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import ClushError
+from clushell.session import StateKey
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -165,7 +166,7 @@ def do_reset(ctx: Context, args: list[str]) -> None:
         raise ClushError(f"no shadow '{args[0]}'", token=args[0])
     _no_pending(ctx, "cib reset")
     _make(ctx, args[0], False, True)
-    ctx.session.drop_state("configure")
+    ctx.session.drop_state(StateKey.CONFIGURE)
 
 
 @command("diff", "Show how a shadow's configuration differs from the target's.",

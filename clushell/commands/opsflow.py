@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from clushell.errors import UsageError
+from clushell.session import StateKey
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -61,8 +62,8 @@ def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> N
 
 def _refresh_workspace(ctx: Context) -> None:
     """A configure session without pending edits must see what the command just changed."""
-    ws = ctx.session.get_state("configure")
-    if ws is not None and hasattr(ws, "reload") and not ws.has_pending():
+    ws = ctx.session.get_state(StateKey.CONFIGURE)
+    if ws is not None and not ws.has_pending():
         ws.reload(ctx.session.runner)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.session import StateKey
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -13,10 +14,10 @@ if TYPE_CHECKING:
 def _config(ctx: Context):
     from clushell.config import Config
 
-    cfg = ctx.session.get_state("options")
+    cfg = ctx.session.get_state(StateKey.OPTIONS)
     if cfg is None:
         cfg = Config()
-        ctx.session.set_state("options", cfg)
+        ctx.session.set_state(StateKey.OPTIONS, cfg)
     return cfg
 
 

@@ -16,14 +16,15 @@ from clushell.commands.opsflow import model as _model
 from clushell.commands.opsflow import need as _need
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.errors import ClushError, UsageError
+from clushell.session import StateKey
 
 if TYPE_CHECKING:
     from clushell.context import Context
 
 
 def _pending_workspace(ctx: Context):
-    ws = ctx.session.get_state("configure")
-    if ws is not None and hasattr(ws, "has_pending") and ws.has_pending() and hasattr(ws, "pending"):
+    ws = ctx.session.get_state(StateKey.CONFIGURE)
+    if ws is not None and ws.has_pending():
         return ws
     return None
 

@@ -6,7 +6,7 @@ from clushell.commands.root import GLOBALS
 from clushell.commands.tree import Arg, Kind, Level, command
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
-from clushell.session import Options, Session
+from clushell.session import Options, Session, StateKey
 
 
 class Recorder:
@@ -36,7 +36,7 @@ def make(interactive=False):
     def edit(ctx, args):
         rec.calls.append(("edit", args))
         rec.pending = True
-        ctx.session.set_state("conf", rec)
+        ctx.session.set_state(StateKey.CONFIGURE, rec)
 
     def boom(ctx, args):
         raise RuntimeError("kaput")
