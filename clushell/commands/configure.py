@@ -1,6 +1,6 @@
 """The configure level: crm configuration language statements, commit, verify.
 
-Statements change the session's pending copy of the CIB (clushell.cib.workspace);
+Statements change the session's pending copy of the CIB (clushell.pacemaker.workspace);
 ``commit`` (or leaving the level in a script) writes them through cibadmin.
 Standard library only at import time.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clushell.commands.tree import Arg, Command, Kind, Level, command
-from clushell.errors import Cancelled, ClushError
+from clushell.errors import ClushError
+from clushell.session import LeaveReason, StateKey, settle
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -34,7 +35,7 @@ def run_statement(ctx: Context, name: str) -> None:
     """Apply the statement typed on this line to the pending CIB (all or nothing)."""
     from clushell.cib.build import apply_line
     from clushell.cib.lexer import Token
-    from clushell.cib.workspace import get_workspace
+    from clushell.pacemaker.workspace import get_workspace
 
     ws = get_workspace(ctx)
     first = max(ctx.args_from - 1, 0)
@@ -243,11 +244,12 @@ def _list_properties(ctx: Context) -> None:
 )
 def do_commit(ctx: Context, args: list[str]) -> None:
     """Runs crm_verify on the new configuration (refused on errors unless force), then patches the CIB."""
-    from clushell.cib.workspace import get_workspace
+    from clushell.pacemaker.workspace import get_workspace
 
     bad = [a for a in args if a not in ("force", "replace")]
     if bad:
         raise ClushError(f"'{bad[0]}' is not one of force, replace", token=bad[0])
+    ctx.session.check_may_commit()
     ws = get_workspace(ctx)
     ws.commit(ctx, force="force" in args, replace="replace" in args)
 
@@ -255,7 +257,7 @@ def do_commit(ctx: Context, args: list[str]) -> None:
 @command("verify", "Check the pending configuration with crm_verify.")
 def do_verify(ctx: Context, args: list[str]) -> None:
     """Prints crm_verify's findings for the pending configuration; fails on errors."""
-    from clushell.cib.workspace import get_workspace, report_findings
+    from clushell.pacemaker.workspace import get_workspace, report_findings
 
     ws = get_workspace(ctx)
     if not report_findings(ctx, ws.pending.to_xml(pretty=False)):
@@ -263,33 +265,17 @@ def do_verify(ctx: Context, args: list[str]) -> None:
 
 
 def _enter(ctx: Context) -> None:
-    from clushell.cib.workspace import STATE, get_workspace
+    from clushell.pacemaker.workspace import get_workspace
 
-    ws = ctx.session.get_state(STATE)
+    ws = ctx.session.get_state(StateKey.CONFIGURE)
     if ws is not None and not ws.has_pending():
         ws.reload(ctx.session.runner)  # pick up changes made by others since last time
     else:
         get_workspace(ctx)
 
 
-def _leave(ctx: Context, reason: str) -> None:
-    """Batch: commit unless a command failed. Interactive: ask."""
-    from clushell.cib.workspace import STATE
-
-    ws = ctx.session.get_state(STATE)
-    if ws is None or not ws.has_pending():
-        return
-    session = ctx.session
-    if session.failed and not session.options.interactive:
-        return  # the batch runner discards everything at the end
-    if session.options.interactive and not (session.options.yes or session.options.force):
-        answer = session.ask(f"There are changes pending ({ws.pending_summary()}). Commit them", choices="ync")
-        if answer == "c":
-            raise Cancelled("staying in configure; changes still pending")
-        if answer == "n":
-            ws.discard()
-            return
-    ws.commit(ctx)
+def _leave(ctx: Context, reason: LeaveReason) -> None:
+    settle(ctx, StateKey.CONFIGURE, reason)
 
 
 def _view_commands() -> list[Command]:

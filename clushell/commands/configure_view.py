@@ -25,7 +25,7 @@ VIM_LINE = "# vim: set filetype=pcmk:\n"
 
 
 def _ws(ctx: Context):
-    from clushell.cib.workspace import get_workspace
+    from clushell.pacemaker.workspace import get_workspace
 
     return get_workspace(ctx)
 

@@ -12,17 +12,17 @@ import pytest
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.cib.workspace import STATE, get_workspace
+from clushell.pacemaker.workspace import STATE, get_workspace
 from clushell.commands.tree import Level
 from clushell.context import Context
 from clushell.errors import ClushError
 from clushell.output import Output
 from clushell.session import Options, Session
 from clushell.transport.local import LocalRunner
-from tests.conftest import SHARED
+from tests.paths import CONFORMANCE
 from tests.realenv import require
 
-BASE = SHARED / "conformance" / "scenarios" / "base.xml"
+BASE = CONFORMANCE / "scenarios" / "base.xml"
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from lxml import etree
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.cib.workspace import STATE, get_workspace, read_cib
+from clushell.pacemaker.workspace import STATE, get_workspace, read_cib
 from clushell.context import Context
 from clushell.pacemaker.cibfile import local_cib_file
 from clushell.transport.local import LocalRunner
 from tests.paths import BENCH
 from tests.realenv import require
-from tests.test_workspace import ctx  # noqa: F401  (fixture)
+from tests.unit.pacemaker.test_workspace import ctx  # noqa: F401  (fixture)
 
 sys.path.insert(0, str(BENCH))
 import gen_cib  # noqa: E402

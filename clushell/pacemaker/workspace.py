@@ -1,9 +1,8 @@
 """The configure level's state: the CIB as loaded and the pending edited copy.
 
 ``Workspace`` implements the level-state contract of HACKING.md (``has_pending``,
-``commit``, ``discard``, ``pending_summary``). It is the only part of clushell.cib that
-talks to the cluster, always through ``clushell.pacemaker.cibio`` and the session's
-Runner.
+``commit``, ``discard``, ``pending_summary``). It talks to the cluster through
+``clushell.pacemaker.cibio`` and the session's Runner; clushell.cib stays pure.
 """
 
 from __future__ import annotations
