@@ -106,7 +106,7 @@ def _run(args: list[str]) -> int:
         debug=ns.debug, wait=ns.wait,
         continue_on_error=ns.continue_on_error, interactive=interactive,
         accept_new_host_key=ns.accept_new_host_key, host=ns.host, cib_file=ns.cib_file,
-        demo=ns.demo, recreate=ns.recreate,
+        demo=ns.demo, recreate=ns.recreate, ipvs_file=ns.ipvs_file,
     )
     out = Output(color=options.color, interactive=interactive, pager=config.get("core.pager"),
                  force_color=config.get("core.color") == "always" and not ns.no_color)

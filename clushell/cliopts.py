@@ -31,6 +31,7 @@ OPTIONS: tuple[Opt, ...] = (
         " (nothing is committed)"),
     Opt(("--demo",), "open the demo sandbox (a two-node cluster with a web service)"),
     Opt(("--recreate",), "with --demo: start from a fresh demo sandbox"),
+    Opt(("--ipvs-file",), "the ipvs level works on the offline table in PATH (ipvsadm -Sn format)", "PATH"),
     Opt(("-d", "--debug"), "show tracebacks and the external commands run"),
 )
 

@@ -32,6 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("core.obscure-pattern", "passw*", "Parameter names whose values 'show' masks."),
     Setting("cluster.nodes", "", "Cluster nodes to reach over SSH (space separated [USER@]HOST[:PORT])."),
     Setting("ipvs.directors", "", "Default IPVS directors (space separated); groups as ipvs.group.NAME."),
+    Setting("ipvs.file", "", "Offline IPVS table (ipvsadm -Sn format) the ipvs level works on, as director @file."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

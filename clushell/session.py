@@ -47,6 +47,7 @@ class Options:
     cib_file: str | None = None
     demo: bool = False
     recreate: bool = False
+    ipvs_file: str | None = None  # --ipvs-file: the ipvs level's offline table
 
 
 @runtime_checkable

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from clushell.errors import ClushError, ToolMissing, TransportError
 from clushell.ipvs.ipvsadm import read_table
 from clushell.ipvs.model import Table
 from clushell.ipvs.plan import Step, diff
-from clushell.transport.base import Runner
+
+if TYPE_CHECKING:
+    from clushell.transport.base import Runner
 
 SCRIPT = r"""set -f
 # serialise concurrent clush sessions on this director (check, apply and read back as one)

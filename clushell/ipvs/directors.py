@@ -1,14 +1,11 @@
-"""Directors: names -> Runners, director lists (@d1,d2), and `sync` between directors."""
+"""Director names: lists (@d1,d2) and groups (ipvs.group.NAME) from the preferences."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clushell.ipvs.model import IpvsError
-
-if TYPE_CHECKING:
-    from clushell.transport.base import Runner
 
 LOCAL = "local"
 _NAME = re.compile(r"[A-Za-z0-9_.@:\[\]-]+")
@@ -42,9 +39,8 @@ def split_directors(args: list[str]) -> tuple[list[str] | None, list[str]]:
 
 
 def _config(session: Any, name: str) -> str:
-    cfg = getattr(session, "config", None)
     try:
-        return cfg.get(name) if cfg is not None else ""
+        return session.config.get(name) if session.config is not None else ""
     except Exception:  # a broken config file was already reported at start-up
         return ""
 
@@ -64,23 +60,3 @@ def default_directors(session: Any) -> list[str]:
     """The setting ipvs.directors (groups allowed), else this machine."""
     names = _config(session, "ipvs.directors").replace(",", " ").split()
     return expand(session, names) or [LOCAL]
-
-
-def make_runner(session: Any, name: str) -> Runner:
-    """The one place that turns a director name into a Runner.
-
-    ``local`` is this machine (or the --host target when clush was started with one);
-    any other name is an SSH destination resolved through ~/.ssh/config.
-    """
-    if name == LOCAL:
-        if getattr(session.options, "host", None):
-            return session.runner
-        from clushell.transport.local import LocalRunner
-
-        return LocalRunner()
-    try:
-        from clushell.transport.ssh import SshRunner
-    except ImportError:
-        raise IpvsError(f"director {name}: the SSH transport is not available in this build") from None
-    ask = session.ask if session.options.interactive else None
-    return SshRunner(name, accept_new_host_key=session.options.accept_new_host_key, ask=ask)

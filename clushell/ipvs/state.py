@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clushell.errors import ClushError
-from clushell.ipvs.apply import CommitReport, Snapshot, commit, read_snapshot
-from clushell.ipvs.directors import LOCAL, expand, make_runner
+from clushell.ipvs.apply import CommitReport, Snapshot
+from clushell.ipvs.backends import Backend, KernelBackend, not_live
+from clushell.ipvs.directors import LOCAL, expand
 from clushell.ipvs.model import Table
 from clushell.ipvs.plan import Step, diff
+
+if TYPE_CHECKING:
+    from clushell.transport.base import Runner
 
 
 @dataclass
@@ -22,27 +26,39 @@ class IpvsState:
     """What the ipvs level remembers between commands."""
 
     session: Any
+    #: director name -> where its table lives (a kernel through a Runner, or a rules file)
+    connect: Callable[[str], Backend]
     directors: list[str] = field(default_factory=lambda: [LOCAL])
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     desired: dict[str, Table] = field(default_factory=dict)
     no_drain: dict[str, set] = field(default_factory=dict)
     drain_wait: int = 0
-    runners: dict[str, Any] = field(default_factory=dict)
+    backends: dict[str, Backend] = field(default_factory=dict)
     #: the last commit failed (and was rolled back): leaving must not silently retry it
     last_failed: bool = False
 
     # -- directors and snapshots -----------------------------------------------------------
-    def runner(self, name: str) -> Any:
-        if name not in self.runners:
-            self.runners[name] = make_runner(self.session, name)
-        return self.runners[name]
+    def backend(self, name: str) -> Backend:
+        if name not in self.backends:
+            self.backends[name] = self.connect(name)
+        return self.backends[name]
+
+    def is_live(self, name: str) -> bool:
+        return self.backend(name).live
+
+    def runner(self, name: str, what: str = "this command") -> Runner:
+        """The Runner of a director with a kernel; an offline table has none."""
+        backend = self.backend(name)
+        if not isinstance(backend, KernelBackend):
+            raise not_live(name, backend, what)
+        return backend.runner
 
     def pick(self, dirs: list[str] | None) -> list[str]:
         return expand(self.session, dirs) if dirs else self.directors
 
     def snapshot(self, name: str, *, refresh: bool = False) -> Snapshot:
         if refresh or name not in self.snapshots:
-            self.snapshots[name] = read_snapshot(self.runner(name))
+            self.snapshots[name] = self.backend(name).read()
         return self.snapshots[name]
 
     def view(self, name: str) -> Table:
@@ -97,7 +113,7 @@ class IpvsState:
             return
         for name in names:
             report = self.commit_one(name)
-            show_report(out, report, name)
+            show_report(out, report, name, offline=not self.is_live(name))
             if not report.ok:
                 raise ClushError(f"ipvs commit on {name} failed: {report.error}")
 
@@ -105,13 +121,8 @@ class IpvsState:
         snap = self.snapshot(name)
         target = desired if desired is not None else self.desired.get(name, snap.table)
         try:
-            report = commit(
-                self.runner(name),
-                target,
-                snap,
-                no_drain=frozenset(self.no_drain.get(name, set())),
-                drain_wait=self.drain_wait,
-            )
+            report = self.backend(name).commit(target, snap, no_drain=frozenset(self.no_drain.get(name, set())),
+                                               drain_wait=self.drain_wait)
         except ClushError:
             self.last_failed = True  # e.g. SSH dropped mid-commit: never retried behind the user's back
             raise
@@ -128,7 +139,14 @@ class IpvsState:
         return report
 
 
-def show_report(out: Any, report: CommitReport, name: str) -> None:
+def show_report(out: Any, report: CommitReport, name: str, *, offline: bool = False) -> None:
+    if offline:
+        if report.ok and report.steps:
+            n = len(report.steps)
+            out.info(f"ipvs {name}: wrote {report.where} ({n} change{'s' if n != 1 else ''})")
+        elif report.ok:
+            out.info(f"ipvs {name}: no changes")
+        return
     if name == LOCAL and report.where != LOCAL:
         name = f"{name} ({report.where})"  # --host: "local" is the remote target
     for owner in report.result.owners if report.result else []:

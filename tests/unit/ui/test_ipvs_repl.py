@@ -15,6 +15,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from clushell.commands.root import GLOBALS, build_tree
+from clushell.config import Config
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
@@ -100,6 +101,8 @@ def fake_ipvsadm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     table.write_text("-A -t 10.1.1.100:80 -s rr\n-a -t 10.1.1.100:80 -r 10.1.1.2:80 -m -w 1\n")
     monkeypatch.setenv("PATH", f"{bindir}:{__import__('os').environ['PATH']}")
     monkeypatch.setenv("FAKE_IPVS_TABLE", str(table))
+    # this host has no IPVS: without a configured director the level would open the sandbox table
+    (tmp_path / "clush.conf").write_text("[ipvs]\ndirectors = local\n")
     monkeypatch.setenv("CLUSH_CONFIG", str(tmp_path / "clush.conf"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return table
@@ -108,6 +111,7 @@ def fake_ipvsadm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def repl() -> tuple[Dispatcher, io.StringIO, io.StringIO]:
     out, err = io.StringIO(), io.StringIO()
     session = Session(Options(interactive=True), build_tree(), Output(color=False, stdout=out, stderr=err))
+    session.config = Config()
     return Dispatcher(session, GLOBALS), out, err
 
 

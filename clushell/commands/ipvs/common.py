@@ -1,11 +1,11 @@
-"""Helpers shared by the ipvs level's handlers (standard library only at import time)."""
+"""Argument declarations and helpers shared by the ipvs level's handlers."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from clushell.commands.tree import Arg, Kind
-from clushell.errors import UsageError
+from clushell.errors import ClushError, UsageError
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -18,14 +18,14 @@ DIRS = Arg("directors", Kind.DIRECTOR, "@d1,d2: run on these directors (default:
 
 
 def state(ctx: Context) -> Any:
-    from clushell.ipvs.state import IpvsState
+    from clushell.session import StateKey
 
-    st = ctx.session.get_state("ipvs")
+    st = ctx.session.get_state(StateKey.IPVS)
     if st is None:
-        from clushell.ipvs.directors import default_directors
+        from clushell.commands.ipvs.targets import new_state
 
-        st = IpvsState(ctx.session, directors=default_directors(ctx.session))
-        ctx.session.set_state("ipvs", st)
+        st = new_state(ctx.session)
+        ctx.session.set_state(StateKey.IPVS, st)
     return st
 
 
@@ -55,3 +55,18 @@ def find_real(svc: Any, rspec: str, name: str) -> Any:
     if real is None:
         raise model.IpvsError(f"no real server {rspec} in {svc.text} on {name}", token=rspec)
     return real
+
+
+def commit_directors(ctx: Context, names: list[str]) -> None:
+    from clushell.ipvs.state import show_report
+
+    st = state(ctx)
+    names = [n for n in names if st.plan(n)]
+    if not names:
+        ctx.out.info("ipvs: no changes to commit")
+        return
+    for name in names:
+        report = st.commit_one(name)
+        show_report(ctx.out, report, name, offline=not st.is_live(name))
+        if not report.ok:
+            raise ClushError(f"commit on {name} failed: {report.error}")

@@ -1,50 +1,15 @@
-"""The ipvs level: IPVS services and real servers through ipvsadm, staged like configure.
-
-Handlers stay thin: parsing and checks live in clushell.ipvs.model, plans and the one
-round-trip apply in clushell.ipvs.plan/apply, per-director state in clushell.ipvs.state.
-Every command accepts a director list token (@d1,d2) anywhere among its arguments.
-"""
+"""ipvs level: staging edits (service, real, drain, undrain, clear); nothing runs until commit."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.commands.ipvs.common import OPTS, REAL, SVC, find_real, need, split, state
+from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import UsageError
-from clushell.ipvs.cmdutil import OPTS, REAL, SVC, find_real, need, split, state
-from clushell.ipvs.level_cmds import MORE_COMMANDS
-from clushell.ipvs.level_cmds2 import COMMANDS as STAGE_COMMANDS
 
 if TYPE_CHECKING:
     from clushell.context import Context
-
-def _enter(ctx: Context) -> None:
-    state(ctx)
-
-
-def _leave(ctx: Context, reason: str) -> None:
-    from clushell.errors import Cancelled
-
-    st = ctx.session.get_state("ipvs")
-    if st is None or not st.has_pending():
-        return
-    session = ctx.session
-    if session.options.interactive and reason != "oneshot":
-        answer = session.ask(f"There are pending changes ({st.pending_summary()}). Commit them", choices="ync")
-        if answer == "c":
-            raise Cancelled("staying in ipvs; nothing committed")
-        if answer == "n":
-            st.discard()
-            ctx.out.info("ipvs: pending changes discarded")
-            return
-    elif not session.options.interactive and (st.last_failed or (session.failed and reason != "oneshot")):
-        st.discard()
-        ctx.out.warn("ipvs: pending changes discarded because a command failed; nothing was committed")
-        return
-    st.commit(ctx)
-
-
-# ------------------------------------------------------------------ staged edits
 
 
 @command(
@@ -294,15 +259,4 @@ def cmd_clear(ctx: Context, args: list[str]) -> None:
     st.edit(dirs, change)
 
 
-LEVEL = Level(
-    "ipvs",
-    "IPVS load balancing: virtual services and real servers through ipvsadm, on one or many directors.",
-    commands=[cmd_service, cmd_real, cmd_drain, cmd_undrain, cmd_clear, *MORE_COMMANDS, *STAGE_COMMANDS],
-    long_help="Changes are staged like in configure: `diff` shows the plan, `commit` applies it in one "
-    "round trip, reads the table back, verifies it and rolls back on failure. Leaving the level "
-    "(or the end of a script) commits. Services: tcp:VIP:PORT udp:VIP:PORT sctp:VIP:PORT "
-    "tcp:[V6]:PORT fwm:MARK fwm6:MARK. Directors: @d1,d2 on any command, or `director @d1,d2`.",
-    enter=_enter,
-    leave=_leave,
-    stateful=True,
-)
+COMMANDS = [cmd_service, cmd_real, cmd_drain, cmd_undrain, cmd_clear]

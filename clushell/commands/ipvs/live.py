@@ -1,15 +1,13 @@
-"""ipvs level commands that read the table, commit, save/load, import/export and sync.
-
-Standard library only at import time (commands/ipvs.py imports this module).
-"""
+"""ipvs level: what the kernel holds now (show, stats, rate, conns, timeout, status, zero, daemon)
+and which directors the level works on."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from clushell.commands.ipvs.common import DIRS, SVC_OPT, need, split, state
 from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import ClushError, UsageError
-from clushell.ipvs.cmdutil import DIRS, SVC_OPT, need, split, state
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -49,7 +47,9 @@ def cmd_show(ctx: Context, args: list[str]) -> None:
         table = st.view(name)
         if only is not None and only not in table.services:
             raise ClushError(f"no such service {rest[0]} on {name}", token=rest[0])
-        counters = render.counters_from(parse_list(ipvsadm(st, name, "-Ln", "--persistent-conn")))
+        counters = {}  # an offline table has no connections
+        if st.is_live(name):
+            counters = render.counters_from(parse_list(ipvsadm(st, name, "-Ln", "--persistent-conn")))
         rows = render.show_rows(table, counters, only)
         render.print_table(ctx.out, render.SHOW_HEADER, rows, _title(st, name, names))
 
@@ -252,4 +252,18 @@ def cmd_daemon(ctx: Context, args: list[str]) -> None:
         ipvsadm(st, name, *argv)
 
 
-MORE_COMMANDS = [cmd_show, cmd_stats, cmd_rate, cmd_conns, cmd_timeout, cmd_status, cmd_zero, cmd_daemon]
+@command("director", "Show or set the directors that ipvs commands work on (local = this machine).",
+         Arg("directors", Kind.DIRECTOR, "@d1,d2 or @local", optional=True), raw=True, usage="[@D1,D2,...]")
+def cmd_director(ctx: Context, args: list[str]) -> None:
+    from clushell.ipvs.directors import expand, parse_director_list
+
+    need("director", args, 0, 1, "[@D1,D2,...]")
+    st = state(ctx)
+    if args:
+        if not args[0].startswith("@"):
+            raise UsageError(f"directors are written @NAME[,NAME...], got '{args[0]}'", token=args[0])
+        st.directors = expand(ctx.session, parse_director_list(args[0]))
+    ctx.out.print("directors: " + ",".join(st.directors))
+
+
+COMMANDS = [cmd_show, cmd_stats, cmd_rate, cmd_conns, cmd_timeout, cmd_status, cmd_zero, cmd_daemon]
