@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lxml import etree
 
-if TYPE_CHECKING:
-    from clushell.pacemaker.ra import AgentInfo, Parameter
+from clushell.cib.durations import seconds
 
 ERROR = "error"
 WARNING = "warning"
@@ -65,6 +64,32 @@ FENCE_COMMON = ("pcmk_", "action", "port", "priority", "provides")
 
 RESOURCE_TAGS = ("primitive", "group", "clone", "master", "bundle", "template")
 
+
+
+# What the checks need of an agent's metadata (clushell.pacemaker.ra's AgentInfo fits);
+# the caller injects the lookup, so this module never runs a tool.
+class Parameter(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+
+
+class Action(Protocol):
+    @property
+    def timeout(self) -> str | None: ...
+    @property
+    def timeout_seconds(self) -> float | None: ...
+
+
+class AgentInfo(Protocol):
+    def required(self) -> list: ...
+    def param(self, name: str) -> Parameter | None: ...
+    def action(self, name: str, role: str | None = None) -> Action | None: ...
+
+
 AgentLookup = Callable[[str], "AgentInfo | None"]
 
 
@@ -82,8 +107,6 @@ def _agent_spec(prim: etree._Element, templates: dict[str, etree._Element]) -> s
 
 def _check_primitive(prim: etree._Element, templates: dict[str, etree._Element], lookup: AgentLookup,
                      op_default_timeout: float | None) -> Iterable[Finding]:
-    from clushell.pacemaker.ra import seconds
-
     rid = prim.get("id")
     spec = _agent_spec(prim, templates)
     if spec is None:
@@ -198,8 +221,6 @@ def _check_defaults(conf: etree._Element, wanted: Callable[[str | None], bool]) 
 def check(root: etree._Element, lookup: AgentLookup, *, cluster_options: dict[str, Parameter] | None = None,
           changed_ids: set[str] | None = None) -> list[Finding]:
     """All semantic findings for ``root`` (a ``<cib>``); only objects in ``changed_ids`` if given."""
-    from clushell.pacemaker.ra import seconds
-
     conf = root.find("configuration")
     if conf is None:
         return [Finding(ERROR, None, None, "the CIB has no <configuration> section")]

@@ -116,7 +116,9 @@ def test_module_functions_share_one_catalog_per_runner():
 @pytest.mark.parametrize("text,secs", [("20s", 20), ("20", 20), ("1m", 60), ("500ms", 0.5), ("PT1M30S", 90),
                                        ("2h", 7200), ("bogus", None), (None, None)])
 def test_durations(text, secs):
-    assert ra.seconds(text) == secs
+    from clushell.cib.durations import seconds
+
+    assert seconds(text) == secs
 
 
 def test_cluster_options_found_in_either_daemon_directory(tmp_path, monkeypatch):
