@@ -112,7 +112,7 @@ def _switch(ctx: Context, name: str | None) -> None:
 
 
 @command("new", "Create a shadow CIB from the current one (or empty) and use it.",
-         Arg("name", Kind.NEW_ID, "shadow name"),
+         Arg("name", Kind.SHADOW, "shadow name"),
          Arg("options", Kind.KEYWORD, "empty: start from an empty CIB; force: overwrite", optional=True,
              repeat=True, choices=("empty", "force")),
          examples=("new test1", "new scratch empty"))
@@ -129,7 +129,7 @@ def do_new(ctx: Context, args: list[str]) -> None:
 
 
 @command("use", "Work on a shadow CIB, or on the real target again with 'live'.",
-         Arg("name", Kind.TEXT, "shadow name or 'live'", optional=True), examples=("use test1", "use live"))
+         Arg("name", Kind.SHADOW, "shadow name or 'live'", optional=True), examples=("use test1", "use live"))
 def do_use(ctx: Context, args: list[str]) -> None:
     """Pending configure changes must be committed or discarded before switching."""
     _switch(ctx, args[0] if args else None)
@@ -146,7 +146,7 @@ def do_list(ctx: Context, args: list[str]) -> None:
         ctx.out.print(f"{'*' if name == current else ' '} {name}")
 
 
-@command("delete", "Delete a shadow CIB.", Arg("name", Kind.TEXT, "shadow name"))
+@command("delete", "Delete a shadow CIB.", Arg("name", Kind.SHADOW, "shadow name"))
 def do_delete(ctx: Context, args: list[str]) -> None:
     """A shadow in use cannot be deleted."""
     name = args[0]
@@ -159,7 +159,7 @@ def do_delete(ctx: Context, args: list[str]) -> None:
     _base_file(name).unlink(missing_ok=True)
 
 
-@command("reset", "Make a shadow a fresh copy of the current CIB.", Arg("name", Kind.TEXT, "shadow name"))
+@command("reset", "Make a shadow a fresh copy of the current CIB.", Arg("name", Kind.SHADOW, "shadow name"))
 def do_reset(ctx: Context, args: list[str]) -> None:
     """Throws away what was changed in the shadow."""
     if not shadow_file(args[0]).exists():
@@ -170,7 +170,7 @@ def do_reset(ctx: Context, args: list[str]) -> None:
 
 
 @command("diff", "Show how a shadow's configuration differs from the target's.",
-         Arg("name", Kind.TEXT, "shadow name (default: the one in use)", optional=True))
+         Arg("name", Kind.SHADOW, "shadow name (default: the one in use)", optional=True))
 def do_diff(ctx: Context, args: list[str]) -> None:
     """A unified diff of the two configurations in the configure language."""
     import difflib
@@ -200,7 +200,7 @@ def _as_text(xml: bytes) -> str:
 
 
 @command("commit", "Push a shadow's configuration to the target it was made from.",
-         Arg("name", Kind.TEXT, "shadow name (default: the one in use)", optional=True),
+         Arg("name", Kind.SHADOW, "shadow name (default: the one in use)", optional=True),
          Arg("force", Kind.KEYWORD, "push even if the target changed since", optional=True, choices=("force",)))
 def do_commit(ctx: Context, args: list[str]) -> None:
     """Refuses when the target's CIB changed after 'cib new' (unless forced): nothing is overwritten silently."""

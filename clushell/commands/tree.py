@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clushell import values
 from clushell.errors import UsageError
 
 if TYPE_CHECKING:
@@ -44,8 +46,48 @@ class Kind:
     CONFIG = "config"  # the rest of a configure-language statement
     SERVICE = "service"  # ipvs service tcp:VIP:PORT, fwm:MARK, ...
     REAL = "real"  # ipvs real server RIP[:PORT]
-    OPTION = "option"  # key=value option
+    OPTION = "option"  # key=value option (old style; prefer Command.opts)
     DIRECTOR = "director"
+    DURATION = "duration"  # Pacemaker duration: 30s, 500ms, 2min, PT1M
+    ATTR = "attr"  # an attribute name (nvpair)
+    META_ATTR = "meta-attr"  # a resource's meta attribute name
+    PARAM_ATTR = "param-attr"  # a resource's agent parameter name
+    SHADOW = "shadow"  # a shadow CIB name
+    HOST = "host"  # a host name or address
+    FLAG = "flag"  # an Opt without a value: the word itself (--now, -w, force)
+
+
+def check_value(kind: str, value: str) -> str | None:
+    """Why ``value`` cannot be a ``kind``, or None. The text names no value (the caller names the token).
+
+    Values of existing objects (resources, ids, nodes) are only checked for what no id can
+    contain; whether they exist is the handler's business ("no such resource").
+    """
+    return _CHECKS.get(kind, values.xml_text)(value)
+
+
+def _shadow(value: str) -> str | None:
+    # the character set is the shadow store's to judge; the length is the file system's
+    if "/" in value:
+        return None
+    return values.xml_text(value) or values.file_name(value, "shadow name", values.NAME_MAX - len("shadow."))
+
+
+_CHECKS: dict[str, Callable[[str], str | None]] = {
+    Kind.NEW_ID: values.object_id,
+    Kind.NODE: values.node_name,
+    Kind.SCORE: values.score,
+    Kind.NUMBER: values.integer,
+    Kind.DURATION: values.duration,
+    Kind.ATTR: values.nvpair_name,
+    Kind.META_ATTR: values.nvpair_name,
+    Kind.PARAM_ATTR: values.nvpair_name,
+    Kind.PROPERTY: values.nvpair_name,
+    Kind.FILE: values.path,
+    Kind.SHADOW: _shadow,
+    Kind.HOST: values.host_name,
+    Kind.FLAG: lambda value: None,
+}
 
 
 @dataclass(frozen=True)
@@ -64,6 +106,65 @@ class Arg:
         if self.repeat:
             text += "..."
         return f"[{text}]" if self.optional else text
+
+
+#: placeholders for an option's value in usage lines, by kind
+_METAVARS = {Kind.NUMBER: "N", Kind.DURATION: "TIME", Kind.SCORE: "SCORE", Kind.NODE: "NODE", Kind.FILE: "FILE",
+             Kind.HOST: "HOST"}
+
+
+@dataclass(frozen=True)
+class Opt:
+    """A declared ``key=value`` option of a command (or, with ``Kind.FLAG``, a switch word).
+
+    The value is completed and checked by ``kind`` (``choices`` when given); the handler gets
+    it from ``Command.split_opts``. A flag's key is the word itself (``--now``, ``-w``).
+    """
+
+    key: str
+    help: str
+    kind: str = Kind.TEXT
+    choices: tuple[str, ...] = ()
+    metavar: str = ""
+
+    @property
+    def flag(self) -> bool:
+        return self.kind == Kind.FLAG
+
+    def value_name(self) -> str:
+        if self.choices:
+            return "|".join(self.choices)
+        return self.metavar or _METAVARS.get(self.kind) or self.key.upper().replace("-", "_")
+
+    def usage(self) -> str:
+        return f"[{self.key}]" if self.flag else f"[{self.key}={self.value_name()}]"
+
+    def check(self, value: str) -> str | None:
+        """Why ``value`` is not acceptable for this option, or None."""
+        if self.choices and value not in self.choices:
+            return f"'{value}' is not one of {', '.join(self.choices)}" if value.isprintable() and len(value) < 40 \
+                else f"expected one of {', '.join(self.choices)}"
+        return check_value(self.kind, value)
+
+
+#: what an option key looks like on a line (``key=value``)
+_OPT_KEY = re.compile(r"[A-Za-z][\w-]*")
+
+
+def arg_at(args: tuple[Arg, ...], index: int) -> list[Arg]:
+    """The declared arguments that may stand at position ``index``.
+
+    Optional and repeating arguments before an argument let it move: ``save [SEL...] FILE``
+    offers selectors and files at every position.
+    """
+    out: list[Arg] = []
+    min_before, max_before = 0, 0
+    for arg in args:
+        if min_before <= index and (index <= max_before or arg.repeat):
+            out.append(arg)
+        min_before += 0 if arg.optional else 1
+        max_before = 10**9 if arg.repeat else max_before + 1
+    return out
 
 
 Handler = Callable[["Context", list[str]], Any]
@@ -87,16 +188,57 @@ class Command:
     usage: str = ""
     raw: bool = False
     hidden: bool = False
+    opts: tuple[Opt, ...] = ()
 
     def usage_line(self) -> str:
         if self.usage:
             return f"{self.name} {self.usage}".rstrip()
-        return " ".join([self.name, *(a.usage() for a in self.args)]).rstrip()
+        return " ".join([self.name, *(a.usage() for a in self.args), *(o.usage() for o in self.opts)]).rstrip()
+
+    def opt(self, key: str) -> Opt | None:
+        return next((o for o in self.opts if o.key == key), None)
+
+    def split_opts(self, args: list[str]) -> tuple[list[str], dict[str, str]]:
+        """Positional arguments and declared options (key -> value; a flag maps to "true").
+
+        A ``key=value`` word whose key is not declared, a ``--word`` that is not a declared
+        flag (when the command declares options), a repeated option and a value its kind
+        refuses are usage errors naming the token.
+        """
+        positionals: list[str] = []
+        opts: dict[str, str] = {}
+        if not self.opts:
+            return list(args), opts
+        for word in args:
+            opt = self.opt(word)
+            if opt is not None and opt.flag:
+                key, value = word, "true"
+            elif "=" in word and _OPT_KEY.fullmatch(word.split("=", 1)[0]):
+                key, value = word.split("=", 1)
+                opt = self.opt(key)
+                if opt is None or opt.flag:
+                    raise UsageError(f"unknown option '{key}' (known: {self._known_opts()})", token=word)
+                problem = opt.check(value)
+                if problem:
+                    raise UsageError(f"{key}: {problem}", token=word)
+            elif word.startswith("--") and len(word) > 2:
+                raise UsageError(f"unknown option {_shown(word)} (known: {self._known_opts()})", token=word)
+            else:
+                positionals.append(word)
+                continue
+            if key in opts:
+                raise UsageError(f"option '{key}' given twice", token=word)
+            opts[key] = value
+        return positionals, opts
+
+    def _known_opts(self) -> str:
+        return ", ".join(o.key if o.flag else f"{o.key}=" for o in self.opts)
 
     def check_arity(self, args: list[str]) -> None:
-        """Reject too few or too many arguments before the handler runs."""
+        """Reject unknown options, too few or too many arguments and bad values before the handler runs."""
         if self.raw:
             return
+        args, _ = self.split_opts(args)
         required = sum(1 for a in self.args if not a.optional and not a.repeat)
         required += sum(1 for a in self.args if a.repeat and not a.optional)
         unlimited = any(a.repeat for a in self.args)
@@ -105,11 +247,34 @@ class Command:
             raise UsageError(f"missing {missing[0] if missing else 'argument'}; usage: {self.usage_line()}")
         if not unlimited and len(args) > len(self.args):
             extra = args[len(self.args)]
-            raise UsageError(f"unexpected argument '{extra}'; usage: {self.usage_line()}", token=extra)
+            raise UsageError(f"unexpected argument {_shown(extra)}; usage: {self.usage_line()}", token=extra)
         for value, arg in zip(args, self.args, strict=False):
             if arg.kind == Kind.KEYWORD and arg.choices and not arg.repeat:
                 if value not in arg.choices:
-                    raise UsageError(f"'{value}' is not one of {', '.join(arg.choices)}", token=value)
+                    raise UsageError(f"{_shown(value)} is not one of {', '.join(arg.choices)}", token=value)
+        for index, value in enumerate(args):
+            self._check_position(index, value)
+
+    def _check_position(self, index: int, value: str) -> None:
+        """A value is fine when one of the arguments that may stand at ``index`` accepts it."""
+        problems = []
+        for arg in arg_at(self.args, index):
+            if arg.kind == Kind.KEYWORD and arg.choices:
+                return  # keywords were checked above (or the position is ambiguous)
+            problem = check_value(arg.kind, value)
+            if problem is None:
+                return
+            problems.append((arg, problem))
+        if problems:
+            arg, problem = problems[0]
+            raise UsageError(f"{arg.name}: {problem}", token=value)
+
+
+def _shown(value: str) -> str:
+    """``'value'`` for a message, escaped and cut when it is not plain."""
+    if value.isprintable() and len(value) <= 40:
+        return f"'{value}'"
+    return values.show(value)
 
 
 @dataclass
@@ -194,6 +359,7 @@ def command(
     usage: str = "",
     raw: bool = False,
     hidden: bool = False,
+    opts: tuple[Opt, ...] = (),
 ) -> Callable[[Handler], Command]:
     """Decorator that turns a handler function into a Command declaration."""
 
@@ -209,6 +375,7 @@ def command(
             usage=usage,
             raw=raw,
             hidden=hidden,
+            opts=tuple(opts),
         )
 
     return wrap
