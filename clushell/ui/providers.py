@@ -296,11 +296,10 @@ class Providers:
             if cached is not None and time.monotonic() - cached[0] < CIB_TTL:
                 st = cached[1]
             else:
-                from clushell.ipvs.directors import default_directors
-                from clushell.ipvs.state import IpvsState
+                from clushell.commands.ipvs.targets import new_state
 
                 # a private state: the completer thread must not create the level's own
-                st = IpvsState(self.session, directors=default_directors(self.session))
+                st = new_state(self.session, announce=False)
                 self._ipvs = (time.monotonic(), st)
         return [st.view(name) for name in st.directors]
 
