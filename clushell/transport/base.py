@@ -50,6 +50,14 @@ class Runner(Protocol):
         """Run argv; raise TransportError (or ToolMissing) if it could not be run at all."""
         ...
 
+    def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        """Replace ``path`` atomically: temp file in the same directory, fsync, chmod, rename.
+
+        The temp file gets ``mode`` before any data is written and is removed on failure,
+        so a secret is never readable by others nor left behind. Raises TransportError.
+        """
+        ...
+
     def close(self) -> None:
         """Release connections; the runner may be reused afterwards (it reconnects)."""
         ...

@@ -60,5 +60,33 @@ class LocalRunner:
             proc.stderr.decode("utf-8", "replace"),
         )
 
+    def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        """Atomic replace (see Runner.write_file)."""
+        import tempfile
+
+        directory = os.path.dirname(os.path.abspath(path))
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.clush-", dir=directory)
+        except OSError as exc:
+            raise TransportError(f"cannot write {path}: {exc.strerror or exc}") from None
+        try:
+            os.fchmod(fd, mode)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+            dfd = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError as exc:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise TransportError(f"cannot write {path}: {exc.strerror or exc}") from None
+
     def close(self) -> None:
         """Nothing to release for local processes."""

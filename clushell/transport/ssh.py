@@ -304,6 +304,42 @@ class SshRunner:
             raise ToolMissing(f"{argv[0]}: command not found on {self.where}")
         return Result(rc, out.decode("utf-8", "replace"), text)
 
+    def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        """Atomic replace over SFTP (see Runner.write_file): temp name in the same directory."""
+        import posixpath
+        import secrets
+
+        from paramiko.sftp import CMD_EXTENDED
+
+        directory, name = posixpath.split(path)
+        tmp = posixpath.join(directory or ".", f".{name}.clush-{secrets.token_hex(4)}")
+        try:
+            sftp = paramiko.SFTPClient.from_transport(self._transport())
+        except (paramiko.SSHException, OSError, EOFError) as exc:
+            self._drop()
+            raise TransportError(f"{self.where}: cannot open SFTP to write {path}: {exc}") from None
+        assert sftp is not None
+        created = False
+        try:
+            with sftp.open(tmp, "wx") as f:
+                created = True
+                f.chmod(mode)  # before the data: a secret is never readable by others
+                f.write(data)
+                f.flush()
+                sftp._request(CMD_EXTENDED, "fsync@openssh.com", f.handle)
+            sftp.posix_rename(tmp, path)
+            created = False
+        except (OSError, paramiko.SSHException, EOFError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            raise TransportError(f"{self.where}: cannot write {path}: {reason}") from None
+        finally:
+            if created:
+                try:
+                    sftp.remove(tmp)
+                except (OSError, paramiko.SSHException, EOFError):
+                    pass
+            sftp.close()
+
     def _exchange(self, chan: paramiko.Channel, command: str, data: bytes | None,
                   limit: float, tool: str) -> tuple[bytes, bytes, int]:
         deadline = time.monotonic() + limit

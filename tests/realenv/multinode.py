@@ -262,7 +262,7 @@ def _prepare_node(lab: Lab, i: int, client_pub: str) -> None:
         f"ListenAddress {lab.addr(i)}:22\nHostKey {d}/ssh/hostkey\nPidFile /run/sshd.pid\n"
         f"AuthorizedKeysFile {d}/ssh/authorized_keys\nPermitRootLogin prohibit-password\n"
         "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\nUseDNS no\n"
-        "StrictModes no\nMaxStartups 100:30:200\n")
+        "StrictModes no\nMaxStartups 100:30:200\nSubsystem sftp internal-sftp\n")
 
 
 def _client_home(lab: Lab) -> None:

@@ -199,7 +199,7 @@ def sshd() -> Iterator[Sshd]:
             f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/hostkey\n"
             f"AuthorizedKeysFile {keys}/%u\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
             f"PermitRootLogin prohibit-password\nPidFile {d}/sshd.pid\nStrictModes no\nUsePAM no\n"
-            "MaxStartups 100:30:200\nMaxSessions 100\nLogLevel VERBOSE\n"
+            "MaxStartups 100:30:200\nMaxSessions 100\nLogLevel VERBOSE\nSubsystem sftp internal-sftp\n"
         )
     os.makedirs("/run/sshd", exist_ok=True)
     proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", conf, "-E", os.path.join(d, "sshd.log")],
