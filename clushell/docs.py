@@ -126,6 +126,11 @@ def _command_entry(cmd: Command, path: tuple[str, ...]) -> list[str]:
         for arg in cmd.args:
             out += [".TP", _bold(arg.usage()), roff(arg.help)]
         out.append(".RE")
+    if cmd.opts:
+        out += [".IP", "Options:", ".RS"]
+        for opt in cmd.opts:
+            out += [".TP", _bold(opt.usage().strip("[]")), roff(opt.help)]
+        out.append(".RE")
     if cmd.examples:
         out += [".IP", "Examples:", ".nf"]
         out += ["\\ \\ \\ \\ " + roff(ex) for ex in cmd.examples]  # unpaddable spaces indent them

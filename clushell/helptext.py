@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -12,9 +13,34 @@ if TYPE_CHECKING:
     from clushell.session import Session
 
 
+def _columns() -> int:
+    """The terminal's width (COLUMNS, else the terminal, else 80); help wraps to it."""
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
 def _table(rows: list[tuple[str, str]]) -> list[str]:
     width = max((len(n) for n, _ in rows), default=0)
-    return [f"  {name.ljust(width)}  {text}" for name, text in rows]
+    text_width = _columns() - width - 5
+    out = []
+    for name, text in rows:
+        if text_width < 20 or len(text) <= text_width:
+            out.append(f"  {name.ljust(width)}  {text}".rstrip())
+            continue
+        parts = textwrap.wrap(text, text_width) or [""]
+        out.append(f"  {name.ljust(width)}  {parts[0]}")
+        out += [" " * (width + 4) + p for p in parts[1:]]
+    return out
+
+
+def _prose(text: str) -> list[str]:
+    """Long help lines wrapped to the terminal; indented lines (lists, examples) stay as written."""
+    out: list[str] = []
+    for line in textwrap.dedent(text).strip().splitlines():
+        if line[:1].isspace() or len(line) <= _columns():
+            out.append(line)
+        else:
+            out += textwrap.wrap(line, _columns() - 1)
+    return out
 
 
 def level_overview(level: Level, globals_: list[Command]) -> str:
@@ -40,10 +66,13 @@ def command_help(cmd: Command, path: str = "") -> str:
     if cmd.aliases:
         lines.append(f"Aliases: {', '.join(cmd.aliases)}")
     if cmd.long_help and cmd.long_help != cmd.help:
-        lines += ["", *textwrap.dedent(cmd.long_help).strip().splitlines()]
+        lines += ["", *_prose(cmd.long_help)]
     if cmd.args:
         lines += ["", "Arguments:"]
         lines += _table([(a.usage(), a.help) for a in cmd.args])
+    if cmd.opts:
+        lines += ["", "Options:"]
+        lines += _table([(o.usage().strip("[]"), o.help) for o in cmd.opts])
     if cmd.examples:
         lines += ["", "Examples:"]
         lines += [f"  {ex}" for ex in cmd.examples]
