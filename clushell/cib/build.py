@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from lxml import etree
 
 from clushell.cib import constraints as cons
-from clushell.cib import nodesets
+from clushell.cib import nodesets, statements
 from clushell.cib import parse as P
 from clushell.cib.ids import IdGen, valid_id
 from clushell.cib.journal import Journal
@@ -403,30 +403,21 @@ class Builder:
 _CONSTRAINTS = ("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket")
 
 
-# -- statements ---------------------------------------------------------------------------------
-_RESOURCE_KINDS = {"primitive": "primitive", "rsc_template": "rsc_template", "template": "rsc_template"}
-_CONTAINER_KINDS = {"group": "group", "clone": "clone", "ms": "ms", "master": "ms"}
-_DEFAULT_KINDS = ("property", "rsc_defaults", "op_defaults")
-KEYWORDS = (
-    "node",
-    "primitive",
-    "rsc_template",
-    "group",
-    "clone",
-    "ms",
-    "location",
-    "colocation",
-    "collocation",
-    "order",
-    "rsc_ticket",
-    "property",
-    "rsc_defaults",
-    "op_defaults",
-    "fencing_topology",
-    "tag",
-    "monitor",
-    "xml",
-)
+# -- statements (names, aliases and which parser: clushell.cib.statements) -------------------------
+_PARSERS: dict[str, Callable[[P.Stream, Token, str], P.Parsed]] = {
+    "primitive": P.parse_primitive,
+    "container": P.parse_container,
+    "defaults": nodesets.parse_defaults,
+    "node": lambda ts, head, _name: nodesets.parse_node(ts, head),
+    "location": lambda ts, head, _name: cons.parse_location(ts, head),
+    "colocation": cons.parse_colocation,
+    "order": lambda ts, head, _name: cons.parse_order(ts, head),
+    "ticket": lambda ts, head, _name: cons.parse_ticket(ts, head),
+    "fencing": lambda ts, head, _name: cons.parse_fencing(ts, head),
+    "tag": lambda ts, head, _name: cons.parse_tag(ts, head),
+    "monitor": lambda ts, head, _name: cons.parse_monitor(ts, head),
+}
+KEYWORDS = tuple(w for s in statements.STATEMENTS for w in (s.name, *s.aliases))
 
 
 def parse_statement(tokens: list[Token], raw: str = "") -> P.Parsed:
@@ -441,37 +432,17 @@ def _parse(tokens: list[Token], raw: str) -> P.Parsed:
     if not tokens:
         raise ClushError("empty statement")
     head = tokens[0]
-    word = head.text.lower()
+    stmt = statements.find(head.text)
+    if stmt is None or not stmt.accepted:
+        raise P.fail(head, "unknown configure statement")
     ts = P.Stream(tokens[1:], end=head)
-    if word in _RESOURCE_KINDS:
-        return P.parse_primitive(ts, head, _RESOURCE_KINDS[word])
-    if word in _CONTAINER_KINDS:
-        return P.parse_container(ts, head, _CONTAINER_KINDS[word])
-    if word in _DEFAULT_KINDS:
-        return nodesets.parse_defaults(ts, head, word)
-    if word == "node":
-        return nodesets.parse_node(ts, head)
-    if word == "location":
-        return cons.parse_location(ts, head)
-    if word in ("colocation", "collocation"):
-        return cons.parse_colocation(ts, head, "colocation")
-    if word == "order":
-        return cons.parse_order(ts, head)
-    if word == "rsc_ticket":
-        return cons.parse_ticket(ts, head)
-    if word in ("fencing_topology", "fencing-topology"):
-        return cons.parse_fencing(ts, head)
-    if word == "tag":
-        return cons.parse_tag(ts, head)
-    if word == "monitor":
-        return cons.parse_monitor(ts, head)
-    if word == "xml":
+    if stmt.parser == "xml":
         if len(tokens) < 2:
             raise P.fail(head, "xml needs an element")
         # crm joins shlex words (so the XML is usually quoted as a whole); unquoted XML is taken as typed
         joined = " ".join(t.text for t in tokens[1:])
         return cons.parse_xml(raw[tokens[1].col - 1 :] if raw and not tokens[1].quoted else joined, head)
-    raise P.fail(head, "unknown configure statement")
+    return _PARSERS[stmt.parser](ts, head, stmt.name)
 
 
 def _prefixed(exc: ClushError, prefix: str) -> ClushError:
