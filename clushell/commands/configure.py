@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from clushell.cib.statements import STATEMENTS, Statement
 from clushell.commands.tree import Arg, Command, Kind, Level, command
 from clushell.errors import ClushError
 from clushell.session import LeaveReason, StateKey, settle
@@ -48,164 +49,9 @@ def run_statement(ctx: Context, name: str) -> None:
         (ctx.out.warn if level == "WARNING" else ctx.out.info)(text or msg)
 
 
-_STATEMENTS: list[tuple[str, str, str, tuple[str, ...], tuple[str, ...]]] = [
-    (
-        "node",
-        "Create a node or add attributes to one.",
-        "[$id=ID|ID:] UNAME[:member|remote] [description=D] [attributes N=V...] [utilization N=V...]",
-        (),
-        ("node node1 attributes standby=off", "node 2: n2 utilization memory=1024"),
-    ),
-    (
-        "primitive",
-        "Define a primitive resource.",
-        "ID [CLASS:[PROVIDER:]]TYPE|@TEMPLATE [description=D] [params N=V...] [meta N=V...] "
-        "[utilization N=V...] [operations $id=ID] [op ACTION [ATTR=V...] [op_params N=V...] [op_meta N=V...]]...",
-        (),
-        (
-            "primitive vip ocf:heartbeat:IPaddr2 params ip=10.0.0.1 op monitor interval=10s",
-            "primitive d1 Dummy meta target-role=Stopped",
-        ),
-    ),
-    (
-        "rsc_template",
-        "Define a resource template (primitives refer to it with @ID).",
-        "ID [CLASS:[PROVIDER:]]TYPE [params ...] [meta ...] [op ...]",
-        (),
-        ("rsc_template web-tpl apache op monitor interval=30s",),
-    ),
-    (
-        "group",
-        "Group primitives: started in order, kept on one node.",
-        "ID RSC... [description=D] [meta N=V...] [params N=V...]",
-        (),
-        ("group web vip apache meta target-role=Started",),
-    ),
-    (
-        "clone",
-        "Run a resource on several nodes (meta promotable=true for promotable clones).",
-        "ID RSC [description=D] [meta N=V...] [params N=V...]",
-        (),
-        ("clone ping-clone ping meta interleave=true",),
-    ),
-    (
-        "ms",
-        "Define a legacy master/slave resource (deprecated: clone with promotable=true).",
-        "ID RSC [meta N=V...] [params N=V...]",
-        (),
-        ("ms db-ms db meta notify=true",),
-    ),
-    (
-        "location",
-        "Prefer or avoid nodes for a resource (score and node, or rules).",
-        "ID RSC|/REGEX/|{ RSC... } [role=ROLE] [resource-discovery=always|never|exclusive] "
-        "(SCORE: NODE | rule [$role=ROLE] [SCORE:] EXPRESSION [and|or EXPRESSION]...)",
-        (),
-        ("location l1 vip 100: node1", "location l2 app rule -inf: not_defined pingd or pingd lte 0"),
-    ),
-    (
-        "colocation",
-        "Keep resources together (positive score) or apart (negative).",
-        "ID SCORE: RSC[:ROLE] WITH-RSC[:ROLE] | ID SCORE: RSC... ( RSC... ) [ RSC... ] [node-attribute=A]",
-        ("collocation",),
-        ("colocation c1 inf: app db:Promoted", "colocation c2 inf: a ( b c ) d"),
-    ),
-    (
-        "order",
-        "Order actions on resources.",
-        "ID [Mandatory|Optional|Serialize|SCORE:] FIRST[:ACTION] THEN[:ACTION] [RSC...] [symmetrical=BOOL]",
-        (),
-        ("order o1 Mandatory: db app", "order o2 Optional: a:start b:promote"),
-    ),
-    (
-        "rsc_ticket",
-        "Make resources depend on a ticket.",
-        "ID TICKET: RSC[:ROLE]... [loss-policy=stop|demote|fence|freeze]",
-        (),
-        ("rsc_ticket t1 ticketA: db loss-policy=stop",),
-    ),
-    (
-        "property",
-        "Set cluster properties (cib-bootstrap-options or a named set).",
-        "[SETID:|$id=SETID] [rule ...] NAME=VALUE...",
-        (),
-        ("property stonith-enabled=false no-quorum-policy=stop",),
-    ),
-    (
-        "rsc_defaults",
-        "Set resource meta attribute defaults.",
-        "[SETID:|$id=SETID] [rule ...] NAME=VALUE...",
-        (),
-        ("rsc_defaults resource-stickiness=100",),
-    ),
-    (
-        "op_defaults",
-        "Set operation defaults.",
-        "[SETID:|$id=SETID] [rule ...] NAME=VALUE...",
-        (),
-        ("op_defaults timeout=60s",),
-    ),
-    (
-        "fencing_topology",
-        "Define fencing levels (per node, attribute or pattern).",
-        "[TARGET:] DEV[,DEV...]... [TARGET: DEV...]...",
-        ("fencing-topology",),
-        ("fencing_topology node1: ipmi1 node2: ipmi2", "fencing_topology f1 f2"),
-    ),
-    ("tag", "Tag objects to refer to them together.", "ID[:] OBJ...", (), ("tag web vip apache",)),
-    (
-        "monitor",
-        "Add a monitor operation to a primitive.",
-        "RSC[:ROLE] INTERVAL[:TIMEOUT]",
-        (),
-        ("monitor vip 30s:20s",),
-    ),
-    (
-        "xml",
-        "Add a configuration object given as raw XML.",
-        "<ELEMENT ...>",
-        (),
-        ("xml <primitive id=\"d9\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>",),
-    ),
-]
+def _statement_command(stmt: Statement) -> Command:
+    name = stmt.name
 
-
-_LONG = {
-    "node": "An existing node (by uname or id) gets the attributes merged in; a new one is created. "
-    "The first attribute list needs no 'attributes' keyword.",
-    "primitive": "A bare TYPE means ocf with the provider found by crm_resource (heartbeat first). "
-    "The first attribute list needs no 'params' keyword. Op attributes known to Pacemaker "
-    "(interval, timeout, role, on-fail, ...) go on the op, others become op instance attributes; "
-    "an op without interval gets interval=0. Ids are generated as crmsh does (vip-monitor-10s).",
-    "rsc_template": "Same syntax as primitive; primitives use it with '@ID' instead of an agent.",
-    "group": "Members must be existing primitives that are not in another group or clone; they move "
-    "into the group in the order given. Constraints on the members are moved to the group.",
-    "clone": "Without 'meta', attributes after the child become instance attributes (crmsh does the same); "
-    "use 'meta promotable=true' for a promotable clone. A clone of a clone is refused.",
-    "ms": "Kept for old configurations; the XML is <master>.",
-    "location": "Scores: integers, inf, -inf, +inf, mandatory, advisory. Rules combine expressions with "
-    "and/or (not both): ATTR [string:|number:|version:]lt|gt|lte|gte|eq|ne VALUE, defined/not_defined "
-    "ATTR, date lt|gt DATE, date in start=.. end=..|DURATION, date spec KEY=V...",
-    "colocation": "Two resources give the simple form (the first is placed relative to the second); "
-    "more, or brackets, give resource sets: ( ) for sequential=false, [ ] also require-all=false.",
-    "order": "Mandatory/Optional/Serialize set the kind; a score sets Mandatory (Optional for 0). "
-    "More than two resources or brackets give resource sets, split where the action changes.",
-    "rsc_ticket": "One resource gives rsc=, several give resource sets split by role.",
-    "property": "Existing values are updated in place; new names are added to the set "
-    "(cib-bootstrap-options unless a set id is given). no-quorum-policy must be stop, freeze, ignore, "
-    "demote or suicide. Without arguments, lists the cluster options.",
-    "rsc_defaults": "Values go into the rsc-options set unless a set id is given.",
-    "op_defaults": "Values go into the op-options set unless a set id is given.",
-    "fencing_topology": "Without targets the levels apply to every node. Targets: NODE:, attr:NAME=VALUE, "
-    "pattern:REGEX. Each DEV[,DEV] word is one level.",
-    "tag": "Every object must exist.",
-    "monitor": "The op id is RSC-monitor-INTERVAL (with -0, -1, ... if taken).",
-    "xml": "The element goes to the section its tag belongs to; missing ids are generated. "
-    "Quote the XML as one word, or type it unquoted.",
-}
-
-
-def _statement_command(name: str, help_: str, usage: str, aliases: tuple[str, ...], examples: tuple[str, ...]):
     def handler(ctx: Context, args: list[str]) -> None:
         if name == "property" and not args:
             _list_properties(ctx)
@@ -214,13 +60,13 @@ def _statement_command(name: str, help_: str, usage: str, aliases: tuple[str, ..
 
     return Command(
         name=name,
-        help=help_,
+        help=stmt.summary,
         handler=handler,
         args=(Arg("statement", Kind.CONFIG, "the rest of the statement", optional=True, repeat=True),),
-        aliases=aliases,
-        long_help=f"{_LONG.get(name, '')} The change stays pending until commit.".strip(),
-        examples=examples,
-        usage=usage,
+        aliases=stmt.aliases,
+        long_help=f"{stmt.long_help} The change stays pending until commit.".strip(),
+        examples=stmt.examples,
+        usage=stmt.usage,
         raw=True,
     )
 
@@ -286,7 +132,7 @@ def _view_commands() -> list[Command]:
     return list(COMMANDS)
 
 
-COMMANDS: list[Command] = [_statement_command(*spec) for spec in _STATEMENTS] + [do_commit, do_verify]
+COMMANDS: list[Command] = [_statement_command(s) for s in STATEMENTS] + [do_commit, do_verify]
 
 LEVEL = Level(
     "configure",
