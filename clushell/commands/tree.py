@@ -27,6 +27,9 @@ class Kind:
     """What an argument is; completion and checks choose providers by kind."""
 
     RESOURCE = "resource"  # any resource id (primitive, group, clone, ...)
+    STOPPED_RESOURCE = "stopped-resource"  # a resource id; completion offers stopped ones (start)
+    RUNNING_RESOURCE = "running-resource"  # a resource id; completion offers running ones (stop)
+    PROMOTABLE = "promotable"  # a promotable clone id
     PRIMITIVE = "primitive"
     GROUP = "group"
     NODE = "node"
@@ -137,6 +140,8 @@ class Opt:
         return self.metavar or _METAVARS.get(self.kind) or self.key.upper().replace("-", "_")
 
     def usage(self) -> str:
+        if self.key == DIRECTORS:
+            return f"[@{self.value_name()}]"
         return f"[{self.key}]" if self.flag else f"[{self.key}={self.value_name()}]"
 
     def check(self, value: str) -> str | None:
@@ -146,6 +151,9 @@ class Opt:
                 else f"expected one of {', '.join(self.choices)}"
         return check_value(self.kind, value)
 
+
+#: the key of an option that takes ``@NAME[,NAME...]`` words (ipvs directors) anywhere on the line
+DIRECTORS = "@"
 
 #: what an option key looks like on a line (``key=value``)
 _OPT_KEY = re.compile(r"[A-Za-z][\w-]*")
@@ -210,6 +218,10 @@ class Command:
         if not self.opts:
             return list(args), opts
         for word in args:
+            if word.startswith("@") and self.opt(DIRECTORS) is not None:
+                # a director list (@d1,d2) stands anywhere, and several lists add up
+                opts[DIRECTORS] = f"{opts[DIRECTORS]},{word[1:]}" if DIRECTORS in opts else word
+                continue
             opt = self.opt(word)
             if opt is not None and opt.flag:
                 key, value = word, "true"
@@ -232,7 +244,7 @@ class Command:
         return positionals, opts
 
     def _known_opts(self) -> str:
-        return ", ".join(o.key if o.flag else f"{o.key}=" for o in self.opts)
+        return ", ".join(o.key if o.flag or o.key == DIRECTORS else f"{o.key}=" for o in self.opts)
 
     def check_arity(self, args: list[str]) -> None:
         """Reject unknown options, too few or too many arguments and bad values before the handler runs."""
