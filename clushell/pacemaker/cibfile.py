@@ -21,27 +21,28 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from clushell.cib.change import VERSION_ATTRS
+from clushell.transport.base import Runner
+
 if TYPE_CHECKING:
     from lxml import etree
 
     from clushell.cib.model import CibModel
-
-VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
 
 
 def _is_el(node: Any) -> bool:
     return isinstance(node.tag, str)
 
 
-def local_cib_file(runner: Any) -> str | None:
+def local_cib_file(runner: Runner) -> str | None:
     """The CIB file of a target on this machine (None: ask cibadmin)."""
-    if getattr(runner, "where", None) != "local":
+    if runner.where != "local":
         return None
-    path = getattr(runner, "base_env", {}).get("CIB_file")
+    path = runner.base_env.get("CIB_file")
     return path if path and not path.endswith(".bz2") else None
 
 
-def read_direct(runner: Any) -> bytes | None:
+def read_direct(runner: Runner) -> bytes | None:
     """The target's CIB file as ``cibadmin --query`` would give it, or None: ask cibadmin.
 
     Only a local file in the usual form: complete (cibadmin rewrites files in place, so a
@@ -152,7 +153,7 @@ def file_version(path: str) -> tuple[str | None, ...] | None:
     return tuple(found.get(a) for a in VERSION_ATTRS)
 
 
-def commit_appended(runner: Any, path: str, loaded: tuple[str | None, ...], frag: etree._Element) -> bool:
+def commit_appended(runner: Runner, path: str, loaded: tuple[str | None, ...], frag: etree._Element) -> bool:
     """Add the objects of ``frag`` to the CIB file with one ``cibadmin --modify``.
 
     False (nothing done) when the file is no longer at the version ``loaded`` (admin_epoch,
@@ -161,12 +162,10 @@ def commit_appended(runner: Any, path: str, loaded: tuple[str | None, ...], frag
     """
     from lxml import etree
 
-    from clushell.pacemaker import cibio
+    from clushell.pacemaker.cibadmin import run_checked
 
     if file_version(path) != tuple(loaded):
         return False
-    res = runner.run(["cibadmin", "--modify", "--scope", "configuration", "--xml-pipe"],
-                     stdin=etree.tostring(frag), timeout=120)
-    if res.rc != 0:
-        raise cibio.CommitFailed(cibio._tool_error("commit failed", runner, res))
+    run_checked(runner, ["cibadmin", "--modify", "--scope", "configuration", "--xml-pipe"], "commit failed",
+                stdin=etree.tostring(frag))
     return True

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from clushell.cib.change import VERSION_ATTRS
 from clushell.errors import ClushError, TransportError
+from clushell.pacemaker.cibadmin import CommitFailed, tool_error, version_now
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
     from clushell.cib.change import Change
 
-VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
 RETRIES = 40  # version races are usually status updates; each retry re-reads and re-checks
 _SEPARATOR = b"\n<!--clush-separator-->\n"
 # fixed script for the target when crm_diff is not installed here: the two documents come on
@@ -45,10 +44,6 @@ _REMOTE_DIFF = (
     "awk -v o=\"$t/o\" -v n=\"$t/n\" '/^<!--clush-separator-->$/ {f=1; next} {print > (f ? n : o)}'; "
     'if [ "$1" = u ]; then crm_diff --no-version -o "$t/o" -n "$t/n"; else crm_diff -o "$t/o" -n "$t/n"; fi'
 )
-
-
-class CommitFailed(ClushError):
-    """cibadmin refused the change (schema, version, permissions); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -62,46 +57,19 @@ class CommitOutcome:
     skipped: tuple[str, ...] = ()  # force only: changes that no longer applied
 
 
-def _message(res: Result) -> str:
-    """cibadmin's complaint; on schema errors it first lists the would-be CIB with line numbers."""
-    lines = [ln.strip() for ln in res.err.splitlines() if ln.strip() and not re.match(r"\s*\d+ ", ln)]
-    failed = [ln for ln in lines if "failed" in ln.lower()]
-    return (failed or lines or [res.first_error_line()])[0]
-
-
-def _tool_error(what: str, runner: Runner, res: Result) -> str:
-    msg = _message(res)
-    if res.rc == 102:
-        return (f"{what}: cannot reach the CIB as {runner.where} ({msg}); the user must be root or in group "
-                "haclient, and the cluster must be running")
-    if res.rc == 4:
-        return f"{what}: permission denied for {runner.where} by the cluster's ACLs ({msg})"
-    if res.rc == 76:
-        return (f"{what}: {msg} (the CIB's crm_feature_set is newer than the Pacemaker on {runner.where}; "
-                "create CIB files with 'cibadmin --empty' there)")
-    cib_file = getattr(runner, "base_env", {}).get("CIB_file")
-    if cib_file and res.rc in (66, 105):
-        return f"{what}: CIB file {cib_file} is missing or not readable by {runner.where} ({msg})"
-    if runner.where != "local":
-        return f"{what} ({runner.where}): {msg}"
-    return f"{what}: {msg}"
-
-
 def query(runner: Runner) -> bytes:
     """The whole CIB (configuration and status) as XML bytes.
 
     A CIB file on this machine is read directly when it is in the usual form (see
     clushell.pacemaker.cibfile.read_direct): cibadmin costs a quarter second on big CIBs.
     """
+    from clushell.pacemaker import cibadmin
     from clushell.pacemaker.cibfile import read_direct
 
     data = read_direct(runner)
     if data is not None:
         return data
-    res = runner.run(["cibadmin", "--query"], timeout=60)
-    if not res.ok:
-        raise ClushError(_tool_error("cannot read the CIB", runner, res))
-    return res.out.encode()
+    return cibadmin.query(runner)
 
 
 def crm_diff(runner: Runner, old: bytes | _Element, new: bytes | _Element, *, versioned: bool) -> str | None:
@@ -132,6 +100,8 @@ def _crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str
     if have_local_crm_diff():
         import tempfile
 
+        from clushell.transport.local import LocalRunner
+
         with tempfile.TemporaryDirectory(prefix="clush-") as tmp:
             paths = []
             for name, data in (("old.xml", old), ("new.xml", new)):
@@ -139,8 +109,7 @@ def _crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str
                 with open(paths[-1], "wb") as f:
                     f.write(data)
             argv = ["crm_diff", "-o", paths[0], "-n", paths[1]] + ([] if versioned else ["--no-version"])
-            proc = subprocess.run(argv, capture_output=True, check=False, env={**os.environ, "LC_ALL": "C"})
-        res = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+            res = LocalRunner().run(argv, timeout=120)
     else:
         res = runner.run(["sh", "-c", _REMOTE_DIFF, "clush-diff", "v" if versioned else "u"],
                          stdin=old + _SEPARATOR + new, timeout=120)
@@ -222,20 +191,13 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             return _after_lost_connection(runner, exc, live, new, moved, txn, chg.parse_patch(patch))
         if res.rc == 0:
             return _done(runner, moved, attempt, skipped)
-        if res.rc == 103 or (res.rc == 1 and _version_now(runner) != chg.version(live)):
+        if res.rc == 103 or (res.rc == 1 and version_now(runner) != chg.version(live)):
             # the CIB moved between our read and the patch (often status only): re-read; a short
             # random pause keeps two busy writers from colliding in lockstep
             time.sleep(random.uniform(0, 0.02 * min(attempt, 10)))
             continue
-        raise CommitFailed(_tool_error("commit failed", runner, res) + _offending(patch, res, new))
+        raise CommitFailed(tool_error("commit failed", runner, res) + _offending(patch, res, new))
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
-
-
-def _version_now(runner: Runner) -> tuple[int, int, int] | None:
-    from clushell.cib import change as chg
-
-    res = runner.run(["cibadmin", "--query", "--no-children", "--xpath", "/cib"], timeout=60)
-    return chg.version(chg.parse(res.out)) if res.ok else None
 
 
 def _offending(patch: str, res: Result, new: _Element) -> str:

@@ -140,8 +140,8 @@ class Catalog:
 
     def __init__(self, runner: Runner, cache_root: Path | None = None, ttl: float = TTL):
         self.runner = runner
-        self.local = getattr(runner, "where", "local") == "local"
-        host = re.sub(r"[^A-Za-z0-9_.@-]", "_", getattr(runner, "where", "local"))
+        self.local = runner.where == "local"
+        host = re.sub(r"[^A-Za-z0-9_.@-]", "_", runner.where)
         if cache_root is None:
             from clushell import paths
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from clushell.cib.change import VERSION_ATTRS
 from clushell.cib.model import CibModel
 from clushell.errors import ClushError
 
@@ -109,7 +110,7 @@ class Workspace:
             self._replace(runner, force)
             self.reload(runner)
             return True
-        loaded = tuple(self.original.root.get(a) for a in cibfile.VERSION_ATTRS)
+        loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
         # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
         # dropped (peak memory); they come back from their XML if the commit does not happen
         self._original = self._pending = None

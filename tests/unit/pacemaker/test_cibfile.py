@@ -13,10 +13,11 @@ import pytest
 from lxml import etree
 
 from clushell.cib.build import apply_line
+from clushell.cib.change import VERSION_ATTRS
 from clushell.cib.edit import delete
 from clushell.cib.model import CibModel
 from clushell.pacemaker import cibfile
-from clushell.pacemaker.cibio import CommitFailed
+from clushell.pacemaker.cibadmin import CommitFailed
 from clushell.transport.local import LocalRunner
 from tests.paths import BENCH
 from tests.realenv import require
@@ -39,7 +40,7 @@ def _load(path: Path) -> CibModel:
 
 
 def _version(model: CibModel) -> tuple[str | None, ...]:
-    return tuple(model.root.get(a) for a in cibfile.VERSION_ATTRS)
+    return tuple(model.root.get(a) for a in VERSION_ATTRS)
 
 
 def _conf(model: CibModel) -> bytes:
@@ -122,5 +123,5 @@ def test_schema_refusal_is_one_line_and_writes_nothing(cib: Path) -> None:
 
 def test_file_version_reads_the_cib_tag(cib: Path, tmp_path: Path) -> None:
     model = _load(cib)
-    assert cibfile.file_version(str(cib)) == tuple(model.root.get(a) for a in cibfile.VERSION_ATTRS)
+    assert cibfile.file_version(str(cib)) == tuple(model.root.get(a) for a in VERSION_ATTRS)
     assert cibfile.file_version(str(tmp_path / "absent.xml")) is None

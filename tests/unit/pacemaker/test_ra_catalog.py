@@ -15,6 +15,7 @@ class Counting:
     def __init__(self, where: str = "local"):
         self.inner = LocalRunner()
         self.where = where
+        self.base_env: dict[str, str] = {}
         self.calls: list[list[str]] = []
 
     def run(self, argv, **kw):

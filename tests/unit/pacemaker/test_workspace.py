@@ -12,11 +12,11 @@ import pytest
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.pacemaker.workspace import STATE, get_workspace
 from clushell.commands.tree import Level
 from clushell.context import Context
 from clushell.errors import ClushError
 from clushell.output import Output
+from clushell.pacemaker.workspace import STATE, get_workspace
 from clushell.session import Options, Session
 from clushell.transport.local import LocalRunner
 from tests.paths import CONFORMANCE

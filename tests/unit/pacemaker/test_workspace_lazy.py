@@ -13,9 +13,9 @@ from lxml import etree
 
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
-from clushell.pacemaker.workspace import STATE, get_workspace, read_cib
 from clushell.context import Context
 from clushell.pacemaker.cibfile import local_cib_file
+from clushell.pacemaker.workspace import STATE, get_workspace, read_cib
 from clushell.transport.local import LocalRunner
 from tests.paths import BENCH
 from tests.realenv import require
@@ -88,7 +88,8 @@ def test_pending_is_copied_on_first_edit_only(ctx: Context) -> None:  # noqa: F8
 
 
 def test_show_and_diff_do_not_copy_an_unedited_cib(ctx: Context) -> None:  # noqa: F811
-    from clushell.commands.configure_view import do_diff, selection_text
+    from clushell.commands.configure.common import selection_text
+    from clushell.commands.configure.show import do_diff
 
     ctx.cib.write_text(gen_cib.build(20))  # type: ignore[attr-defined]
     ws = get_workspace(ctx)
