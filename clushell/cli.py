@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clush {__version__}")
         return EXIT_OK
     if args[:1] == ["__complete"]:
-        from clushell.ui.complete import shell_main
+        from clushell.complete.shell import shell_main
 
         return shell_main(args[1:])
     try:
@@ -112,6 +112,7 @@ def _run(args: list[str]) -> int:
                  force_color=config.get("core.color") == "always" and not ns.no_color)
     session = Session(options, build_tree(), out)
     session.config = config
+    session.highlight = _highlight
     session.set_state(StateKey.OPTIONS, config)
     dispatcher = Dispatcher(session, GLOBALS)
     try:
@@ -121,6 +122,21 @@ def _run(args: list[str]) -> int:
         return EXIT_FAILED
     finally:
         session.close()
+
+
+def _highlight(text: str, language: str) -> str:
+    """Syntax colours for `configure show` on a terminal (pygments, the shell's crm lexer)."""
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import XmlLexer
+
+    from clushell.ui.lexer import CrmLexer
+
+    lexer = XmlLexer() if language == "xml" else CrmLexer()
+    try:
+        return highlight(text, lexer, TerminalFormatter()).rstrip("\n")
+    except Exception:  # colour is cosmetic: never fail a show because of it
+        return text
 
 
 def _only_levels(words: list[str]) -> bool:

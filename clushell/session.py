@@ -82,6 +82,8 @@ class Session:
         self.config: Config | None = None  # loaded by the CLI
         # live data for completion and the lexer (clushell.complete), created by whoever needs it first
         self.completion_providers: object | None = None
+        # colours text for a terminal: (text, "crm" | "xml") -> text; plugged in by the CLI (ui/)
+        self.highlight: Callable[[str, str], str] | None = None
         self.base_target: Target | None = None  # the real target while a shadow CIB is in use
         # how an interactive question is read; the REPL replaces it with its own prompt
         self.read_answer: Callable[[str], str | None] = _read_answer_from_stdin
@@ -147,7 +149,7 @@ class Session:
             if not tgt.node:
                 res = runner.run(["uname", "-n"], timeout=15)
                 tgt.node = res.out.strip() if res.ok else ""
-            return f"{getattr(runner, 'where', tgt.host)}/{tgt.node or tgt.label().split('/')[-1]}"
+            return f"{runner.where or tgt.host}/{tgt.node or tgt.label().split('/')[-1]}"
         except (TransportError, ClushError):
             return tgt.label()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -12,10 +10,6 @@ from clushell.errors import UsageError
 
 if TYPE_CHECKING:
     from clushell.context import Context
-
-# Level modules, in the order `help` lists them; each exposes LEVEL.
-LEVEL_MODULES = ("configure", "resource", "node", "ra", "status", "ipvs", "cib", "options", "completion")
-
 
 @command(
     "help",
@@ -90,26 +84,15 @@ def do_version(ctx: Context, args: list[str]) -> None:
     ctx.out.print(f"clush {__version__}")
 
 
-def _level_modules():
-    for name in LEVEL_MODULES:
-        modname = f"clushell.commands.{name}"
-        if importlib.util.find_spec(modname) is not None:
-            yield importlib.import_module(modname)
-
-
 @lru_cache(maxsize=1)
 def build_tree() -> Level:
-    """The whole command tree; built once per process from the level modules.
+    """The whole command tree, built once per process: the levels in the order `help` lists
+    them, and the commands typed at the root (version, status, simulate, completion)."""
+    from clushell.commands import cib, cluster, completion, configure, ipvs, node, options, ra, resource, status
 
-    A level module exposes ``LEVEL`` and/or ``ROOT_COMMANDS`` (commands typed at the
-    root, such as ``status``).
-    """
-    levels: list[Level] = []
-    commands: list[Command] = [do_version]
-    for mod in _level_modules():
-        if hasattr(mod, "LEVEL"):
-            levels.append(mod.LEVEL)
-        commands.extend(getattr(mod, "ROOT_COMMANDS", []))
+    levels = [configure.LEVEL, resource.LEVEL, node.LEVEL, ra.LEVEL, ipvs.LEVEL, cib.LEVEL, options.LEVEL,
+              cluster.LEVEL]
+    commands: list[Command] = [do_version, *status.ROOT_COMMANDS, *completion.ROOT_COMMANDS]
     names = [c.name for c in commands] + [lv.name for lv in levels]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:

@@ -17,10 +17,11 @@ import pytest
 from clushell.cib.build import apply_line
 from clushell.cib.model import CibModel
 from clushell.errors import ClushError
-from tests.conftest import SHARED, run_clush
+from tests.conftest import run_clush
+from tests.paths import CONFORMANCE
 from tests.realenv import require
 
-BASE = SHARED / "conformance" / "scenarios" / "base.xml"
+BASE = CONFORMANCE / "scenarios" / "base.xml"
 SETUP = """configure
 property stonith-enabled=false
 primitive d1 Dummy

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests import crm_oracle
-from tests.test_edit import SETUP
-from tests.test_roundtrip import clush
+from tests.unit.cib.test_edit import SETUP
+from tests.unit.cib.test_roundtrip import clush
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -60,7 +60,7 @@ def test_session_like_crm(case: str, base_cib: Path, tmp_path: Path) -> None:
     assert mine.returncode == 0, mine.stderr.decode()
     for ln in SESSION_CASES[case].splitlines():
         if ln.startswith("rename "):  # clush also renames tag references (crmsh 4.4 does not)
-            from tests.test_edit import _follow_tags
+            from tests.unit.cib.test_edit import _follow_tags
 
             _follow_tags(theirs, *ln.split()[1:])
     assert crm_oracle.canon(ours) == crm_oracle.canon(theirs)

@@ -1,84 +1,21 @@
 """The configure level: crm configuration language statements, commit, verify.
 
 Statements change the session's pending copy of the CIB (clushell.pacemaker.workspace);
-``commit`` (or leaving the level in a script) writes them through cibadmin.
-Standard library only at import time.
+``commit`` writes them through cibadmin; leaving the level settles pending changes
+(clushell.session.settle). Standard library only at import time.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.cib.statements import STATEMENTS, Statement
+from clushell.commands.configure import edit, objects, show, statements
 from clushell.commands.tree import Arg, Command, Kind, Level, command
 from clushell.errors import ClushError
 from clushell.session import LeaveReason, StateKey, settle
 
 if TYPE_CHECKING:
     from clushell.context import Context
-
-
-def _providers(ctx: Context):
-    """OCF providers of an agent type, for the short ``primitive d Dummy`` form."""
-
-    def lookup(agent: str) -> list[str]:
-        try:
-            from clushell.pacemaker import ra
-
-            return ra.providers(ctx.session.runner, agent)
-        except (ImportError, ClushError):
-            return []
-
-    return lookup
-
-
-def run_statement(ctx: Context, name: str) -> None:
-    """Apply the statement typed on this line to the pending CIB (all or nothing)."""
-    from clushell.cib.build import apply_line
-    from clushell.cib.lexer import Token
-    from clushell.pacemaker.workspace import get_workspace
-
-    ws = get_workspace(ctx)
-    first = max(ctx.args_from - 1, 0)
-    line = ctx.line
-    toks = [Token(t.text, t.column, line[t.start : t.start + 1] in ("'", '"')) for t in ctx.tokens[first:]]
-    if toks:
-        toks[0] = Token(name, toks[0].col)
-    for msg in apply_line(ws.pending, ctx.line, providers=_providers(ctx), tokens=toks):
-        level, _, text = msg.partition(": ")
-        (ctx.out.warn if level == "WARNING" else ctx.out.info)(text or msg)
-
-
-def _statement_command(stmt: Statement) -> Command:
-    name = stmt.name
-
-    def handler(ctx: Context, args: list[str]) -> None:
-        if name == "property" and not args:
-            _list_properties(ctx)
-            return
-        run_statement(ctx, name)
-
-    return Command(
-        name=name,
-        help=stmt.summary,
-        handler=handler,
-        args=(Arg("statement", Kind.CONFIG, "the rest of the statement", optional=True, repeat=True),),
-        aliases=stmt.aliases,
-        long_help=f"{stmt.long_help} The change stays pending until commit.".strip(),
-        examples=stmt.examples,
-        usage=stmt.usage,
-        raw=True,
-    )
-
-
-def _list_properties(ctx: Context) -> None:
-    try:
-        from clushell.pacemaker import ra
-
-        names = sorted(ra.cluster_options(ctx.session.runner))
-    except (ImportError, ClushError) as exc:
-        raise ClushError(f"cannot list cluster properties: {exc}") from None
-    ctx.out.print("\n".join(names))
 
 
 @command(
@@ -124,20 +61,14 @@ def _leave(ctx: Context, reason: LeaveReason) -> None:
     settle(ctx, StateKey.CONFIGURE, reason)
 
 
-def _view_commands() -> list[Command]:
-    try:
-        from clushell.commands.configure_view import COMMANDS
-    except ImportError:
-        return []
-    return list(COMMANDS)
-
-
-COMMANDS: list[Command] = [_statement_command(s) for s in STATEMENTS] + [do_commit, do_verify]
+COMMANDS: list[Command] = [
+    *statements.COMMANDS, do_commit, do_verify, *show.COMMANDS, *edit.COMMANDS, *objects.COMMANDS,
+]
 
 LEVEL = Level(
     "configure",
     "Edit the cluster configuration (CIB) in the crm language; commit to apply.",
-    commands=COMMANDS + _view_commands(),
+    commands=COMMANDS,
     aliases=("cfg",),
     long_help=(
         "Loads the CIB when entered. Object statements (primitive, group, location, ...) change a pending "

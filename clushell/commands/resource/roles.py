@@ -1,20 +1,17 @@
-"""The ``resource`` level: start/stop/move/cleanup/... through crm_resource.
+"""resource: start, stop, restart, promote, demote, manage, unmanage, maintenance.
 
-Every command acts at once (no pending state), except inside a configure session with
-uncommitted edits, where start/stop/manage/... change the pending configuration as crmsh
-does. On a simulated sandbox (the demo) the simulator then carries the change out, and
-the command reports what moved; ``-w``/``--wait`` does the same on a live cluster.
+Inside a configure session with uncommitted edits these change the pending configuration,
+as crmsh does; otherwise they act on the target at once.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands import resource_more as _more
 from clushell.commands.opsflow import change, take_wait
 from clushell.commands.opsflow import model as _model
 from clushell.commands.opsflow import need as _need
-from clushell.commands.tree import Arg, Kind, Level, command
+from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import ClushError, UsageError
 from clushell.session import StateKey
 
@@ -70,7 +67,7 @@ def set_meta_now(ctx: Context, rids: list[str], attr: str, value: str, wait: boo
 
 # -- state changes --------------------------------------------------------------------------------
 @command("start", "Start resources (target-role=Started on the top-most container).",
-         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("start webservice",))
+         Arg("rsc", Kind.STOPPED_RESOURCE, "resource id", repeat=True), examples=("start webservice",))
 def do_start(ctx: Context, args: list[str]) -> None:
     """Sets meta target-role=Started like crmsh: a group member keeps it, a cloned resource's
     clone gets it. -w waits until the cluster is idle and reports what moved."""
@@ -80,7 +77,7 @@ def do_start(ctx: Context, args: list[str]) -> None:
 
 
 @command("stop", "Stop resources (target-role=Stopped on the top-most container).",
-         Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("stop webservice",))
+         Arg("rsc", Kind.RUNNING_RESOURCE, "resource id", repeat=True), examples=("stop webservice",))
 def do_stop(ctx: Context, args: list[str]) -> None:
     """Sets meta target-role=Stopped like crmsh; -w waits and reports what moved."""
     rids, wait = take_wait(args)
@@ -118,14 +115,14 @@ def _set_role(ctx: Context, args: list[str], role: str) -> None:
 
 
 @command("promote", "Promote a promotable clone (target-role=Promoted).",
-         Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
+         Arg("rsc", Kind.PROMOTABLE, "promotable resource id", repeat=True))
 def do_promote(ctx: Context, args: list[str]) -> None:
     """Only promotable clones (or masters) can be promoted."""
     _set_role(ctx, args, "Promoted")
 
 
 @command("demote", "Demote a promotable clone (target-role=Unpromoted).",
-         Arg("rsc", Kind.RESOURCE, "promotable resource id", repeat=True))
+         Arg("rsc", Kind.PROMOTABLE, "promotable resource id", repeat=True))
 def do_demote(ctx: Context, args: list[str]) -> None:
     """Only promotable clones (or masters) can be demoted."""
     _set_role(ctx, args, "Unpromoted")
@@ -158,12 +155,4 @@ def do_maintenance(ctx: Context, args: list[str]) -> None:
     set_meta_everywhere(ctx, [args[0]], "maintenance", value, False)
 
 
-
-LEVEL = Level(
-    "resource",
-    "Resource operations: start/stop, move/ban/clear, cleanup, attributes.",
-    commands=[do_start, do_stop, do_restart, do_promote, do_demote, do_manage, do_unmanage,
-              do_maintenance, *_more.COMMANDS],
-    long_help=("Each command acts on the cluster at once (or on the sandbox file).\n"
-               "Add -w (or run clush -w) to wait until the cluster is idle and see what moved."),
-)
+COMMANDS = [do_start, do_stop, do_restart, do_promote, do_demote, do_manage, do_unmanage, do_maintenance]
