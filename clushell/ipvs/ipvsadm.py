@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clushell.ipvs.checks import apply_real_options, apply_service_options
 from clushell.ipvs.model import (
-    DEFAULT_PERSISTENCE,
     IpvsError,
     Real,
     Service,
     Table,
-    apply_real_options,
-    apply_service_options,
+    effective_real_port,
     join_hostport,
     parse_real_spec,
     real_sort_key,
     split_hostport,
 )
+from clushell.ipvs.names import DEFAULT_PERSISTENCE
 
 METHOD_FLAG = {"nat": "-m", "dr": "-g", "tun": "-i"}
 FLAG_METHOD = {"-m": "nat", "--masquerading": "nat", "-g": "dr", "--gatewaying": "dr", "-i": "tun", "--ipip": "tun"}
@@ -227,6 +227,8 @@ def parse_rules(text: str, *, source: str = "rules") -> Table:
 
 def add_rule(table: Table, rule: Rule) -> None:
     key = rule.svc.key
+    if "netmask" in rule.svc_opts and "persistent" not in rule.svc_opts:
+        del rule.svc_opts["netmask"]  # ipvsadm keeps -M without -p but it means nothing
     if rule.op == "A":
         if key in table.services:
             raise IpvsError(f"service {rule.svc.text} defined twice", token=rule.svc.text)
@@ -237,6 +239,8 @@ def add_rule(table: Table, rule: Rule) -> None:
         raise IpvsError(f"real server for undefined service {rule.svc.text}", token=rule.svc.text)
     assert rule.real_spec is not None
     af, addr, port = parse_real_spec(svc, rule.real_spec)
+    # ipvsadm's own rule, kept for its files: a DR/TUN real takes the service port (staging refuses it)
+    port = effective_real_port(svc, rule.real_opts.get("method", "dr"), port)
     real = apply_real_options(svc, Real(addr, port, af=af), rule.real_opts)
     if real.key in svc.reals:
         raise IpvsError(f"real server {real.text} of {svc.text} defined twice", token=rule.real_spec)

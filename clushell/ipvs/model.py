@@ -13,24 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from clushell.errors import ClushError
-
-SCHEDULERS = ("rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos")
-#: flags each scheduler accepts (flag-1..3 are the raw bits, accepted by every scheduler)
-SCHED_FLAGS = {
-    "sh": ("sh-fallback", "sh-port"),
-    "mh": ("mh-fallback", "mh-port"),
-}
-RAW_FLAGS = ("flag-1", "flag-2", "flag-3")
-PROTOCOLS = ("tcp", "udp", "sctp", "fwm")
-METHODS = ("nat", "dr", "tun")
-TUN_TYPES = ("ipip", "gue", "gre")
-TUN_CSUM = ("nocsum", "csum", "remcsum")
-PE_NAMES = ("sip",)
-MAX_WEIGHT = 2147483647
-MAX_TIMEOUT = 2678400  # 31 days: the kernel's limit for -p and --set
-DEFAULT_PERSISTENCE = 360  # ipvsadm 1.31's real default (the man page says 300)
-DEFAULT_SCHED = "wlc"
-MAX_THRESHOLD = 4294967295  # u32 in the kernel; 1.31 accepts more than the 65535 the man page says
+from clushell.ipvs.names import DEFAULT_SCHED, PROTOCOLS
 
 
 class IpvsError(ClushError):
@@ -38,6 +21,9 @@ class IpvsError(ClushError):
 
 
 def _addr(text: str, what: str) -> tuple[int, str]:
+    if "%" in text:  # Python accepts fe80::1%eth0; the kernel refuses it only at commit
+        raise IpvsError(f"bad {what} address '{text}': IPVS takes no zone (%{text.partition('%')[2]}); "
+                        "use a global address", token=text)
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:
@@ -236,180 +222,3 @@ def effective_real_port(svc: Service, method: str, port: int) -> int:
     if method in ("dr", "tun") and svc.proto != "fwm":
         return svc.port
     return port
-
-
-def _int(key: str, value: str, lo: int, hi: int) -> int:
-    if not re.fullmatch(r"-?\d+", value) or not lo <= int(value) <= hi:
-        raise IpvsError(f"bad {key}={value} ({lo}..{hi})", token=f"{key}={value}")
-    return int(value)
-
-
-def check_weight(value: str) -> int:
-    """A weight as typed (weight=N) -> int, or the one-line error ipvsadm would give."""
-    return _int("weight", value, 0, MAX_WEIGHT)
-
-
-def _netmask(svc: Service, value: str) -> str | None:
-    if svc.af == 6:
-        n = _int("netmask", value, 1, 128)
-        return None if n == 128 else str(n)
-    try:
-        mask = ipaddress.IPv4Network(f"0.0.0.0/{value}").netmask
-    except ValueError:
-        raise IpvsError(f"bad netmask={value} (a dotted IPv4 netmask)", token=f"netmask={value}") from None
-    return None if str(mask) == "255.255.255.255" else str(mask)
-
-
-SERVICE_KEYS = ("sched", "scheduler", "persistent", "netmask", "flags", "pe", "ops")
-REAL_KEYS = ("method", "weight", "upper", "lower", "tun-type", "tun-port", "tun-csum")
-
-
-def split_options(tokens: list[str], allowed: tuple[str, ...]) -> dict[str, str]:
-    """key=value tokens (a bare word means key=yes, e.g. ``ops``) -> dict; unknown keys rejected."""
-    out: dict[str, str] = {}
-    for tok in tokens:
-        key, sep, value = tok.partition("=")
-        key = key.lower().replace("_", "-")
-        if key not in allowed:
-            raise IpvsError(f"unknown option '{key}' (expected one of: {', '.join(allowed)})", token=tok)
-        if sep and not value:
-            raise IpvsError(f"option {key}= needs a value", token=tok)
-        if key in out:
-            raise IpvsError(f"option {key} given twice", token=tok)
-        out[key] = value if sep else "yes"
-    return out
-
-
-def _yes(key: str, value: str) -> bool:
-    if value.lower() in ("yes", "true", "on", "1"):
-        return True
-    if value.lower() in ("no", "false", "off", "0"):
-        return False
-    raise IpvsError(f"bad {key}={value} (yes or no)", token=f"{key}={value}")
-
-
-def apply_service_options(svc: Service, opts: dict[str, str]) -> Service:
-    """Merge options into a copy of ``svc`` and check the result as ipvsadm and the kernel would."""
-    new = svc.copy()
-    for key, value in opts.items():
-        if key in ("sched", "scheduler"):
-            if value not in SCHEDULERS:
-                raise IpvsError(f"unknown scheduler '{value}' (one of {' '.join(SCHEDULERS)})", token=f"{key}={value}")
-            new.sched = value
-        elif key == "persistent":
-            if value.lower() in ("no", "off", "none"):
-                new.persistent = None
-            elif value.lower() in ("yes", "on"):
-                new.persistent = DEFAULT_PERSISTENCE
-            else:
-                new.persistent = _int("persistent", value, 1, MAX_TIMEOUT)
-        elif key == "netmask":
-            new.netmask = _netmask(new, value)
-        elif key == "flags":
-            words = [] if value.lower() in ("none", "") else value.split(",")
-            for w in words:
-                if w not in RAW_FLAGS + SCHED_FLAGS["sh"] + SCHED_FLAGS["mh"]:
-                    raise IpvsError(f"unknown scheduler flag '{w}'", token=f"flags={value}")
-            new.flags = tuple(sorted(set(words)))
-        elif key == "pe":
-            if value.lower() in ("none", "no"):
-                new.pe = None
-            elif value not in PE_NAMES:
-                raise IpvsError(f"unknown persistence engine '{value}' (sip)", token=f"pe={value}")
-            else:
-                new.pe = value
-        elif key == "ops":
-            new.ops = _yes("ops", value)
-    check_service(new)
-    return new
-
-
-def check_service(svc: Service) -> None:
-    for flag in svc.flags:
-        if flag not in RAW_FLAGS and flag not in SCHED_FLAGS.get(svc.sched, ()):
-            raise IpvsError(f"{svc.text}: scheduler flag '{flag}' needs scheduler {flag[:2]}", token=flag)
-    if svc.proto != "fwm" and svc.port == 0 and svc.persistent is None:
-        raise IpvsError(f"{svc.text}: port 0 needs persistence (add persistent=N)", token=svc.text)
-    if svc.ops and svc.proto not in ("udp", "fwm"):
-        raise IpvsError(f"{svc.text}: one-packet scheduling (ops) is only for udp and fwm services", token="ops")
-    if svc.persistent is None:
-        svc.netmask = None  # the kernel ignores a mask without persistence
-
-
-def new_real(svc: Service, spec: str, opts: dict[str, str]) -> Real:
-    af, addr, port = parse_real_spec(svc, spec)
-    real = Real(addr, port, af=af)
-    real = apply_real_options(svc, real, opts)
-    return real
-
-
-def apply_real_options(svc: Service, real: Real, opts: dict[str, str]) -> Real:
-    """Merge options into a copy of ``real`` and check the result."""
-    new = replace(real)
-    for key, value in opts.items():
-        if key == "method":
-            parts = value.lower().split(":")
-            if parts[0] in ("gate", "route", "g"):
-                parts[0] = "dr"
-            elif parts[0] in ("masq", "m"):
-                parts[0] = "nat"
-            elif parts[0] in ("ipip", "i", "tunnel"):
-                parts[0] = "tun"
-            if parts[0] not in METHODS:
-                raise IpvsError(f"bad method={value} (nat, dr or tun)", token=f"method={value}")
-            new.method = parts[0]
-            if len(parts) > 1 and parts[0] == "tun":  # tun:gue:6080:csum shorthand
-                new.tun_type = parts[1]
-                rest = parts[2:]
-                if rest and rest[0].isdigit():
-                    new.tun_port = _port(rest.pop(0), "tunnel")
-                if rest:
-                    new.tun_csum = None if rest[0] == "nocsum" else rest[0]
-            elif len(parts) > 1:
-                raise IpvsError(f"bad method={value}: tunnel options need method=tun", token=f"method={value}")
-        elif key == "weight":
-            new.weight = _int("weight", value, 0, MAX_WEIGHT)
-        elif key == "upper":
-            new.upper = _int("upper", value, 0, MAX_THRESHOLD)
-        elif key == "lower":
-            new.lower = _int("lower", value, 0, MAX_THRESHOLD)
-        elif key == "tun-type":
-            new.tun_type = value
-        elif key == "tun-port":
-            new.tun_port = _port(value, "tunnel")
-        elif key == "tun-csum":
-            new.tun_csum = None if value == "nocsum" else value
-    if new.method != "tun":
-        tun_given = [k for k in ("tun-type", "tun-port", "tun-csum") if k in opts]
-        if tun_given:
-            k = tun_given[0]
-            raise IpvsError(f"{k} needs method=tun", token=f"{k}={opts[k]}")
-        new.tun_type, new.tun_port, new.tun_csum = None, 0, None
-    check_real(svc, new)
-    new.port = effective_real_port(svc, new.method, new.port)
-    return new
-
-
-def check_real(svc: Service, real: Real) -> None:
-    where = f"{svc.text} {real.text}"
-    if real.method == "tun":
-        real.tun_type = real.tun_type or "ipip"
-        if real.tun_type not in TUN_TYPES:
-            raise IpvsError(f"{where}: bad tunnel type '{real.tun_type}' (ipip, gue, gre)", token=real.tun_type)
-        if real.tun_type == "gue" and not real.tun_port:
-            raise IpvsError(f"{where}: a gue tunnel needs tun-port=N", token="tun-type=gue")
-        if real.tun_type != "gue" and real.tun_port:
-            raise IpvsError(f"{where}: tun-port is only for gue tunnels", token="tun-port")
-        if real.tun_csum is not None and real.tun_csum not in TUN_CSUM[1:]:
-            raise IpvsError(f"{where}: bad tun-csum '{real.tun_csum}' (nocsum, csum, remcsum)", token="tun-csum")
-        if real.tun_csum == "remcsum" and real.tun_type != "gue":
-            raise IpvsError(f"{where}: remcsum is only for gue tunnels", token="tun-csum")
-        if real.tun_type == "ipip" and real.tun_csum:
-            raise IpvsError(f"{where}: checksum options are for gue and gre tunnels", token="tun-csum")
-    if real.lower and real.upper and real.lower > real.upper:
-        raise IpvsError(f"{where}: lower={real.lower} is greater than upper={real.upper}", token=f"lower={real.lower}")
-    if real.lower and not real.upper:
-        raise IpvsError(f"{where}: lower={real.lower} needs an upper threshold", token=f"lower={real.lower}")
-    svc_af = svc.af
-    if real.af != svc_af and real.method != "tun":
-        raise IpvsError(f"{where}: a real of another address family needs method=tun", token=real.text)

@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.ipvs.common import DIRS, commit_directors, need, split, state
-from clushell.commands.tree import Arg, Kind, command
+from clushell.commands.ipvs.common import DIRS, commit_directors, parts, state
+from clushell.commands.tree import Arg, Kind, Opt, command
 from clushell.errors import ClushError, UsageError
 
 if TYPE_CHECKING:
     from clushell.context import Context
 
-FILE = Arg("file", Kind.FILE, "file name")
-FILE_OPT = Arg("file", Kind.FILE, "file name (default: standard output)", optional=True)
 
-
-@command("diff", "Show the pending plan: a unified diff of the table and the exact ipvsadm commands.", DIRS,
-         raw=True, usage="[@DIRS]")
+@command("diff", "Show the pending plan: a unified diff of the table and the exact ipvsadm commands.",
+         opts=(DIRS,))
 def cmd_diff(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.plan import table_diff
 
-    dirs, rest = split(args)
-    need("diff", rest, 0, 0, "[@DIRS]")
+    dirs, _, _ = parts(cmd_diff, args)
     st = state(ctx)
     any_change = False
     for name in st.pick(dirs):
@@ -40,13 +36,11 @@ def cmd_diff(ctx: Context, args: list[str]) -> None:
 
 
 @command("commit", "Apply the pending changes: one round trip per director, verified, rolled back on failure.",
-         DIRS, Arg("option", Kind.OPTION, "drain-wait=SECONDS (pause between drains and deletes)", optional=True),
-         raw=True, usage="[@DIRS] [drain-wait=SECONDS]", examples=("commit", "commit @d1 drain-wait=30"))
+         opts=(DIRS, Opt("drain-wait", "pause between drains and deletes, 0..3600 seconds", Kind.NUMBER,
+                         metavar="SECONDS")),
+         examples=("commit", "commit @d1 drain-wait=30"))
 def cmd_commit(ctx: Context, args: list[str]) -> None:
-    from clushell.ipvs.model import split_options
-
-    dirs, rest = split(args)
-    opts = split_options(rest, ("drain-wait",))
+    dirs, _, opts = parts(cmd_commit, args)
     st = state(ctx)
     if "drain-wait" in opts:
         value = opts["drain-wait"]
@@ -57,16 +51,13 @@ def cmd_commit(ctx: Context, args: list[str]) -> None:
 
 
 @command("verify", "Read the tables again and compare them with a rules FILE, the staged table, or the last read.",
-         DIRS, Arg("file", Kind.FILE, "rules file to compare with (as written by save)", optional=True),
-         raw=True, usage="[@DIRS] [FILE]")
+         Arg("file", Kind.FILE, "rules file to compare with (as written by save)", optional=True), opts=(DIRS,))
 def cmd_verify(ctx: Context, args: list[str]) -> None:
-    from clushell.ipvs.apply import read_snapshot
     from clushell.ipvs.ipvsadm import parse_rules
     from clushell.ipvs.plan import table_diff
     from clushell.ipvs.textio import read_text
 
-    dirs, rest = split(args)
-    need("verify", rest, 0, 1, "[@DIRS] [FILE]")
+    dirs, rest, _ = parts(cmd_verify, args)
     st = state(ctx)
     wanted = parse_rules(read_text(rest[0]), source=rest[0]) if rest else None
     drifted = []
@@ -79,7 +70,7 @@ def cmd_verify(ctx: Context, args: list[str]) -> None:
             expected, what = st.snapshots[name].table, "the table as clush last read it"
         if expected is None:
             raise UsageError("nothing to compare with yet; give a rules FILE (see save)")
-        now = read_snapshot(st.runner(name)).table
+        now = st.backend(name).read().table
         if now == expected:
             ctx.out.print(f"{name}: matches {what}")
             continue
@@ -90,14 +81,19 @@ def cmd_verify(ctx: Context, args: list[str]) -> None:
         raise ClushError(f"the table of {', '.join(drifted)} differs")
 
 
-@command("refresh", "Read the tables again and drop staged changes.", DIRS, raw=True, usage="[@DIRS]")
+@command("refresh", "Read the tables again and drop staged changes (asks first; scripts need -y).",
+         opts=(DIRS,))
 def cmd_refresh(ctx: Context, args: list[str]) -> None:
-    dirs, rest = split(args)
-    need("refresh", rest, 0, 0, "[@DIRS]")
+    from clushell.session import StateKey
+
+    dirs, _, _ = parts(cmd_refresh, args)
     st = state(ctx)
-    for name in st.pick(dirs):
+    names = st.pick(dirs)
+    if any(st.plan(name) for name in names):
+        ctx.session.confirm_discard(ctx, StateKey.IPVS, "refresh")
+    for name in names:
         if st.plan(name):
-            ctx.out.warn(f"ipvs {name}: staged changes dropped")
+            ctx.out.info(f"ipvs {name}: staged changes dropped")
         st.desired.pop(name, None)
         st.no_drain.pop(name, None)
         st.snapshot(name, refresh=True)
@@ -106,22 +102,19 @@ def cmd_refresh(ctx: Context, args: list[str]) -> None:
 @command("sync", "Make every peer's table equal to the reference's, node by node, stopping at the first failure.",
          Arg("reference", Kind.DIRECTOR, "@REF: the director to copy from"),
          Arg("peers", Kind.DIRECTOR, "@P1,P2 (default: the other current directors)", optional=True),
-         Arg("dry-run", Kind.KEYWORD, "only show the plans", optional=True, choices=("--dry-run",)),
-         raw=True, usage="@REF [@PEER,...] [--dry-run]",
-         examples=("sync @d1 @d2", "sync @d1 @d2,d3 --dry-run"))
+         opts=(Opt("--dry-run", "only show the plans", Kind.FLAG),),
+         examples=("sync @d1 @d2", "sync @d1 @d2,d3 --dry-run", "sync @file @d1,d2", "sync @d1 @file"),
+         long_help="@file is the offline table: `sync @file @d1` puts a planned table on a director, "
+         "`sync @d1 @file` copies a director's table into the file.")
 def cmd_sync(ctx: Context, args: list[str]) -> None:
     from clushell.ipvs.directors import expand, parse_director_list
     from clushell.ipvs.plan import diff
 
-    lists = [a for a in args if a.startswith("@")]
-    rest = [a for a in args if not a.startswith("@")]
-    dry = "--dry-run" in rest
-    extra = [a for a in rest if a != "--dry-run"]
-    if extra:
-        raise UsageError(f"unexpected argument '{extra[0]}'; usage: sync @REF [@PEER,...] [--dry-run]",
-                         token=extra[0])
-    if not lists or len(lists) > 2:
-        raise UsageError("usage: sync @REF [@PEER,...] [--dry-run]")
+    lists, opts = cmd_sync.split_opts(args)
+    dry = "--dry-run" in opts
+    for word in lists:
+        if not word.startswith("@"):
+            raise UsageError(f"directors are written @NAME[,NAME...], got '{word}'", token=word)
     st = state(ctx)
     ref_list = expand(ctx.session, parse_director_list(lists[0]))
     if len(ref_list) != 1:

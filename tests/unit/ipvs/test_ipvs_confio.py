@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from clushell.errors import ClushError
 from clushell.ipvs import confio
 from clushell.ipvs.ipvsadm import save_lines
 from clushell.ipvs.model import IpvsError
@@ -190,7 +191,7 @@ def test_import_errors_name_the_line(tmp_path: Path, fmt: str, text: str, messag
 
 
 def test_missing_file() -> None:
-    with pytest.raises(IpvsError) as exc:
+    with pytest.raises(ClushError) as exc:
         confio.import_file("keepalived", "/nonexistent/keepalived.conf")
     assert "cannot read /nonexistent/keepalived.conf" in exc.value.message
 

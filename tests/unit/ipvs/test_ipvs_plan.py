@@ -14,8 +14,9 @@ import pytest
 
 from clushell.errors import ClushError, TransportError
 from clushell.ipvs import apply
+from clushell.ipvs.checks import apply_real_options, apply_service_options
 from clushell.ipvs.ipvsadm import parse_rules, save_lines
-from clushell.ipvs.model import IpvsError, Table, apply_real_options, apply_service_options, parse_service_spec
+from clushell.ipvs.model import IpvsError, Table, parse_service_spec
 from clushell.ipvs.plan import Step, diff, table_diff
 from clushell.transport.local import LocalRunner
 
@@ -59,17 +60,25 @@ def test_edit_merges_instead_of_resetting() -> None:
     assert [s.line for s in steps] == ["-E -t 10.1.1.100:80 -s wrr -p 300"]
 
 
-def test_dr_port_rewrite_and_key_change() -> None:
+def test_dr_and_tun_reals_must_use_the_service_port() -> None:
     svc = parse_service_spec("tcp:10.1.1.100:80")
-    assert _real(svc, "10.1.1.9:8080", {}).port == 80  # DR (the default) cannot map ports
+    # ipvsadm would silently use :80; staging says so instead
+    for method in ("dr", "tun"):
+        with pytest.raises(IpvsError, match=r"a (DR|TUN) real server uses the service port 80, not 8080 "
+                                             r"\(write 10.1.1.9:80, or use method=nat to map ports\)"):
+            _real(svc, "10.1.1.9:8080", {"method": method})
+    assert _real(svc, "10.1.1.9", {}).port == 80  # no port: the service port
+    assert _real(svc, "10.1.1.9:80", {"method": "tun"}).port == 80
     real = _real(svc, "10.1.1.9:8080", {"method": "nat"})
     assert real.port == 8080
-    moved = apply_real_options(svc, real, {"method": "dr"})
-    assert moved.port == 80  # the key changes: the plan adds the new one and deletes the old one
+    with pytest.raises(IpvsError, match="uses the service port 80, not 8080"):
+        apply_real_options(svc, real, {"method": "dr"})
+    fwm = parse_service_spec("fwm:10")  # fwmark services have no port of their own: any port goes
+    assert _real(fwm, "10.1.1.9:8080", {"method": "dr"}).port == 8080
 
 
 def _real(svc, spec, opts):
-    from clushell.ipvs.model import new_real
+    from clushell.ipvs.checks import new_real
 
     return new_real(svc, spec, opts)
 
