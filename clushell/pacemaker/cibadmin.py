@@ -80,3 +80,12 @@ def version_now(runner: Runner) -> tuple[int, int, int] | None:
 
     res = runner.run(["cibadmin", "--query", "--no-children", "--xpath", "/cib"], timeout=60)
     return chg.version(chg.parse(res.out)) if res.ok else None
+
+
+class CommitInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a write; ``applied`` tells whether the change reached the CIB."""
+
+    def __init__(self, applied: bool, message: str):
+        super().__init__(message)
+        self.applied = applied
+        self.message = message

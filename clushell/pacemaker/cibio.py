@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from clushell.cib.change import VERSION_ATTRS
 from clushell.errors import ClushError, TransportError
-from clushell.pacemaker.cibadmin import CommitFailed, tool_error, version_now
+from clushell.pacemaker.cibadmin import CommitFailed, CommitInterrupted, tool_error, version_now
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -189,6 +189,10 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             if runner.where == "local":
                 raise
             return _after_lost_connection(runner, exc, live, new, moved, txn, chg.parse_patch(patch))
+        except KeyboardInterrupt:
+            if runner.base_env.get("CIB_file"):
+                raise  # a file: clushell.pacemaker.filetxn knows whether it was installed
+            raise _after_interrupt(runner, live, new, chg.parse_patch(patch)) from None
         if res.rc == 0:
             return _done(runner, moved, attempt, skipped)
         if res.rc == 103 or (res.rc == 1 and version_now(runner) != chg.version(live)):
@@ -227,6 +231,25 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
     if skipped:
         msg += f"; not applicable any more: {'; '.join(skipped)}"
     return CommitOutcome(True, msg, ver, moved, xml, attempts, tuple(skipped))
+
+
+def _after_interrupt(runner: Runner, before: _Element, after: _Element, changes: list[Change]) -> CommitInterrupted:
+    """Ctrl-C with the patch sent to the cluster: look at the CIB to tell whether it was applied."""
+    from clushell.cib import change as chg
+
+    try:
+        live = chg.without_status(chg.parse(query(runner)))
+    except ClushError as exc:
+        return CommitInterrupted(False, f"interrupted during the commit; whether it was applied is unknown ({exc}): "
+                                 "check with 'show'")
+    ver = chg.version_text(chg.version(live))
+    side = chg.which_side(live, before, after, changes)
+    if side == "after":
+        return CommitInterrupted(True, f"interrupted, but the change was applied (version {ver})")
+    if side == "before":
+        return CommitInterrupted(False, f"interrupted: nothing was changed (version {ver})")
+    return CommitInterrupted(False, f"interrupted during the commit and the CIB has changed since (version {ver}); "
+                             "your changes are kept: 'refresh' to look")
 
 
 def _after_lost_connection(runner: Runner, exc: TransportError, before: _Element, after: _Element, moved: bool,

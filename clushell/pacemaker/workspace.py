@@ -91,7 +91,8 @@ class Workspace:
 
         Returns False when there was nothing to commit.
         """
-        from clushell.pacemaker import cibfile, cibio
+        from clushell.pacemaker import cibfile, cibio, filetxn
+        from clushell.pacemaker.cibadmin import CommitInterrupted
 
         runner = ctx.session.runner
         if not self.has_pending():
@@ -99,31 +100,44 @@ class Workspace:
             return False
         force = force or bool(getattr(ctx.session.options, "force", False))
         pending_xml = self.pending.to_xml(pretty=False)
-        path = None if replace else cibfile.local_cib_file(runner)
+        path = cibfile.local_cib_file(runner)
         # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)
-        frag = cibfile.appended(self.original, self.pending) if path else None
+        frag = cibfile.appended(self.original, self.pending) if path and not replace else None
         # crmsh 4.4 skips verification of a configuration without primitives
         check = verify and self.pending.resources_count() > 0
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
-        if replace:
-            self._verify(ctx, pending_xml, changed, force, check)
-            self._replace(runner, force)
-            self.reload(runner)
-            return True
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
-        # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
-        # dropped (peak memory); they come back from their XML if the commit does not happen
-        self._original = self._pending = None
+        if not replace:
+            # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
+            # dropped (peak memory); they come back from their XML if the commit does not happen
+            self._original = self._pending = None
+        txn = None
+        done = False
+        message = ""
         try:
             force = self._verify(ctx, pending_xml, changed, force, check)
-            if path is not None and frag is not None and cibfile.commit_appended(runner, path, loaded, frag):
-                version = cibfile.file_version(path)
-                message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
-            else:
-                outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
-                message = outcome.message if outcome.changed else ""
+            # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
+            with filetxn.transaction(runner, path) as txn:
+                if replace:
+                    self._replace(runner, force)
+                elif txn is not None and frag is not None and cibfile.commit_appended(runner, txn.copy, loaded, frag):
+                    version = cibfile.file_version(txn.copy)
+                    message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
+                else:
+                    outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
+                    message = outcome.message if outcome.changed else ""
+                done = txn is None
+        except KeyboardInterrupt as exc:
+            applied = exc.applied if isinstance(exc, CommitInterrupted) else (txn.applied if txn else done)
+            if applied:
+                self.reload(runner)
+            elif not replace:
+                self._pending = load(pending_xml)
+            ctx.out.error(exc.message if isinstance(exc, CommitInterrupted) else filetxn.interrupted_message(applied))
+            raise
         except BaseException:
-            self._pending = load(pending_xml)
+            if not replace:
+                self._pending = load(pending_xml)
             raise
         self.reload(runner)
         if message:
