@@ -39,6 +39,10 @@ SUBNET = "10.214.0"
 N = 3
 BASE = Path("/tmp/clush-mn")  # not under /run: each node mounts its own /run
 NSINIT = Path(__file__).resolve().parent / "multinode" / "nsinit.sh"
+SYSTEMCTL = Path(__file__).resolve().parent / "multinode" / "systemctl"
+# the fresh lab (fixture fresh_lab): sshd, packages and no corosync.conf, for `cluster init`
+FRESH = {"prefix": "clfr", "subnet": "10.215.0", "node_prefix": "fnode"}
+FRESH_BASE = Path("/tmp/clush-fr")
 DAEMON_ENV = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
               "PCMK_logfile=/var/log/pacemaker/pacemaker.log", "PCMK_logfacility=none"]
 TOKEN_MS = 1500  # faster crash detection than the 3 s default, still calm on 2 busy cores
@@ -67,31 +71,32 @@ def _alive(pid: int) -> bool:
 class Lab:
     """Handle on the running lab: run things on nodes, read state, crash and restart nodes."""
 
-    def __init__(self, base: Path, n: int = N):
+    def __init__(self, base: Path, n: int = N, *, prefix: str = PREFIX, subnet: str = SUBNET,
+                 node_prefix: str = "mnode", fresh: bool = False):
         self.base = base
         self.n = n
+        self.prefix, self.subnet, self.node_prefix = prefix, subnet, node_prefix
+        self.fresh = fresh  # nodes have sshd and the packages, but no corosync.conf and nothing running
         self.anchors: dict[str, int] = {}
         self.netns: dict[str, str] = {}  # node key -> expected net namespace id
         self.daemons: dict[str, dict[str, int]] = {}
         self.client_home = str(base / "client-home")
 
     # -- naming --------------------------------------------------------------------------
-    @staticmethod
-    def name(i: int) -> str:
-        return f"mnode{i}"
+    def name(self, i: int) -> str:
+        return f"{self.node_prefix}{i}"
 
-    @staticmethod
-    def addr(i: int) -> str:
-        return f"{SUBNET}.{10 + i}"
+    def addr(self, i: int) -> str:
+        return f"{self.subnet}.{10 + i}"
 
     def key(self, i: int | str) -> str:
         return "cl" if i == "cl" else f"n{i}"
 
     def ns(self, i: int | str) -> str:
-        return f"{PREFIX}-{self.key(i)}"
+        return f"{self.prefix}-{self.key(i)}"
 
     def index(self, name: str) -> int:
-        return int(name.removeprefix("mnode"))
+        return int(name.removeprefix(self.node_prefix))
 
     # -- running things ------------------------------------------------------------------
     def anchor(self, i: int | str) -> int:
@@ -124,6 +129,14 @@ class Lab:
 
         return self.on("cl", [*clush_argv(), "--host", self.name(i), *args], input=input, timeout=timeout,
                        env={"HOME": self.client_home})
+
+    def clush_client(self, *args: str, input: str | None = None, timeout: float = 180):
+        """clush run in the client namespace without --host (an admin workstation)."""
+        from tests.conftest import clush_argv
+
+        return self.on("cl", [*clush_argv(), *args], input=input, timeout=timeout,
+                       env={"HOME": self.client_home, "XDG_CONFIG_HOME": f"{self.client_home}/.config",
+                            "XDG_DATA_HOME": f"{self.client_home}/.local/share"})
 
     def spawn(self, i: int, name: str, argv: list[str]) -> int:
         log = open(self.base / self.key(i) / f"{name}.out", "ab")  # noqa: SIM115 - owned by the daemon
@@ -218,8 +231,8 @@ class Lab:
 
 
 # -- building the lab --------------------------------------------------------------------------
-def _corosync_conf(n: int) -> str:
-    nodes = "".join(f"  node {{\n    ring0_addr: {SUBNET}.{10 + i}\n    name: mnode{i}\n    nodeid: {i}\n  }}\n"
+def _corosync_conf(n: int, subnet: str = SUBNET) -> str:
+    nodes = "".join(f"  node {{\n    ring0_addr: {subnet}.{10 + i}\n    name: mnode{i}\n    nodeid: {i}\n  }}\n"
                     for i in range(1, n + 1))
     return (f"totem {{\n  version: 2\n  cluster_name: clmn\n  transport: knet\n  crypto_cipher: none\n"
             f"  crypto_hash: none\n  token: {TOKEN_MS}\n}}\n"
@@ -229,8 +242,8 @@ def _corosync_conf(n: int) -> str:
             f"nodelist {{\n{nodes}}}\n")
 
 
-def _hosts(n: int) -> str:
-    lines = ["127.0.0.1\tlocalhost"] + [f"{SUBNET}.{10 + i}\tmnode{i}" for i in range(1, n + 1)]
+def _hosts(lab: Lab) -> str:
+    lines = ["127.0.0.1\tlocalhost"] + [f"{lab.addr(i)}\t{lab.name(i)}" for i in range(1, lab.n + 1)]
     return "\n".join(lines) + "\n"
 
 
@@ -246,8 +259,9 @@ def _prepare_node(lab: Lab, i: int, client_pub: str) -> None:
         (d / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(d / sub, mode)
         shutil.chown(d / sub, "hacluster", "haclient")
-    (d / "hosts").write_text(_hosts(lab.n))
-    (d / "etc-corosync" / "corosync.conf").write_text(_corosync_conf(lab.n))
+    (d / "hosts").write_text(_hosts(lab))
+    if not lab.fresh:
+        (d / "etc-corosync" / "corosync.conf").write_text(_corosync_conf(lab.n))
     # a short dc-deadtime: a fresh cluster otherwise waits 20 s before electing a DC
     cib = d / "lib-pacemaker" / "cib" / "cib.xml"
     cib.write_text(_run(["cibadmin", "--empty"]).stdout)
@@ -280,11 +294,12 @@ def _client_home(lab: Lab) -> None:
 
 
 def _net(lab: Lab) -> None:
-    sw = f"{PREFIX}-sw"
+    sw = f"{lab.prefix}-sw"
     steps = [["ip", "netns", "add", sw], ["ip", "-n", sw, "link", "set", "lo", "up"],
              ["ip", "-n", sw, "link", "add", "br0", "type", "bridge", "forward_delay", "0", "stp_state", "0"],
              ["ip", "-n", sw, "link", "set", "br0", "up"]]
-    legs = [(lab.ns(i), f"p{i}", lab.addr(i)) for i in range(1, lab.n + 1)] + [(lab.ns("cl"), "pcl", f"{SUBNET}.100")]
+    legs = [(lab.ns(i), f"p{i}", lab.addr(i)) for i in range(1, lab.n + 1)] + [(lab.ns("cl"), "pcl",
+                                                                                   f"{lab.subnet}.100")]
     for ns, port, addr in legs:
         steps += [["ip", "netns", "add", ns],
                   ["ip", "-n", sw, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns],
@@ -305,7 +320,7 @@ def _anchor(lab: Lab, key: str, ns: str, hostname: str, node_dir: Path) -> None:
                 f"hostname mn-client; touch {node_dir}/run/clmn-ready; exec sleep infinity"]
     else:
         argv = ["ip", "netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
-                "/bin/bash", str(NSINIT), str(node_dir), hostname]
+                "/bin/bash", str(NSINIT), str(node_dir), hostname, str(SYSTEMCTL)]
     out = open(node_dir / "anchor.out", "ab")  # noqa: SIM115
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
     out.close()
@@ -313,8 +328,8 @@ def _anchor(lab: Lab, key: str, ns: str, hostname: str, node_dir: Path) -> None:
     lab.netns[key] = _netns_inode(ns)
 
 
-def build(base: Path, n: int = N) -> Lab:
-    lab = Lab(base, n)
+def build(base: Path, n: int = N, **kw: Any) -> Lab:
+    lab = Lab(base, n, **kw)
     base.mkdir(parents=True)
     os.chmod(base, 0o755)
     _run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "clmn-client", "-f", str(base / "clientkey")])
@@ -331,7 +346,13 @@ def build(base: Path, n: int = N) -> Lab:
         lab.wait(lambda k=key: (base / k / "run" / "clmn-ready").exists(), 15, 0.05, f"anchor {key}")
     for i in range(1, n + 1):
         lab.spawn(i, "sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", str(base / lab.key(i) / "ssh" / "sshd_config")])
-        lab.spawn(i, "corosync", [*DAEMON_ENV, "corosync", "-f"])
+        if not lab.fresh:
+            lab.spawn(i, "corosync", [*DAEMON_ENV, "corosync", "-f"])
+    if lab.fresh:
+        for i in range(1, n + 1):
+            lab.wait(lambda i=i: lab.on(i, ["bash", "-c", f"exec 3<>/dev/tcp/{lab.addr(i)}/22"], timeout=5)
+                     .returncode == 0, 15, 0.1, f"sshd on {lab.name(i)}")
+        return lab
 
     def members() -> bool:
         for i in range(1, n + 1):
@@ -348,9 +369,9 @@ def build(base: Path, n: int = N) -> Lab:
     return lab
 
 
-def teardown(base: Path) -> None:
+def teardown(base: Path, prefix: str = PREFIX) -> None:
     """Stop everything in the lab namespaces (PID by PID), delete them and the state dir."""
-    namespaces = [ns for ns in _run(["ip", "netns", "list"]).stdout.split() if ns.startswith(f"{PREFIX}-")]
+    namespaces = [ns for ns in _run(["ip", "netns", "list"]).stdout.split() if ns.startswith(f"{prefix}-")]
     inodes = {}
     for ns in namespaces:
         try:
@@ -399,26 +420,38 @@ def teardown(base: Path) -> None:
     shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
-    """The 3-node namespace cluster, built once per test session and always torn down."""
+def _session_lab(base: Path, what: str, **kw: Any) -> Iterator[Lab]:
     require("corosync", "pacemakerd", "crm_mon", "cibadmin", "ip", "nsenter", "unshare", "/usr/sbin/sshd")
     if os.geteuid() != 0:
         unavailable("the namespace cluster needs root")
-    BASE.parent.mkdir(parents=True, exist_ok=True)
-    lock = open(f"{BASE}.lock", "w")  # noqa: SIM115 - one lab on this machine at a time
+    prefix = kw.get("prefix", PREFIX)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    lock = open(f"{base}.lock", "w")  # noqa: SIM115 - one lab of each kind on this machine at a time
     fcntl.flock(lock, fcntl.LOCK_EX)
     try:
-        teardown(BASE)  # leftovers of a killed run
+        teardown(base, prefix)  # leftovers of a killed run
         try:
-            built = build(BASE)
+            built = build(base, **kw)
         except (RuntimeError, AssertionError, OSError, subprocess.SubprocessError) as exc:
-            teardown(BASE)
-            unavailable(f"cannot build the 3-node namespace cluster: {exc}")
+            teardown(base, prefix)
+            unavailable(f"cannot build the {what}: {exc}")
         try:
             yield built
         finally:
-            teardown(BASE)
+            teardown(base, prefix)
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    """The 3-node namespace cluster, built once per test session and always torn down."""
+    yield from _session_lab(BASE, "3-node namespace cluster")
+
+
+@pytest.fixture(scope="session")
+def fresh_lab() -> Iterator[Lab]:
+    """3 namespace nodes with sshd, the packages and a systemctl, but no corosync.conf and nothing running."""
+    require("corosync-cfgtool", "corosync-quorumtool", "crm_node")
+    yield from _session_lab(FRESH_BASE, "3 fresh namespace nodes", fresh=True, **FRESH)

@@ -1,0 +1,91 @@
+"""cluster start, stop and restart through each node's systemctl."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clushell.commands.cluster.common import (
+    ALL,
+    NODES,
+    WAIT,
+    cluster_specs,
+    fail_partial,
+    nodeset,
+    say,
+    specs_for,
+)
+from clushell.commands.tree import Command, command
+from clushell.errors import UsageError
+
+if TYPE_CHECKING:
+    from clushell.context import Context
+
+
+# -- start / stop -------------------------------------------------------------------------------
+def _chosen(ctx: Context, cmd: Command, args: list[str]) -> tuple[dict[str, str], dict[str, str], bool]:
+    """(specs of the nodes to act on, specs of the whole cluster, wait)."""
+    words, opts = cmd.split_opts(args)
+    if "--all" in opts and words:
+        raise UsageError(f"--all cannot be combined with node names ('{words[0]}')", token=words[0])
+    wait = "-w" in opts or ctx.session.options.wait
+    if words:
+        chosen = specs_for(ctx, words)
+        try:
+            cluster = {**cluster_specs(ctx), **chosen}
+        except UsageError:
+            cluster = chosen
+        return chosen, cluster, wait
+    if "--all" not in opts:
+        raise UsageError(f"{cmd.name} which nodes? name them or give --all")
+    cluster = cluster_specs(ctx)
+    return cluster, cluster, wait
+
+
+def _service(ctx: Context, cmd: Command, args: list[str], verbs: tuple[str, ...]) -> None:
+    from clushell.cluster import services
+    from clushell.cluster.nodes import failures
+
+    chosen, cluster, wait = _chosen(ctx, cmd, args)
+    nodes = nodeset(ctx, cluster)
+    emit = say(ctx)
+    try:
+        for verb in verbs:
+            act = services.stop if verb == "stop" else services.start
+            outcomes = act(nodes, list(chosen))
+            for o in outcomes:
+                if o.ok:
+                    emit(f"{o.node}: {'stopped' if verb == 'stop' else 'started'} corosync and pacemaker")
+            failed = failures(outcomes)
+            done = [o.node for o in outcomes if o.ok]
+            if wait and done:
+                late = services.wait_offline(nodes, done, emit) if verb == "stop" else \
+                    services.wait_online(nodes, done, emit)
+                failed += late
+            fail_partial(cmd.name, done, failed, len(chosen))
+    finally:
+        nodes.close()
+
+
+@command("start", "Start corosync and pacemaker on nodes (systemctl).", NODES, opts=(ALL, WAIT),
+         examples=("start hanode2", "start --all -w"))
+def do_start(ctx: Context, args: list[str]) -> None:
+    """systemctl start corosync, then pacemaker, on every named node at once; -w waits until each is
+    online with a DC (a progress line per node, 120 s at most)."""
+    _service(ctx, do_start, args, ("start",))
+
+
+@command("stop", "Stop pacemaker and corosync on nodes (systemctl).", NODES, opts=(ALL, WAIT),
+         examples=("stop hanode2", "stop --all"))
+def do_stop(ctx: Context, args: list[str]) -> None:
+    """systemctl stop pacemaker (its resources move away first), then corosync; -w waits until the
+    other nodes see it offline."""
+    _service(ctx, do_stop, args, ("stop",))
+
+
+@command("restart", "Stop, then start corosync and pacemaker on nodes.", NODES, opts=(ALL, WAIT),
+         examples=("restart hanode3 -w",))
+def do_restart(ctx: Context, args: list[str]) -> None:
+    """stop, then start, node by node in parallel."""
+    _service(ctx, do_restart, args, ("stop", "start"))
+
+
