@@ -64,11 +64,11 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_engine(cib: Path, rounds: int) -> dict[str, dict[str, float]]:
     from clushell.commands.root import GLOBALS, build_tree
+    from clushell.complete.engine import complete_line
+    from clushell.complete.sources import Providers
     from clushell.dispatch import Dispatcher
     from clushell.output import Output
     from clushell.session import Options, Session
-    from clushell.ui.complete import complete_line
-    from clushell.ui.providers import Providers
 
     session = Session(Options(cib_file=str(cib)), build_tree(),
                       Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))

@@ -272,7 +272,7 @@ def _fill(template: str, **values: str) -> str:
 
 
 def render_bash() -> str:
-    from clushell.ui.shellscripts import BASH
+    from clushell.complete.scripts import BASH
 
     return _fill(
         BASH,
@@ -285,7 +285,7 @@ def render_bash() -> str:
 
 
 def render_zsh() -> str:
-    from clushell.ui.shellscripts import ZSH
+    from clushell.complete.scripts import ZSH
 
     specs = []
     for o in OPTIONS:
@@ -303,7 +303,7 @@ def render_zsh() -> str:
 
 
 def render_fish() -> str:
-    from clushell.ui.shellscripts import FISH
+    from clushell.complete.scripts import FISH
 
     lines = []
     for o in OPTIONS:

@@ -118,7 +118,7 @@ def _attr_command(name: str, scope: str, what: str):
         name, f"Set, delete or show a {what} of a node.",
         Arg("node", Kind.NODE, "node name"),
         Arg("action", Kind.KEYWORD, "what to do", choices=("set", "delete", "show")),
-        Arg("name", Kind.TEXT, "attribute name"),
+        Arg("name", Kind.ATTR, "attribute name"),
         Arg("value", Kind.TEXT, "new value (set only)", optional=True),
         examples=(f"{name} node1 set site east" if scope == "nodes" else f"{name} node1 show cpu",),
     )(handler)

@@ -1,4 +1,4 @@
-"""prompt_toolkit adapters over the pure completion engine and the command tree.
+"""prompt_toolkit adapters over the pure completion engine (clushell.complete) and the command tree.
 
 ``make_completer`` gives a ThreadedCompleter: live data (one CIB read, one metadata fetch
 per agent) is gathered off the UI thread so typing never waits. ``TreeLexer`` colours
@@ -18,32 +18,26 @@ from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
 from clushell.commands.tree import Command, Kind, Level
+from clushell.complete.engine import complete_line
+from clushell.complete.sources import Providers
+from clushell.complete.statements import references
 from clushell.lineparse import tokenize
-from clushell.ui.complete import complete_line
 
 if TYPE_CHECKING:
     from clushell.session import Session
 
-#: argument kinds whose values must name an existing object
-ID_KINDS = {Kind.RESOURCE: "resource", Kind.PRIMITIVE: "primitive", Kind.GROUP: "group", Kind.NODE: "node",
+#: argument kinds whose values must name an existing object (value: the id list that holds them)
+ID_KINDS = {Kind.RESOURCE: "resource", Kind.STOPPED_RESOURCE: "resource", Kind.RUNNING_RESOURCE: "resource",
+            Kind.PROMOTABLE: "promotable", Kind.PRIMITIVE: "primitive", Kind.GROUP: "group", Kind.NODE: "node",
             Kind.ID: "object"}
-#: configure statements whose words after the new id refer to existing resources
-MEMBER_STATEMENTS = ("group", "clone", "ms", "master", "tag")
 
 
-def providers_for(session: Session) -> Any:
-    """Live-data providers for argument completion (ids, agents, nodes), when available."""
-    try:
-        from clushell.ui.providers import Providers
-    except ImportError:
-        return None
-    providers = getattr(session, "completion_providers", None)
-    if providers is None:
+def providers_for(session: Session) -> Providers:
+    """The session's live-data source for completion and the lexer (one, shared by both)."""
+    providers = session.completion_providers
+    if not isinstance(providers, Providers):
         providers = Providers(session)
-        try:
-            session.completion_providers = providers  # shared by the completer and the lexer
-        except AttributeError:
-            pass
+        session.completion_providers = providers
     return providers
 
 
@@ -82,14 +76,12 @@ class TreeLexer(Lexer):
         from prompt_toolkit.application import get_app_or_none
 
         providers = providers_for(self.session)
-        cached = getattr(providers, "cached_ids", None)
-        if cached is None:
-            return None
         app = get_app_or_none()
         # not loaded yet: read in the background (never over SSH behind the user's back: a
         # remote target's connection is not shared between threads), then the line is redrawn
-        remote = getattr(self.session.target, "kind", "") == "remote"
-        return cached(on_ready=app.invalidate if app is not None else None) if not remote else cached()
+        if self.session.target.kind == "remote":
+            return providers.cached_ids()
+        return providers.cached_ids(on_ready=app.invalidate if app is not None else None)
 
     def lex_document(self, document: Document):
         memo: list[dict[str, set[str]] | None] = []
@@ -147,6 +139,8 @@ class TreeLexer(Lexer):
 
     @staticmethod
     def _arg_style(command: Command, word: str, index: int, known: Callable[[], Any], typing_last: bool) -> str:
+        if "=" in word and command.opts:
+            return "class:arg"  # a key=value option
         args = command.args
         arg = args[index] if index < len(args) else (args[-1] if args and args[-1].repeat else None)
         if arg is None or typing_last or arg.kind not in ID_KINDS:
@@ -165,7 +159,7 @@ def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known: Cal
 
     members: dict[int, bool] = {}
     end = offset + len(rest)
-    refs = [t for t in _references(statement, tokens) if not (typing_last and t.end == end)]  # typing: not yet
+    refs = [t for t in references(statement, tokens) if not (typing_last and t.end == end)]  # typing: not yet
     sets = known() if refs else None
     if sets is not None and "resource" in sets:
         for tok in refs:
@@ -182,23 +176,6 @@ def _crm_styles(rest: str, statement: str, tokens: list, offset: int, known: Cal
             style = "class:id" if members[where] else "class:unknown-id"
         out.append((style, value))
     return out
-
-
-def _references(statement: str, tokens: list) -> list:
-    """Tokens of a configure statement that must name existing resources."""
-    words = [t for t in tokens if "=" not in t.text and t.text not in ("(", ")", "[", "]")]
-    if statement in MEMBER_STATEMENTS:
-        out = []
-        for tok in words[1:]:
-            if tok.text in ("meta", "params"):
-                break
-            out.append(tok)
-        return out
-    if statement == "location":
-        return words[1:2]
-    if statement in ("colocation", "collocation", "order"):
-        return [t for t in words[2:] if not t.text.endswith(":")]
-    return []
 
 
 def make_lexer(session: Session) -> Lexer:

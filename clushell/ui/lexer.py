@@ -20,11 +20,10 @@ from pygments.token import (
     Whitespace,
 )
 
-STATEMENTS = (
-    "node", "primitive", "group", "clone", "ms", "master", "rsc_template", "location", "colocation",
-    "collocation", "order", "rsc_ticket", "property", "rsc_defaults", "op_defaults", "fencing_topology",
-    "tag", "user", "role", "acl_target", "acl_group", "alert", "bundle", "monitor", "xml", "schema",
-)
+from clushell.cib import statements
+
+#: every word that starts a statement, from the one table (those `show` prints only included)
+STATEMENTS = statements.all_words()
 SECTIONS = ("params", "meta", "utilization", "op", "operations", "attributes", "rule", "to",
             "docker", "rkt", "podman", "network", "storage", "primitive", "port-mapping", "storage-mapping",
             "select", "recipient")

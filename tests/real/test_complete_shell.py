@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from clushell.commands.root import GLOBALS, build_tree
+from clushell.complete.engine import complete_line
+from clushell.complete.sources import Providers
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
-from clushell.ui.complete import complete_line
-from clushell.ui.providers import Providers
 from tests.conftest import clush_argv
 from tests.paths import REPO
 from tests.realenv import require

@@ -19,8 +19,8 @@ from clushell.commands.root import GLOBALS, build_tree
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
-from clushell.ui.complete import complete_line
-from clushell.ui.providers import Providers
+from clushell.complete.engine import complete_line
+from clushell.complete.sources import Providers
 
 session = Session(Options(cib_file=os.environ["CIB"]), build_tree(),
                   Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))

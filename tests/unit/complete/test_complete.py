@@ -11,11 +11,11 @@ import pytest
 
 from clushell.commands.root import GLOBALS, build_tree
 from clushell.commands.tree import Arg, Kind, command
+from clushell.complete.engine import ArgContext, Candidate, arg_at, complete_line, kind_candidates, split_current
+from clushell.complete.sources import Providers
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
-from clushell.ui.complete import ArgContext, Candidate, arg_at, complete_line, kind_candidates, split_current
-from clushell.ui.providers import Providers
 from tests.realenv import require
 
 CONFIG = """\

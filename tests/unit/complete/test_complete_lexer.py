@@ -11,12 +11,12 @@ import pytest
 from pygments.token import Error, Keyword, Name, Number, Operator, String
 
 from clushell.commands.root import GLOBALS, build_tree
+from clushell.complete.engine import complete_line
+from clushell.complete.sources import Providers
 from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
-from clushell.ui.complete import complete_line
 from clushell.ui.lexer import CrmLexer, highlight
-from clushell.ui.providers import Providers
 from tests.paths import DATA as TEST_DATA
 
 DATA = TEST_DATA / "render"
@@ -137,4 +137,4 @@ def test_ipvs_options_from_the_usage_line(cib_file: Path) -> None:
         "method=nat", "method=dr", "method=tun"]
     assert "method=" not in texts("ipvs real add tcp:10.1.1.100:80 10.10.1.2:80 method=nat ")
     assert texts("ipvs service add tcp:10.1.1.100:80 sched=wl") == ["sched=wlc"]
-    assert "ops" in texts("ipvs service add tcp:10.1.1.100:80 ")
+    assert "ops=" in texts("ipvs service add tcp:10.1.1.100:80 ")

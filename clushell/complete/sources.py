@@ -1,4 +1,4 @@
-"""Live data for completion: object ids, run states, agents, parameters, properties, IPVS.
+"""Live data for completion: object ids, run states, agents, parameters, properties, IPVS, shadows.
 
 ``Providers(session)`` serves the REPL: ids come from the configure workspace's pending
 model when the level is loaded (what the user sees, pending edits included), otherwise
@@ -8,18 +8,23 @@ from one CIB read cached for a few seconds. Agent lists and metadata come from
 options on the shell's command line, with short timeouts and no prompts.
 
 Every method returns plain ``Candidate`` lists and may raise; the engine turns any
-failure into "no candidates".
+failure into "no candidates". Run states ("what runs where") come from pacemaker/mon.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from clushell.ui.complete import Candidate
+from clushell.complete.base import Candidate, Source
+
+if TYPE_CHECKING:
+    from clushell.cib.model import CibModel
+    from clushell.pacemaker.ra import AgentInfo
+    from clushell.session import Session
+    from clushell.transport.base import Runner
 
 CIB_TTL = 5.0  # seconds a CIB read for completion outside configure stays fresh
 STATE_TTL = 3.0  # seconds a crm_mon answer stays fresh
@@ -100,10 +105,11 @@ def _meta(el: Any, name: str) -> str | None:
     return None
 
 
-class Providers:
+class Providers(Source):
     """The completion source of one session (REPL) or one shell completion request."""
 
-    def __init__(self, session: Any = None, *, runner: Any = None, model_loader: Any = None):
+    def __init__(self, session: Session | None = None, *, runner: Runner | None = None,
+                 model_loader: Callable[[], CibModel] | None = None):
         self.session = session
         self._runner = runner
         self._loader = model_loader
@@ -117,14 +123,19 @@ class Providers:
 
     # -- plumbing ---------------------------------------------------------------------------
     @property
-    def runner(self) -> Any:
-        return self._runner if self._runner is not None else self.session.runner
+    def runner(self) -> Runner:
+        if self._runner is not None:
+            return self._runner
+        assert self.session is not None
+        return self.session.runner
 
-    def model(self) -> Any:
+    def model(self) -> CibModel:
         """The configuration to complete from: pending edits first, else a fresh-enough read."""
         if self.session is not None:
-            ws = self.session.get_state("configure")
-            if ws is not None and getattr(ws, "view", None) is not None:
+            from clushell.session import StateKey
+
+            ws = self.session.get_state(StateKey.CONFIGURE)
+            if ws is not None:
                 return ws.view
         with self._lock:
             if self._own is not None and time.monotonic() - self._own[0] < CIB_TTL:
@@ -151,7 +162,7 @@ class Providers:
         self._index = (key, idx)
         return idx
 
-    def cached_ids(self, on_ready: Any = None) -> dict[str, set[str]] | None:
+    def cached_ids(self, on_ready: Callable[[], None] | None = None) -> dict[str, set[str]] | None:
         """Ids by kind when they are at hand without any I/O (for the inline check), else None.
 
         When nothing is loaded yet, one background read starts and ``on_ready()`` is called
@@ -159,8 +170,10 @@ class Providers:
         """
         if self.session is None:
             return None
-        ws = self.session.get_state("configure")
-        if ws is not None and getattr(ws, "view", None) is not None:
+        from clushell.session import StateKey
+
+        ws = self.session.get_state(StateKey.CONFIGURE)
+        if ws is not None:
             model = ws.view
         elif self._own is not None:
             model = self._own[1]  # even when stale: the lexer must never read the CIB
@@ -175,7 +188,7 @@ class Providers:
             idx.id_sets = {k: {c.text for c in v} for k, v in idx.lists.items()}
         return idx.id_sets
 
-    def _warm(self, on_ready: Any) -> None:
+    def _warm(self, on_ready: Callable[[], None] | None) -> None:
         now = time.monotonic()
         if now < self._warm_after:
             return  # one read in flight, or the last one failed a moment ago
@@ -204,22 +217,7 @@ class Providers:
             return cached[1]
         from clushell.pacemaker import mon
 
-        status = mon.parse(mon.fetch_xml(self.runner))
-        states: dict[str, bool] = {}
-
-        def walk(items: list[Any]) -> bool:
-            any_active = False
-            for item in items:
-                if hasattr(item, "children"):
-                    active = walk(item.children)
-                else:
-                    active = bool(item.active)
-                key = item.base_id if hasattr(item, "base_id") else item.id
-                states[key] = states.get(key, False) or active
-                any_active = any_active or active
-            return any_active
-
-        walk(status.resources)
+        states = _run_states(mon.parse(mon.fetch_xml(self.runner)))
         self._states = (time.monotonic(), states)
         return states
 
@@ -248,7 +246,7 @@ class Providers:
 
         return ra.agents(self.runner, cls, provider)
 
-    def ra_info(self, spec: str) -> Any:
+    def ra_info(self, spec: str) -> AgentInfo | None:
         """Agent metadata, or None; an agent that failed once is not asked again."""
         if spec in self._failed_agents:
             return None
@@ -290,7 +288,9 @@ class Providers:
         """The ipvs level's tables (staged edits included); before the level is used, one read of our own."""
         if self.session is None:
             return []
-        st = self.session.get_state("ipvs")
+        from clushell.session import StateKey
+
+        st = self.session.get_state(StateKey.IPVS)
         if st is None:
             cached = self._ipvs
             if cached is not None and time.monotonic() - cached[0] < CIB_TTL:
@@ -333,156 +333,30 @@ def _signature(model: Any) -> tuple:
     return (id(model), len(model.index), last, len(model.nodes), sizes)
 
 
-# -- shell completion (clush __complete) --------------------------------------------------------
-SHELL_QUERY_TIMEOUT = 2.0  # a Tab in the user's shell never waits longer for one tool
+def _run_states(status: Any) -> dict[str, bool]:
+    """Configured resource id (clones and groups included) -> active anywhere."""
+    from clushell.pacemaker.mon import Container
+
+    states: dict[str, bool] = {}
+
+    def walk(items: list[Any]) -> bool:
+        any_active = False
+        for item in items:
+            active = walk(item.children) if isinstance(item, Container) else bool(item.active)
+            key = item.id if isinstance(item, Container) else item.base_id
+            states[key] = states.get(key, False) or active
+            any_active = any_active or active
+        return any_active
+
+    walk(status.resources)
+    return states
 
 
-class _ClampedRunner:
-    """A Runner whose calls never wait longer than ``limit`` seconds (shell completion)."""
+def shadow_names() -> list[str]:
+    """Shadow CIBs in the store (local files: cheap enough for every Tab)."""
+    from clushell.commands.cib import shadow_dir
 
-    def __init__(self, runner: Any, limit: float):
-        self.runner = runner
-        self.limit = limit
-        self.where = getattr(runner, "where", "local")
-
-    def run(self, argv: Any, *, stdin: Any = None, env: Any = None, timeout: float | None = None) -> Any:
-        return self.runner.run(argv, stdin=stdin, env=env, timeout=min(timeout or self.limit, self.limit))
-
-    def close(self) -> None:
-        self.runner.close()
-
-
-def shell_source(options: dict[str, str]) -> Providers | None:
-    """The provider for a shell completion request, or None when no target is at hand.
-
-    Remote targets (--host) get no live data: a Tab must never wait for SSH.
-    """
-    if "--host" in options:
-        return None
-    from clushell.transport.local import LocalRunner
-
-    path = options.get("--cib-file") or os.environ.get("CIB_file")
-    if not path:
-        from clushell.target import sandbox_path
-
-        if _cib_socket_listens():
-            runner = _ClampedRunner(LocalRunner({}), SHELL_QUERY_TIMEOUT)
-            return Providers(runner=runner, model_loader=lambda: _query_live(runner))
-        path = str(sandbox_path())
-        if not os.path.exists(path):
-            return None
-    path = os.path.abspath(path)
     try:
-        st = os.stat(path)
+        return sorted(n for n in (p.name[len("shadow."):] for p in shadow_dir().glob("shadow.*")) if n)
     except OSError:
-        return None
-    stamp = f"{st.st_mtime_ns}:{st.st_size}"
-    runner = _ClampedRunner(LocalRunner({"CIB_file": path}), SHELL_QUERY_TIMEOUT)
-    return SnapshotProviders(path, stamp, runner=runner, model_loader=lambda: _read_file(path))
-
-
-class _Snapshot:
-    """Candidate lists read back from the on-disk completion cache (no lxml needed)."""
-
-    def __init__(self, raw: dict[str, list[list[str]]]):
-        self.lists = _LazyLists(raw)
-
-
-class _LazyLists(dict):
-    """Builds the Candidate list of a kind only when it is asked for."""
-
-    def __init__(self, raw: dict[str, list[list[str]]]):
-        super().__init__()
-        self.raw = raw
-
-    def get(self, kind: str, default: Any = None) -> Any:
-        if kind not in self and kind in self.raw:
-            self[kind] = [Candidate(t, m) for t, m in self.raw[kind]]
-        return super().get(kind, default)
-
-
-class SnapshotProviders(Providers):
-    """Shell completion on a CIB file: ids and run states cached on disk per file version.
-
-    Every Tab is a new process; parsing a 4000-primitive CIB each time would cost more than
-    the whole time budget, so the lists are kept in $XDG_CACHE_HOME/clush/complete/.
-    """
-
-    def __init__(self, path: str, stamp: str, **kw: Any):
-        super().__init__(**kw)
-        import hashlib
-
-        from clushell import paths
-
-        # one file per CIB path; the version stamp inside says whether it is still current
-        name = hashlib.sha1(path.encode()).hexdigest()[:20]
-        self.cache = paths.cache_dir() / "complete" / f"{name}.json"
-        self.stamp = stamp
-        self._data: dict[str, Any] | None = None
-
-    def _load_cache(self) -> dict[str, Any]:
-        if self._data is None:
-            try:
-                self._data = json.loads(self.cache.read_text())
-            except (OSError, ValueError):
-                self._data = {}
-            if self._data.get("stamp") != self.stamp:
-                self._data = {"stamp": self.stamp}
-        return self._data
-
-    def _save(self, key: str, value: Any) -> None:
-        data = self._load_cache()
-        data[key] = value
-        try:
-            self.cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache.with_suffix(f".{os.getpid()}")
-            tmp.write_text(json.dumps(data))
-            os.replace(tmp, self.cache)
-        except OSError:
-            pass  # no cache directory: only slower
-
-    def index(self, model: Any = None) -> Any:
-        data = self._load_cache()
-        if "ids" not in data:
-            idx = super().index(model)
-            self._save("ids", {k: [[c.text, c.meta] for c in v] for k, v in idx.lists.items()})
-            return idx
-        return _Snapshot(data["ids"])
-
-    def run_states(self) -> dict[str, bool]:
-        data = self._load_cache()
-        if data.get("states") is None:
-            if "states" in data:
-                raise RuntimeError("crm_mon failed on this file version before")
-            try:
-                states = super().run_states()
-            except Exception:
-                self._save("states", None)  # too slow or failing: do not wait again for this version
-                raise
-            self._save("states", states)
-        return data["states"]
-
-
-def _cib_socket_listens() -> bool:
-    """True when the local CIB manager's abstract socket exists (names are '@'-padded)."""
-    try:
-        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
-            return any(line.split()[-1].rstrip("@") in ("@cib_rw", "@cib_ro") for line in f if line.strip())
-    except (OSError, IndexError):
-        return False
-
-
-def _read_file(path: str) -> Any:
-    from clushell.cib.model import CibModel
-
-    with open(path, "rb") as f:
-        return CibModel.from_xml(f.read())
-
-
-def _query_live(runner: Any) -> Any:
-    from clushell.cib.model import CibModel
-
-    res = runner.run(["cibadmin", "--query", "--local"])
-    if not res.ok:
-        raise RuntimeError(res.first_error_line())
-    return CibModel.from_xml(res.out.encode())
+        return []

@@ -1,20 +1,23 @@
 """Completion inside configure-language statements (primitive, group, location, property...).
 
 Pure: walks the words already typed after the statement name and asks the source
-(``ArgContext.ask``) for ids, agents, parameters and properties. Follows what crmsh
-completes (see ../shared/reference/crmsh-language.md §6) and adds descriptions.
+for ids, agents, parameters and properties. Follows what crmsh completes (crmsh-language
+reference, section 6) and adds descriptions. Statement names and aliases come from the one
+table, ``clushell.cib.statements``; this module only knows how each statement continues.
 """
 
 from __future__ import annotations
 
-from clushell.ui.complete import (
-    ORDER_KINDS,
-    SCORES,
-    ArgContext,
-    Candidate,
-    agent_candidates,
-    selector_candidates,
-)
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from clushell.cib import statements as table
+from clushell.complete.base import ArgContext, Candidate
+from clushell.complete.engine import ORDER_KINDS, SCORES, agent_candidates
+
+if TYPE_CHECKING:
+    from clushell.lineparse import Token
+    from clushell.pacemaker.ra import AgentInfo, Parameter
 
 #: Pacemaker resource meta attributes (name, description)
 RESOURCE_META = (
@@ -71,11 +74,10 @@ SIMPLE = ("group", "clone", "ms", "bundle", "tag")
 
 
 def config_candidates(ctx: ArgContext) -> list[Candidate]:
-    name = ctx.command.name
-    fn = _STATEMENTS.get(name)
-    if fn is None:
-        return selector_candidates(ctx) if name in _SELECTING else []
-    return fn(ctx)
+    """What may follow in the statement the command starts (by the statement's name in the table)."""
+    stmt = table.find(ctx.command.name)
+    fn = _STATEMENTS.get(stmt.name) if stmt is not None else None
+    return fn(ctx) if fn is not None else []
 
 
 def _nv_given(words: list[str]) -> set[str]:
@@ -106,12 +108,12 @@ def _primitive(ctx: ArgContext) -> list[Candidate]:
     return _attribute_sections(ctx, args[2:], info, PRIMITIVE_SECTIONS, RESOURCE_META)
 
 
-def _agent_info(ctx: ArgContext, spec: str):
-    info = ctx.ask("ra_info", spec)
-    return info if info else None
+def _agent_info(ctx: ArgContext, spec: str) -> AgentInfo | None:
+    return ctx.ra_info(spec)
 
 
-def _attribute_sections(ctx: ArgContext, rest: list[str], info, sections, meta) -> list[Candidate]:
+def _attribute_sections(ctx: ArgContext, rest: list[str], info: AgentInfo | None,
+                        sections: tuple[tuple[str, str], ...], meta: tuple[tuple[str, str], ...]) -> list[Candidate]:
     """params/meta/utilization/op sections of a resource statement."""
     section, start = "", 0
     for i, w in enumerate(rest):
@@ -143,7 +145,7 @@ def _attribute_sections(ctx: ArgContext, rest: list[str], info, sections, meta) 
     return keywords
 
 
-def param_meta(p) -> str:
+def param_meta(p: Parameter) -> str:
     bits = [p.shortdesc.rstrip(".")] if p.shortdesc else []
     if p.required:
         bits.append("required")
@@ -152,7 +154,7 @@ def param_meta(p) -> str:
     return "; ".join(bits)
 
 
-def _op(ctx: ArgContext, words: list[str], info, keywords: list[Candidate]) -> list[Candidate]:
+def _op(ctx: ArgContext, words: list[str], info: AgentInfo | None, keywords: list[Candidate]) -> list[Candidate]:
     if not words:
         names = [a.name for a in info.actions] if info and info.actions else list(ACTIONS)
         return [Candidate(n, "operation") for n in dict.fromkeys(names)]
@@ -167,7 +169,7 @@ def _op(ctx: ArgContext, words: list[str], info, keywords: list[Candidate]) -> l
                                                            "fence", "demote")]
         return []
     out: list[Candidate] = []
-    advised = info.action(action) if info and hasattr(info, "action") else None
+    advised = info.action(action) if info is not None else None
     if advised is not None:
         for key in ("interval", "timeout", "depth"):
             val = getattr(advised, key, None)
@@ -189,7 +191,7 @@ def _group(ctx: ArgContext) -> list[Candidate]:
         return _attribute_sections(ctx, members, None, (("meta", "meta attributes"), ("params", "parameters")),
                                    RESOURCE_META)
     given = set(members)
-    free = [c for c in ctx.ask("ids", "free") if c.text not in given]
+    free = [c for c in ctx.ids("free") if c.text not in given]
     return free + [Candidate("meta", "meta attributes"), Candidate("params", "parameters")]
 
 
@@ -197,7 +199,7 @@ def _clone(ctx: ArgContext) -> list[Candidate]:
     if not ctx.args:
         return []
     if len(ctx.args) == 1:
-        return ctx.ask("ids", "top")
+        return ctx.ids("top")
     return _attribute_sections(ctx, ctx.args[2:], None, (("meta", "meta attributes"), ("params", "parameters")),
                                CLONE_META + RESOURCE_META)
 
@@ -216,14 +218,14 @@ def _location(ctx: ArgContext) -> list[Candidate]:
     if n == 0:
         return []
     if n == 1:
-        return ctx.ask("ids", "resource")
+        return ctx.ids("resource")
     if n == 2:
         return [Candidate(s, d) for s, d in SCORES] + [Candidate("100:", "a preference"),
                                                       Candidate("rule", "place by a rule")]
     if "rule" in ctx.args:
         return _rule(ctx)
     if n == 3:
-        return ctx.ask("ids", "node")
+        return ctx.ids("node")
     return [Candidate("role=", "in this role only"), Candidate("resource-discovery=", "always, never, exclusive")]
 
 
@@ -234,7 +236,7 @@ def _rule(ctx: ArgContext) -> list[Candidate]:
     if last in ("defined", "not_defined") or last.endswith(":"):
         return [Candidate("#uname", "node name"), Candidate("#id", "node id")]
     if last in ("eq", "ne", "lt", "lte", "gt", "gte"):
-        return ctx.ask("ids", "node") if ctx.args[-2] == "#uname" else []
+        return ctx.ids("node") if ctx.args[-2] == "#uname" else []
     return [Candidate(w, "") for w in ("defined", "not_defined", "#uname", "and", "or", "eq", "ne", "lt", "gt",
                                        "date")]
 
@@ -275,7 +277,7 @@ def _ticket(ctx: ArgContext) -> list[Candidate]:
 
 def _resources_not_given(ctx: ArgContext) -> list[Candidate]:
     given = {a.split(":", 1)[0] for a in ctx.args}
-    return [c for c in ctx.ask("ids", "resource") if c.text not in given]
+    return [c for c in ctx.ids("resource") if c.text not in given]
 
 
 # -- properties and defaults -------------------------------------------------------------------
@@ -283,8 +285,8 @@ def _property(ctx: ArgContext) -> list[Candidate]:
     given = _nv_given(ctx.args)
     if "=" in ctx.current:
         key = ctx.current.split("=", 1)[0]
-        return [Candidate(f"{key}={v}", d) for v, d in ctx.ask("property_values", key)]
-    return [c for c in ctx.ask("properties") if c.text[:-1] not in given]
+        return [Candidate(f"{key}={v}", d) for v, d in ctx.live(lambda s: s.property_values(key), [])]
+    return [c for c in ctx.live(lambda s: s.properties(), []) if c.text[:-1] not in given]
 
 
 def _rsc_defaults(ctx: ArgContext) -> list[Candidate]:
@@ -300,31 +302,54 @@ def _tag(ctx: ArgContext) -> list[Candidate]:
     if not ctx.args:
         return []
     given = set(ctx.args)
-    return [c for c in ctx.ask("ids", "resource") if c.text not in given]
+    return [c for c in ctx.ids("resource") if c.text not in given]
 
 
 def _fencing(ctx: ArgContext) -> list[Candidate]:
-    return [Candidate(f"{c.text}:", "fencing target node") for c in ctx.ask("ids", "node")] + \
-        ctx.ask("ids", "stonith")
+    return [Candidate(f"{c.text}:", "fencing target node") for c in ctx.ids("node")] + ctx.ids("stonith")
 
 
 def _node(ctx: ArgContext) -> list[Candidate]:
     if not ctx.args:
-        return ctx.ask("ids", "node")
+        return ctx.ids("node")
     return [] if "=" in ctx.current else [Candidate("attributes", "node attributes"),
                                           Candidate("utilization", "node utilization")]
 
 
 def _monitor(ctx: ArgContext) -> list[Candidate]:
-    return ctx.ask("ids", "primitive") if not ctx.args else []
+    return ctx.ids("primitive") if not ctx.args else []
 
 
-_STATEMENTS = {
-    "primitive": _primitive, "rsc_template": _primitive, "group": _group,
-    "clone": _clone, "ms": _clone, "master": _clone,
-    "location": _location, "colocation": _colocation, "collocation": _colocation, "order": _order,
-    "rsc_ticket": _ticket, "property": _property, "rsc_defaults": _rsc_defaults, "op_defaults": _op_defaults,
-    "tag": _tag, "fencing_topology": _fencing, "monitor": _monitor, "node": _node,
+#: how each statement of the table continues (keyed by the statement's name; aliases resolve via the table)
+_STATEMENTS: dict[str, Callable[[ArgContext], list[Candidate]]] = {
+    "primitive": _primitive, "rsc_template": _primitive, "group": _group, "clone": _clone, "ms": _clone,
+    "location": _location, "colocation": _colocation, "order": _order, "rsc_ticket": _ticket,
+    "property": _property, "rsc_defaults": _rsc_defaults, "op_defaults": _op_defaults, "tag": _tag,
+    "fencing_topology": _fencing, "monitor": _monitor, "node": _node,
 }
-#: raw commands whose words are object selectors
-_SELECTING = ("show", "edit", "delete", "save", "filter")
+
+
+#: statements whose words after the new id name existing resources (up to meta/params)
+_MEMBER_LISTS = ("group", "clone", "ms", "tag")
+
+
+def references(statement: str, tokens: list[Token]) -> list[Token]:
+    """Tokens of a configure statement (after its name) that must name existing resources.
+
+    The REPL's lexer marks those that do not exist before Enter (the inline check).
+    """
+    stmt = table.find(statement)
+    name = stmt.name if stmt is not None else statement
+    words = [t for t in tokens if "=" not in t.text and t.text not in ("(", ")", "[", "]")]
+    if name in _MEMBER_LISTS:
+        out = []
+        for tok in words[1:]:
+            if tok.text in ("meta", "params"):
+                break
+            out.append(tok)
+        return out
+    if name == "location":
+        return words[1:2]
+    if name in ("colocation", "order"):
+        return [t for t in words[2:] if not t.text.endswith(":")]
+    return []
