@@ -1,8 +1,12 @@
 """Scripts: `clush -f FILE`, commands on stdin, and one-shot `clush LEVEL CMD ARGS`.
 
-Lines run as they arrive (a pipe behaves like a person typing). A failing line stops
-the script and discards pending changes, so nothing half-done is ever committed;
-``--continue-on-error`` goes on to report every error and still commits nothing.
+A script is one transaction. Lines run as they arrive (a pipe behaves like a person
+typing); one-shot lines (``configure primitive ...``) stage their changes, and at the end
+of the script everything pending is committed, only if no command failed. An explicit
+``commit``, or leaving a level (``end``, ``up``, ``cd``), commits at that point, as crm
+does. Once a command failed nothing more is committed: the failing line stops the script,
+``--continue-on-error`` runs the rest to report every error and still commits nothing.
+Ctrl-C stops the script (exit 130) and commits nothing pending.
 Standard library only: batch mode never imports prompt_toolkit.
 """
 
@@ -38,7 +42,7 @@ def finish(dispatcher: Dispatcher) -> int:
     """End of input: commit what is pending unless something failed."""
     session = dispatcher.session
     if session.failed:
-        session.discard_pending("a command failed")
+        session.discard_pending("because a command failed")
         session.path = session.path[:1]
     else:
         dispatcher.leave_all("eof")

@@ -26,6 +26,7 @@ class StateKey(enum.StrEnum):
     CONFIGURE = "configure"  # pacemaker.workspace.Workspace: the pending CIB
     IPVS = "ipvs"  # ipvs.state.IpvsState: staged ipvsadm steps per director
     OPTIONS = "options"  # config.Config: the preferences the options level edits
+    COROSYNC = "corosync"  # commands.corosync.Work: the corosync.conf being edited before push
 
 
 # Why a level is being left: `up`/`end`/`cd` (up), a line that entered it for one command
@@ -184,7 +185,7 @@ class Session:
     def discard_pending(self, why: str) -> None:
         for key, state in self.pending_states():
             state.discard()
-            self.out.warn(f"{key}: pending changes discarded ({why}); nothing was committed")
+            self.out.warn(f"{key}: pending changes discarded {why}; they were not committed")
 
     def check_may_commit(self) -> None:
         """A script commits nothing once a command failed (with --continue-on-error too)."""
@@ -266,7 +267,7 @@ def settle(ctx: Context, key: StateKey, reason: LeaveReason) -> None:
     if not session.options.interactive:
         if session.failed:
             state.discard()
-            ctx.out.warn(f"{key}: pending changes discarded because a command failed; nothing was committed")
+            ctx.out.warn(f"{key}: pending changes discarded because a command failed; they were not committed")
             return
         if reason == "oneshot":
             return  # committed with everything else at the end of the script
