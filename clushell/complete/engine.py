@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from clushell.commands.tree import Arg, Command, Kind, Level, Opt, arg_at
@@ -84,9 +85,7 @@ def _filter(cands: list[Candidate], current: str) -> list[Candidate]:
 def argument_candidates(ctx: ArgContext) -> list[Candidate]:
     cmd = ctx.command
     if any(a.kind == Kind.CONFIG for a in cmd.args):
-        from clushell.complete.statements import config_candidates
-
-        return config_candidates(ctx)
+        return _statements().config_candidates(ctx)
     if cmd.opts:
         opt_values = _option_value(ctx)
         if opt_values is not None:
@@ -171,10 +170,16 @@ def _levels(ctx: ArgContext, arg: Arg) -> list[Candidate]:
                                                              Candidate("/", "the root level")]
 
 
-def _meta_names(ctx: ArgContext, arg: Arg) -> list[Candidate]:
-    from clushell.complete.statements import CLONE_META, RESOURCE_META
+def _statements() -> ModuleType:
+    """The configure language's completion (imported on first use: most Tabs do not need it)."""
+    from clushell.complete import statements
 
-    return [Candidate(n, d) for n, d in RESOURCE_META + CLONE_META]
+    return statements
+
+
+def _meta_names(ctx: ArgContext, arg: Arg) -> list[Candidate]:
+    st = _statements()
+    return [Candidate(n, d) for n, d in st.RESOURCE_META + st.CLONE_META]
 
 
 def _param_names(ctx: ArgContext, arg: Arg) -> list[Candidate]:
@@ -184,9 +189,7 @@ def _param_names(ctx: ArgContext, arg: Arg) -> list[Candidate]:
     info = ctx.ra_info(agent) if agent and not agent.startswith("@") else None
     if info is None:
         return []
-    from clushell.complete.statements import param_meta
-
-    return [Candidate(p.name, param_meta(p)) for p in info.parameters if not p.deprecated]
+    return [Candidate(p.name, _statements().param_meta(p)) for p in info.parameters if not p.deprecated]
 
 
 def _shadows(ctx: ArgContext, arg: Arg) -> list[Candidate]:
@@ -199,27 +202,6 @@ def _reals(ctx: ArgContext, arg: Arg) -> list[Candidate]:
     service = next((a for a in reversed(ctx.args) if ":" in a and a.split(":")[0] in ("tcp", "udp", "sctp",
                                                                                       "fwm", "fwm6")), "")
     return ctx.live(lambda s: s.ipvs_reals(service), [])
-
-
-def selector_candidates(ctx: ArgContext, arg: Arg | None = None) -> list[Candidate]:
-    """show/edit/delete selectors: ids, xml, changed, type:T, tag:T, related:ID."""
-    cur = ctx.current
-    if cur.startswith("type:"):
-        return [Candidate(f"type:{t}", "objects of this type") for t in OBJECT_TYPES]
-    if cur.startswith("tag:"):
-        return [Candidate(f"tag:{c.text}", c.meta) for c in ctx.ids("tag")]
-    if cur.startswith("related:"):
-        return [Candidate(f"related:{c.text}", c.meta) for c in ctx.ids("object")]
-    out = ctx.ids("object")
-    out += [Candidate("xml", "show as XML"), Candidate("changed", "objects with pending changes"),
-            Candidate("type:", "objects of a type"), Candidate("tag:", "objects with a tag"),
-            Candidate("related:", "an object and the constraints that refer to it")]
-    return _not_given(ctx, out)
-
-
-OBJECT_TYPES = ("node", "primitive", "group", "clone", "ms", "bundle", "rsc_template", "location",
-                "colocation", "order", "rsc_ticket", "property", "rsc_defaults", "op_defaults", "tag",
-                "fencing_topology", "alert", "acl")
 
 
 def agent_candidates(ctx: ArgContext, cur: str, *, templates: bool) -> list[Candidate]:
@@ -280,6 +262,18 @@ def files(current: str) -> list[Candidate]:
     return out
 
 
+def _corosync_keys(ctx: ArgContext, arg: Arg) -> list[Candidate]:
+    """Sections first ("totem."), then the keys and subsections of the section typed so far."""
+    from clushell.corosync import keys
+
+    section = ctx.current.rsplit(".", 1)[0] if "." in ctx.current else ""
+    depth = section.count(".") + 1 if section else 0
+    subs = [Candidate(f"{s}.", "corosync.conf section") for s in keys.known_sections()
+            if s.count(".") == depth and (not section or s.startswith(section + "."))]
+    own = [Candidate(f"{section}.{k}", f"{section} key") for k in keys.keys_of(section)] if section else []
+    return own + subs
+
+
 #: each kind's completion; kinds not listed (text, numbers, new ids, directors) offer nothing
 KIND_SOURCES: dict[str, Callable[[ArgContext, Arg], list[Candidate]]] = {
     Kind.LEVEL: _levels,
@@ -297,13 +291,14 @@ KIND_SOURCES: dict[str, Callable[[ArgContext, Arg], list[Candidate]]] = {
     Kind.GROUP: _ids("group"),
     Kind.NODE: _ids("node"),
     Kind.ID: _ids("object"),
-    Kind.SELECTOR: selector_candidates,
+    Kind.SELECTOR: lambda ctx, arg: _statements().selector_candidates(ctx),
     Kind.RA: lambda ctx, arg: agent_candidates(ctx, ctx.current, templates=False),
     Kind.RA_CLASS: lambda ctx, arg: [Candidate(c, "resource agent class") for c in
                                      ctx.live(lambda s: s.ra_classes(), [])],
     Kind.PROPERTY: lambda ctx, arg: ctx.live(lambda s: s.properties(), []),
     Kind.SERVICE: lambda ctx, arg: ctx.live(lambda s: s.ipvs_services(), []),
     Kind.REAL: _reals,
+    Kind.COROSYNC_KEY: _corosync_keys,
 }
 
 

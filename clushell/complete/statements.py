@@ -96,6 +96,28 @@ def _value(ctx: ArgContext, values: dict[str, tuple[str, ...]]) -> list[Candidat
     return [Candidate(f"{key}={v}", "") for v in values.get(key, ())]
 
 
+def selector_candidates(ctx: ArgContext) -> list[Candidate]:
+    """show/edit/delete selectors: ids, xml, changed, type:T, tag:T, related:ID."""
+    cur = ctx.current
+    if cur.startswith("type:"):
+        return [Candidate(f"type:{t}", "objects of this type") for t in OBJECT_TYPES]
+    if cur.startswith("tag:"):
+        return [Candidate(f"tag:{c.text}", c.meta) for c in ctx.ids("tag")]
+    if cur.startswith("related:"):
+        return [Candidate(f"related:{c.text}", c.meta) for c in ctx.ids("object")]
+    out = ctx.ids("object")
+    out += [Candidate("xml", "show as XML"), Candidate("changed", "objects with pending changes"),
+            Candidate("type:", "objects of a type"), Candidate("tag:", "objects with a tag"),
+            Candidate("related:", "an object and the constraints that refer to it")]
+    given = set(ctx.args)
+    return [c for c in out if c.text not in given]
+
+
+OBJECT_TYPES = ("node", "primitive", "group", "clone", "ms", "bundle", "rsc_template", "location",
+                "colocation", "order", "rsc_ticket", "property", "rsc_defaults", "op_defaults", "tag",
+                "fencing_topology", "alert", "acl")
+
+
 # -- primitive -------------------------------------------------------------------------------
 def _primitive(ctx: ArgContext) -> list[Candidate]:
     args = ctx.args
@@ -171,8 +193,7 @@ def _op(ctx: ArgContext, words: list[str], info: AgentInfo | None, keywords: lis
     out: list[Candidate] = []
     advised = info.action(action) if info is not None else None
     if advised is not None:
-        for key in ("interval", "timeout", "depth"):
-            val = getattr(advised, key, None)
+        for key, val in (("interval", advised.interval), ("timeout", advised.timeout), ("depth", advised.depth)):
             if val is not None and key not in given:
                 out.append(Candidate(f"{key}={val}", "advised by the agent"))
                 given = given | {key}
