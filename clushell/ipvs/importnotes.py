@@ -43,5 +43,5 @@ def check_format(text: str, path: str, fmt: str) -> None:
             if pattern.match(line):
                 if name == fmt:
                     return
-                raise IpvsError(f"{path} looks like {'an' if name == 'ipvsadm' else 'a'} {name} file, not "
+                raise IpvsError(f"{path} looks like {'a' if name == 'keepalived' else 'an'} {name} file, not "
                                 f"{fmt} (line {lineno}: {line.strip()[:40]}); use {_HOW[name]}", token=path)

@@ -62,7 +62,7 @@ def _ka_tokens(text: str, path: str, notes: Notes, depth: int = 0) -> list[tuple
         if "//" in line:
             before, _, after = line.partition("//")
             notes.warn(f"{path}:{lineno}", f"'//' does not start a comment in keepalived.conf (comments start with "
-                       f"# or !); '//{after.strip()}' ignored")
+                       f"# or !); '//{after.rstrip()}' ignored")
             line = before
         # braces are words of their own
         words = re.findall(r'"[^"]*"|\'[^\']*\'|[{}]|[^\s{}]+', line)

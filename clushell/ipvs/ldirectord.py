@@ -47,7 +47,7 @@ def parse_ldirectord(text: str, path: str = "ldirectord.cf") -> tuple[Table, Not
         if "//" in line and "://" not in line:
             before, _, after = line.partition("//")
             warnings.warn(where, f"'//' does not start a comment in ldirectord.cf (comments start with #); "
-                          f"'//{after.strip()}' ignored")
+                          f"'//{after.rstrip()}' ignored")
             line = before.rstrip()
         if not line.strip():
             continue

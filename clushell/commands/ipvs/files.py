@@ -73,6 +73,20 @@ def cmd_load(ctx: Context, args: list[str]) -> None:
     commit_directors(ctx, st.pick(dirs))
 
 
+def _confirm_removal(ctx: Context, name: str, removed: list[str]) -> None:
+    """import replace: list what goes; ask in the shell, need -y in a script (like refresh)."""
+    from clushell.errors import ClushError
+
+    ctx.out.print(f"import replace removes from {name}: {', '.join(removed)}")
+    what = f"{len(removed)} service{'s' if len(removed) != 1 else ''} from {name}"
+    session = ctx.session
+    if session.options.yes or session.options.force:
+        return
+    if not session.options.interactive:
+        raise ClushError(f"import replace would remove {what}; rerun with -y")
+    session.confirm(f"Remove {what}")
+
+
 @command("import", "Stage the services of a keepalived.conf, ldirectord.cf or ipvsadm rules file (merged into the "
          "staged table; replace makes the table equal to the file).",
          Arg("format", Kind.KEYWORD, "file format", choices=("keepalived", "ldirectord", "ipvsadm")), FILE,
@@ -94,8 +108,7 @@ def cmd_import(ctx: Context, args: list[str]) -> None:
     for name in st.pick(dirs):
         new, removed = confio.merge(st.view(name), table, replace="replace" in opts)
         if removed:
-            ctx.out.print(f"import replace removes from {name}: {', '.join(removed)}")
-            ctx.session.confirm(f"Remove {len(removed)} service{'s' if len(removed) != 1 else ''} from {name}")
+            _confirm_removal(ctx, name, removed)
         staged[name] = new
     st.desired.update(staged)
     n_reals = sum(len(s.reals) for s in table.services.values())
