@@ -137,6 +137,7 @@ def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
                     runner.base_env["CIB_file"] = saved or path
                     del _active[path]
                 if not _same_file(txn.copy, path):
+                    _check_whole(txn.copy, path)
                     with open(txn.copy, "rb") as f:
                         os.fsync(f.fileno())
                     _install(txn.copy, path, txn)
@@ -157,6 +158,18 @@ def interrupted_message(applied: bool, version: str = "") -> str:
     if applied:
         return f"interrupted, but the change was applied{f' (version {version})' if version else ''}"
     return "interrupted: nothing was changed"
+
+
+def _check_whole(copy: str, path: str) -> None:
+    """Never install a copy a killed tool left cut short or empty."""
+    from lxml import etree
+
+    try:
+        root = etree.parse(copy).getroot()
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise ClushError(f"writing CIB file {path} failed ({exc}); nothing was changed") from None
+    if root.tag != "cib" or root.find("configuration") is None:
+        raise ClushError(f"writing CIB file {path} failed (the result has no configuration); nothing was changed")
 
 
 def _keep_owner(src: str, dst: str) -> None:

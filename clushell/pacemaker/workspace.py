@@ -89,8 +89,22 @@ class Workspace:
     def commit(self, ctx: Any, *, force: bool = False, replace: bool = False, verify: bool = True) -> bool:
         """Verify (unless forced) and write the pending changes; reload afterwards.
 
-        Returns False when there was nothing to commit.
+        Returns False when there was nothing to commit. Ctrl-C: the user is told whether the
+        change was applied (pending changes stay when it was not), then KeyboardInterrupt goes on.
         """
+        from clushell.pacemaker import filetxn
+        from clushell.pacemaker.cibadmin import CommitInterrupted
+
+        try:
+            return self._commit(ctx, force=force, replace=replace, verify=verify)
+        except CommitInterrupted as exc:
+            ctx.out.error(exc.message)
+            raise
+        except KeyboardInterrupt:
+            ctx.out.error(filetxn.interrupted_message(False))
+            raise
+
+    def _commit(self, ctx: Any, *, force: bool, replace: bool, verify: bool) -> bool:
         from clushell.pacemaker import cibfile, cibio, filetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
 
@@ -133,8 +147,9 @@ class Workspace:
                 self.reload(runner)
             elif not replace:
                 self._pending = load(pending_xml)
-            ctx.out.error(exc.message if isinstance(exc, CommitInterrupted) else filetxn.interrupted_message(applied))
-            raise
+            if isinstance(exc, CommitInterrupted):
+                raise
+            raise CommitInterrupted(applied, filetxn.interrupted_message(applied)) from None
         except BaseException:
             if not replace:
                 self._pending = load(pending_xml)
