@@ -44,6 +44,7 @@ class Kind:
     SHADOW = "shadow"  # a shadow CIB name
     HOST = "host"  # a host name or address
     FLAG = "flag"  # an Opt without a value: the word itself (--now, -w, force)
+    COROSYNC_KEY = "corosync-key"  # dotted corosync.conf key, totem.token (corosync.keys: section by section)
 
 
 def check_value(kind: str, value: str) -> str | None:

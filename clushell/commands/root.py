@@ -88,10 +88,22 @@ def do_version(ctx: Context, args: list[str]) -> None:
 def build_tree() -> Level:
     """The whole command tree, built once per process: the levels in the order `help` lists
     them, and the commands typed at the root (version, status, simulate, completion)."""
-    from clushell.commands import cib, cluster, completion, configure, ipvs, node, options, ra, resource, status
+    from clushell.commands import (
+        cib,
+        cluster,
+        completion,
+        configure,
+        corosync,
+        ipvs,
+        node,
+        options,
+        ra,
+        resource,
+        status,
+    )
 
     levels = [configure.LEVEL, resource.LEVEL, node.LEVEL, ra.LEVEL, ipvs.LEVEL, cib.LEVEL, options.LEVEL,
-              cluster.LEVEL]
+              cluster.LEVEL, corosync.LEVEL]
     commands: list[Command] = [do_version, *status.ROOT_COMMANDS, *completion.ROOT_COMMANDS]
     names = [c.name for c in commands] + [lv.name for lv in levels]
     dupes = {n for n in names if names.count(n) > 1}

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.cluster.common import (
-    FORCE,
-    nodeset,
-    say,
-    specs_for,
-)
+from clushell.commands.cluster.common import FORCE, cluster_specs, nodeset, say, specs_for
 from clushell.commands.tree import Arg, Kind, Opt, command
-from clushell.errors import UsageError
+from clushell.errors import ClushError, UsageError
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -56,3 +51,52 @@ def do_init(ctx: Context, args: list[str]) -> None:
         nodes.close()
 
 
+
+# -- add / remove -------------------------------------------------------------------------------
+@command("add", "Add a node: nodelist on every node, authkey, reload, start it and wait until online.",
+         Arg("node", Kind.HOST, "the new node ([USER@]HOST[:PORT]); its name becomes its corosync name"),
+         opts=(Opt("addr", "its ring0 address (default: what its name resolves to on the node)", Kind.HOST),
+               Opt("nodeid", "its node id (default: the next free one)", Kind.NUMBER), FORCE),
+         examples=("add hanode4", "add hanode4 addr=10.0.0.4"))
+def do_add(ctx: Context, args: list[str]) -> None:
+    """The new node is checked like init checks (root, packages, not in a cluster unless --force);
+    then corosync.conf with the node added is pushed to every node (atomically, keeping .bak),
+    the authkey is copied to it, corosync reloads, and the node is started."""
+    from clushell.cluster import membership
+
+    words, opts = do_add.split_opts(args)
+    new = specs_for(ctx, [words[0]])
+    specs = {**cluster_specs(ctx), **new}
+    name = next(iter(new))
+    nodes = nodeset(ctx, specs)
+    try:
+        failed = membership.add(nodes, name, say(ctx), addr=opts.get("addr"),
+                                ssh_host=getattr(nodes.runner(name), "hostname", ""), force="--force" in opts,
+                                nodeid=int(opts["nodeid"]) if "nodeid" in opts else None)
+    finally:
+        nodes.close()
+    if failed:
+        raise ClushError(f"{name} added, but: " + "; ".join(failed))
+
+
+@command("remove", "Remove a node: stop it, drop it from every nodelist, reload, crm_node -R.",
+         Arg("node", Kind.NODE, "the node to remove"), opts=(FORCE,), aliases=("delete",),
+         examples=("remove hanode4",))
+def do_remove(ctx: Context, args: list[str]) -> None:
+    """Refuses to remove the last node that gives quorum (no other node runs corosync) without
+    --force. With two nodes left, quorum.two_node is set. The removed node's corosync.conf is
+    moved to corosync.conf.bak."""
+    from clushell.cluster import membership
+
+    words, opts = do_remove.split_opts(args)
+    specs = cluster_specs(ctx)
+    gone = words[0]
+    if gone not in specs:
+        specs = {**specs, **specs_for(ctx, [gone])}
+    nodes = nodeset(ctx, specs)
+    try:
+        failed = membership.remove(nodes, gone, say(ctx), force="--force" in opts)
+    finally:
+        nodes.close()
+    if failed:
+        raise ClushError(f"{gone} removed, but: " + "; ".join(failed))

@@ -20,7 +20,7 @@ JSON = Opt("--json", "machine-readable output", Kind.FLAG)
 
 
 # -- nodes --------------------------------------------------------------------------------------
-def _user(ctx: Context) -> str | None:
+def user_of(ctx: Context) -> str | None:
     from clushell.transport.ssh import parse_host_spec
 
     host = ctx.session.options.host
@@ -40,7 +40,7 @@ def cluster_specs(ctx: Context) -> dict[str, str]:
     if o.host or (not on_file and target.local_cluster_answers()):
         names = names_from_cluster(ctx.session.runner)
         if names:
-            return {n: host_spec(n, _user(ctx)) for n in names}
+            return {n: host_spec(n, user_of(ctx)) for n in names}
     config = ctx.session.config
     pref = config.get("cluster.nodes").split() if config is not None else []
     if pref:
@@ -62,7 +62,7 @@ def specs_for(ctx: Context, words: list[str]) -> dict[str, str]:
             _u, name, _p = parse_host_spec(w)
         except ClushError as exc:
             raise UsageError(str(exc), token=w) from None
-        out[name] = w if ("@" in w or ":" in w) else host_spec(w, _user(ctx))
+        out[name] = w if ("@" in w or ":" in w) else host_spec(w, user_of(ctx))
     return out
 
 
