@@ -1,16 +1,12 @@
 """The `cib` level: shadow CIBs — a private copy to change and test before it goes live.
 
-A shadow is a CIB file in the shadow directory ($CIB_shadow_dir, else
-$XDG_DATA_HOME/clush/shadows), made from the current target. `cib use NAME` switches
-the session to it (the prompt shows its name); `cib commit NAME` pushes its
+The store itself (files, versions, commit) is clushell.pacemaker.shadow. `cib use NAME`
+switches the session to a shadow (the prompt shows its name); `cib commit NAME` pushes its
 configuration back, refusing when the target changed since the shadow was made.
-crm_shadow itself is not used for commit: with CIB_file it reports success and writes
-nothing.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,33 +16,6 @@ from clushell.session import StateKey
 
 if TYPE_CHECKING:
     from clushell.context import Context
-
-NAME_OK = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
-
-
-def shadow_dir() -> Path:
-    from clushell import paths
-
-    env = os.environ.get("CIB_shadow_dir")
-    return Path(env) if env else paths.data_dir() / "shadows"
-
-
-def shadow_file(name: str) -> Path:
-    if not name or any(c not in NAME_OK for c in name) or name.startswith("."):
-        raise ClushError(f"bad shadow name '{name}' (letters, digits, '_', '.', '-')", token=name)
-    return shadow_dir() / f"shadow.{name}"
-
-
-def _base_file(name: str) -> Path:
-    return shadow_dir() / f".shadow.{name}.base"
-
-
-def _versions(xml: bytes) -> tuple[int, int]:
-    from lxml import etree
-
-    root = etree.fromstring(xml)
-    return int(root.get("admin_epoch", "0")), int(root.get("epoch", "0"))
-
 
 def _base_session(ctx: Context):
     """The session's own target (not a shadow), with a runner for it."""
@@ -68,30 +37,13 @@ def _no_pending(ctx: Context, what: str) -> None:
 
 
 def _make(ctx: Context, name: str, empty: bool, force: bool) -> Path:
-    from clushell.pacemaker import cibio
+    from clushell.pacemaker import shadow
 
-    path = shadow_file(name)
-    if path.exists() and not force:
-        raise ClushError(f"shadow '{name}' exists already (add 'force' to overwrite it)", token=name)
-    runner = _base_runner(ctx)
-    current = cibio.query(runner)
-    if empty:
-        res = runner.run(["cibadmin", "--empty"])
-        if not res.ok:
-            raise ClushError(f"cibadmin --empty: {res.first_error_line()}")
-        text = res.out.encode()
-    else:
-        text = current
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(text)
-    os.replace(tmp, path)
-    admin, epoch = _versions(current)
-    _base_file(name).write_text(f"{admin} {epoch}\n")
-    return path
+    return shadow.make(_base_runner(ctx), name, empty=empty, force=force)
 
 
 def _switch(ctx: Context, name: str | None) -> None:
+    from clushell.pacemaker.shadow import shadow_file
     from clushell.target import Target
 
     session = ctx.session
@@ -138,30 +90,30 @@ def do_use(ctx: Context, args: list[str]) -> None:
 @command("list", "List the shadow CIBs.")
 def do_list(ctx: Context, args: list[str]) -> None:
     """The one in use is marked with '*'."""
+    from clushell.pacemaker import shadow
+
     current = ctx.session.target.shadow
-    for path in sorted(shadow_dir().glob("shadow.*")):
-        name = path.name[len("shadow.") :]
-        if name.endswith(".tmp"):
-            continue
+    for name in shadow.names():
         ctx.out.print(f"{'*' if name == current else ' '} {name}")
 
 
 @command("delete", "Delete a shadow CIB.", Arg("name", Kind.SHADOW, "shadow name"))
 def do_delete(ctx: Context, args: list[str]) -> None:
     """A shadow in use cannot be deleted."""
+    from clushell.pacemaker import shadow
+
     name = args[0]
-    path = shadow_file(name)
+    shadow.shadow_file(name)  # checks the name
     if ctx.session.target.shadow == name:
         raise ClushError(f"shadow '{name}' is in use ('cib use live' first)", token=name)
-    if not path.exists():
-        raise ClushError(f"no shadow '{name}'", token=name)
-    path.unlink()
-    _base_file(name).unlink(missing_ok=True)
+    shadow.delete(name)
 
 
 @command("reset", "Make a shadow a fresh copy of the current CIB.", Arg("name", Kind.SHADOW, "shadow name"))
 def do_reset(ctx: Context, args: list[str]) -> None:
     """Throws away what was changed in the shadow."""
+    from clushell.pacemaker.shadow import shadow_file
+
     if not shadow_file(args[0]).exists():
         raise ClushError(f"no shadow '{args[0]}'", token=args[0])
     _no_pending(ctx, "cib reset")
@@ -176,6 +128,7 @@ def do_diff(ctx: Context, args: list[str]) -> None:
     import difflib
 
     from clushell.pacemaker import cibio
+    from clushell.pacemaker.shadow import shadow_file
 
     name = args[0] if args else ctx.session.target.shadow
     if not name:
@@ -204,35 +157,18 @@ def _as_text(xml: bytes) -> str:
          Arg("force", Kind.KEYWORD, "push even if the target changed since", optional=True, choices=("force",)))
 def do_commit(ctx: Context, args: list[str]) -> None:
     """Refuses when the target's CIB changed after 'cib new' (unless forced): nothing is overwritten silently."""
-    from lxml import etree
-
-    from clushell.pacemaker import cibio
+    from clushell.pacemaker import filetxn, shadow
 
     force = "force" in args or ctx.session.options.force
     names = [a for a in args if a != "force"]
     name = names[0] if names else ctx.session.target.shadow
     if not name:
         raise ClushError("no shadow in use; name one")
-    path = shadow_file(name)
-    if not path.exists():
+    if not shadow.shadow_file(name).exists():
         raise ClushError(f"no shadow '{name}'", token=name)
     _no_pending(ctx, "cib commit")
-    runner = _base_runner(ctx)
-    now = _versions(cibio.query(runner))
-    try:
-        made_from = tuple(int(x) for x in _base_file(name).read_text().split())
-    except (OSError, ValueError):
-        made_from = None
-    if made_from != now and not force:
-        raise ClushError(f"the target changed since shadow '{name}' was made (epoch {made_from} -> {now}); "
-                         "'cib diff' shows the difference, 'cib commit NAME force' overwrites it")
-    conf = etree.fromstring(path.read_bytes()).find("configuration")
-    res = runner.run(["cibadmin", "--replace", "--scope", "configuration", "--xml-pipe"],
-                     stdin=etree.tostring(conf))
-    if not res.ok:
-        raise ClushError(f"commit of shadow '{name}' failed: {res.first_error_line()}")
-    admin, epoch = _versions(cibio.query(runner))
-    _base_file(name).write_text(f"{admin} {epoch}\n")
+    with filetxn.guarded(ctx.out.error):
+        admin, epoch = shadow.commit(_base_runner(ctx), name, force=force)
     ctx.out.info(f"shadow '{name}' committed (epoch now {admin}.{epoch})")
 
 

@@ -354,9 +354,9 @@ def _run_states(status: Any) -> dict[str, bool]:
 
 def shadow_names() -> list[str]:
     """Shadow CIBs in the store (local files: cheap enough for every Tab)."""
-    from clushell.commands.cib import shadow_dir
+    from clushell.pacemaker.shadow import names
 
     try:
-        return sorted(n for n in (p.name[len("shadow."):] for p in shadow_dir().glob("shadow.*")) if n)
+        return names()
     except OSError:
         return []

@@ -52,3 +52,32 @@ def test_label_shows_shadow_name(cib_file, env):
     from clushell.target import Target
 
     assert Target("shadow", cib_file=str(cib_file), node="n1", shadow="s1").label() == "s1/n1"
+
+
+def test_shadow_names_never_collide_with_temp_files(clush, env, tmp_path):
+    # 'cib new a.b' once wrote shadow.a.tmp (= shadow 'a.tmp'); 'cib new other' wrote
+    # shadow.tmp (= shadow 'tmp') and renamed it away
+    res = clush(input="cib new tmp\ncib new a.tmp\ncib new a.b\ncib new other\ncib list\n", env=env)
+    assert res.returncode == 0, res.stderr
+    assert [ln[2:] for ln in res.stdout.splitlines()] == ["a.b", "a.tmp", "other", "tmp"]
+    shadows = tmp_path / "shadows"
+    visible = sorted(p.name for p in shadows.iterdir() if not p.name.startswith("."))
+    assert visible == ["shadow.a.b", "shadow.a.tmp", "shadow.other", "shadow.tmp"]
+    assert not [p.name for p in shadows.iterdir() if p.name.endswith(".tmp") and p.name.startswith(".")]
+    res = clush(input="cib delete a.tmp\ncib list\n", env=env)
+    assert res.returncode == 0, res.stderr
+    assert [ln[2:] for ln in res.stdout.splitlines()] == ["a.b", "other", "tmp"]
+
+
+def test_shadow_commit_to_a_read_only_target_says_so(clush, cib_file, env):
+    assert clush(input="cib new ro\nconfigure primitive r1 ocf:pacemaker:Dummy\n", env=env).returncode == 0
+    os.chmod(cib_file, 0o444)
+    try:
+        res = clush(input="cib commit ro\n", env={**env, "CIB_shadow": ""})
+    finally:
+        os.chmod(cib_file, 0o644)
+    if os.geteuid() == 0:  # root may write anyway; then it must simply have worked
+        assert res.returncode == 0 or "read-only" in res.stderr, res.stderr
+    else:
+        assert res.returncode == 1 and "read-only" in res.stderr, res.stderr
+    assert "exit code" not in res.stderr
