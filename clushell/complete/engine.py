@@ -50,8 +50,12 @@ def _children(level: Level, globals_: list[Command], root: Level, first: bool) -
 
 
 def complete_words(root: Level, globals_: list[Command], path: list[Level], words: list[str], current: str,
-                   source: Source | None = None) -> list[Candidate]:
-    """Candidates for ``current`` after the complete ``words`` typed at level ``path[-1]``."""
+                   source: Source | Callable[[], Source | None] | None = None) -> list[Candidate]:
+    """Candidates for ``current`` after the complete ``words`` typed at level ``path[-1]``.
+
+    ``source`` may be a factory: it is called only when the words reach a command's arguments
+    (tree words need no live data, and a new process per Tab should not load it for them).
+    """
     level = path[-1]
     names: list[str] = [lv.name for lv in path[1:]]
     for i, word in enumerate(words):
@@ -65,6 +69,8 @@ def complete_words(root: Level, globals_: list[Command], path: list[Level], word
             names.append(child.name)
             continue
         if isinstance(child, Command):
+            if source is not None and not isinstance(source, Source):
+                source = source()
             ctx = ArgContext(root, globals_, level, (*names, child.name), child, words[i + 1 :], current,
                              source or NO_SOURCE)
             return _filter(argument_candidates(ctx), current)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from clushell.complete.base import Candidate
+from clushell.complete.base import Candidate, Source
 
 
 def shell_main(args: list[str]) -> int:
@@ -44,12 +44,12 @@ def _shell_complete(shell: str, cword: int, words: list[str]) -> int:
     rest, opts = _drop_options(before)
     from clushell.commands.root import GLOBALS, build_tree
 
-    root = build_tree()
-    source = None
-    if rest:  # arguments of a command may need live data: load it only then
+    def source() -> Source | None:  # arguments of a command may need live data: load it only then
         from clushell.complete.snapshot import shell_source
 
-        source = shell_source(opts)
+        return shell_source(opts)
+
+    root = build_tree()
     _print(shell, complete_words(root, GLOBALS, [root], rest, current, source))
     return 0
 

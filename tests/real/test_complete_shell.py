@@ -19,7 +19,7 @@ from clushell.session import Options, Session
 from tests.conftest import clush_argv
 from tests.paths import REPO
 from tests.realenv import require
-from tests.test_complete import populated  # noqa: F401  (module fixture: a CIB file with objects)
+from tests.unit.complete.test_complete import populated  # noqa: F401  (module fixture: a CIB file with objects)
 
 BIN = Path(sys.executable).parent
 

@@ -22,7 +22,7 @@ from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
 from clushell.ui.repl import build_prompt_session
-from tests.test_complete import populated  # noqa: F401  (module fixture: a CIB file with objects)
+from tests.unit.complete.test_complete import populated  # noqa: F401  (module fixture: a CIB file with objects)
 
 
 def make_dispatcher(cib: Path | None) -> Dispatcher:
