@@ -46,12 +46,17 @@ def xml_text(value: str) -> str | None:
     if m is None:
         return None
     ch = m.group()
-    where = f" at character {m.start() + 1}" if len(value) > 1 else ""
     if ch == "\x00":
-        return f"NUL byte{where} is not allowed"
+        return "NUL byte is not allowed"
     if "\ud800" <= ch <= "\udfff":  # invalid UTF-8 from argv or stdin (surrogateescape)
-        return f"bytes that are not UTF-8{where}"
-    return f"control character U+{ord(ch):04X}{where} is not allowed"
+        return "bytes that are not UTF-8"
+    return f"control character U+{ord(ch):04X} is not allowed"
+
+
+def bad_xml_at(value: str) -> int:
+    """Index of the first character XML cannot carry, or -1."""
+    m = _BAD_XML.search(value)
+    return m.start() if m else -1
 
 
 def object_id(value: str, what: str = "id") -> str | None:

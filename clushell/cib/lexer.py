@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clushell import values
 from clushell.errors import ClushError
 
 
@@ -51,6 +52,12 @@ def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[To
         start = len(line) - len(exc.token or "")  # the word with the open quote runs to the end
         raise ClushError(f"{_where(source, line_no, start + 1)}: {exc.message}", column=start + 1,
                          token=exc.token) from None
+    for w in words:  # the CIB is XML: refuse what it cannot carry, where it was typed
+        bad = values.bad_xml_at(w.text)
+        if bad >= 0:
+            col = line.find(w.text[bad], w.start) + 1 or w.start + 1
+            # no column=: it counts in the text read (a file), not in the line the user typed
+            raise ClushError(f"{_where(source, line_no, col)}: {values.xml_text(w.text)}")
     return [Token(w.text, w.start + 1, line[w.start] in "'\"") for w in words]
 
 

@@ -180,6 +180,11 @@ class Command:
     def check_arity(self, args: list[str]) -> None:
         """Reject unknown options, too few or too many arguments and bad values before the handler runs."""
         if self.raw:
+            # raw statements go into the CIB word for word: what XML cannot carry is refused here
+            for word in args:
+                problem = values.xml_text(word)
+                if problem:
+                    raise UsageError(problem, token=word)
             return
         args, _ = self.split_opts(args)
         required = sum(1 for a in self.args if not a.optional and not a.repeat)
