@@ -36,7 +36,7 @@ def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> N
     Sandbox files that model a cluster are settled by crm_simulate; the live cluster is
     waited for with -w (or clush -w). Plain CIB files are only changed.
     """
-    from clushell.pacemaker import mon, ops
+    from clushell.pacemaker import cibfile, filetxn, mon, ops
     from clushell.sandbox import is_simulated
 
     session = ctx.session
@@ -47,14 +47,16 @@ def change(ctx: Context, action: Callable[[], None], *, wait: bool = False) -> N
         res = runner.run(["cibadmin", "-Q"], timeout=60)
         simulated = res.ok and is_simulated(res.out)
     before = mon.fetch(runner) if simulated or (wait and not target.is_file) else None
-    action()
+    # a local CIB file: the change (and the simulated cluster's reaction) is one locked, atomic write
+    with filetxn.guarded(ctx.out.error), filetxn.transaction(runner, cibfile.local_cib_file(runner)) as txn:
+        action()
+        if simulated:
+            assert target.cib_file is not None
+            ops.settle(runner, txn.copy if txn else target.cib_file)
     _refresh_workspace(ctx)
     if before is None:
         return
-    if simulated:
-        assert target.cib_file is not None
-        ops.settle(runner, target.cib_file)
-    else:
+    if not simulated:
         ops.wait_idle(runner)
     for moved in ops.moves(before, mon.fetch(runner)):
         ctx.out.print(str(moved))
