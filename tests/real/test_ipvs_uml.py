@@ -32,11 +32,11 @@ real edit tcp:10.1.1.100:80 10.1.1.2:80 weight=3
 diff
 commit
 """,
-    # DR wlc 2:1 (DR reals take the service port whatever is typed)
+    # DR wlc 2:1 (DR reals use the service port: written out, or left out)
     "dr": """
 ipvs
 service add tcp:10.1.1.110:80 sched=wlc
-real add tcp:10.1.1.110:80 10.1.1.11:8080 method=dr weight=2
+real add tcp:10.1.1.110:80 10.1.1.11:80 method=dr weight=2
 real add tcp:10.1.1.110:80 10.1.1.12 method=dr weight=1
 """,
     # TUN: ipip, gue with port and checksum, gre; thresholds
@@ -147,6 +147,22 @@ import keepalived /run/out/keepalived.conf
 diff
 commit
 """
+IMPORT_REPLACE = """
+ipvs
+import keepalived /run/out/keepalived.conf replace
+commit
+"""
+# a table planned offline (no kernel touched), then put on this director and copied back
+PLAN = """
+ipvs
+service add tcp:10.1.1.230:80 sched=wrr
+real add tcp:10.1.1.230:80 10.1.1.31:80 method=nat weight=3
+real add tcp:10.1.1.230:80 10.1.1.32:80 method=nat upper=100 lower=10
+service add fwm:23 sched=rr persistent=120
+real add fwm:23 10.1.1.33 method=dr
+diff
+commit
+"""
 MISC = """
 ipvs
 timeout set 800 100 200
@@ -218,6 +234,26 @@ echo $? > "$OUT/misc.rc"
 "$CLUSH" --no-color < "$OUT/import.in" > "$OUT/import.stdout" 2> "$OUT/import.stderr"
 echo $? > "$OUT/import.rc"
 ipvsadm -Sn > "$OUT/import.sn"
+# import ... replace removes the other services: a script needs -y
+"$CLUSH" --no-color < "$OUT/import_replace.in" > "$OUT/replace1.stdout" 2> "$OUT/replace1.stderr"
+echo $? > "$OUT/replace1.rc"
+ipvsadm -Sn > "$OUT/replace1.sn"
+"$CLUSH" --no-color -y < "$OUT/import_replace.in" > "$OUT/replace2.stdout" 2> "$OUT/replace2.stderr"
+echo $? > "$OUT/replace2.rc"
+ipvsadm -Sn > "$OUT/replace2.sn"
+
+# offline planning: stage and commit into a file, sync it to this director, and back into another file
+ipvsadm -C
+ipvsadm -A -t 10.1.1.240:80 -s rr
+"$CLUSH" --no-color --ipvs-file "$OUT/plan.rules" < "$OUT/plan.in" > "$OUT/plan.stdout" 2> "$OUT/plan.stderr"
+echo $? > "$OUT/plan.rc"
+ipvsadm -Sn > "$OUT/plan.kernel.sn"
+"$CLUSH" --no-color --ipvs-file "$OUT/plan.rules" ipvs sync @file @local > "$OUT/sync1.stdout" 2> "$OUT/sync1.stderr"
+echo $? > "$OUT/sync1.rc"
+ipvsadm -Sn > "$OUT/sync1.sn"; ipvsadm -Ln --thresholds > "$OUT/sync1.thr"
+ipvsadm -e -t 10.1.1.230:80 -r 10.1.1.31:80 -m -w 7
+"$CLUSH" --no-color --ipvs-file "$OUT/back.rules" ipvs sync @local @file > "$OUT/sync2.stdout" 2> "$OUT/sync2.stderr"
+echo $? > "$OUT/sync2.rc"
 
 # the benchmark: 200x4 commit, then one real changed
 "$PYTHON" "$BENCH" --inside --json "$OUT/bench.json" > "$OUT/bench.stdout" 2>&1
@@ -230,7 +266,8 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> UmlResult:
     uml = Uml(tmp_path_factory.mktemp("uml"))
     files = {f"{name}.in": text for name, text in SCENARIOS.items()}
     files.update({"failsetup.in": FAIL_SETUP, "failcommit.in": FAIL_COMMIT, "bad.in": BAD_INPUT, "misc.in": MISC})
-    files.update({"import.in": IMPORT, "keepalived.conf": KEEPALIVED})
+    files.update({"import.in": IMPORT, "keepalived.conf": KEEPALIVED, "import_replace.in": IMPORT_REPLACE,
+                  "plan.in": PLAN})
     bench = BENCH / "bench_ipvs.py"
     script = f'PYTHON="{sys.executable}"\nBENCH="{bench}"\n' + SCRIPT
     result = uml.run(script, name="seeds", files=files)
@@ -361,7 +398,8 @@ def test_bad_input_refused_with_one_line_each(seeds: UmlResult) -> None:
     errors = [line for line in seeds.file("bad.stderr").splitlines() if line.startswith("ERROR:")]
     assert len(errors) == N_BAD, seeds.file("bad.stderr")
     text = "\n".join(errors)
-    for expected in ("bad tcp service address '10.1.1.999'", "unknown scheduler 'foo'", "bad tcp service port '99999'",
+    for expected in ("bad tcp service address '10.1.1.999'", "sched: 'foo' is not one of rr, wrr",
+                     "bad tcp service port '99999'",
                      "port 0 needs persistence", "already exists", "no such service tcp:10.1.1.171:80",
                      "bad weight=2147483648", "bad weight=-1", "lower=20 is greater than upper=10",
                      "tun-port needs method=tun", "needs scheduler mh"):
@@ -390,15 +428,51 @@ def test_export_formats_from_live_table(seeds: UmlResult) -> None:
     assert "virtual=10.1.1.160:80" in ld and "real=10.1.1.71:80 masq 2" in ld
 
 
-def test_import_keepalived_then_commit(seeds: UmlResult) -> None:
+IMPORTED = ["-A -t 10.1.1.180:80 -s wrr", "-a -t 10.1.1.180:80 -r 10.1.1.81:80 -g -w 2",
+            "-a -t 10.1.1.180:80 -r 10.1.1.82:80 -g -w 1"]
+
+
+def test_import_keepalived_merges_into_a_director_with_other_services(seeds: UmlResult) -> None:
     assert seeds.file("import.rc").strip() == "0", seeds.file("import.stderr")
-    # the import replaced the staged table: the previous service is deleted, the new one added
+    # the director's other service stays; the imported one is added
     assert seeds.file("import.sn").splitlines() == [
-        "-A -t 10.1.1.180:80 -s wrr",
-        "-a -t 10.1.1.180:80 -r 10.1.1.81:80 -g -w 2",
-        "-a -t 10.1.1.180:80 -r 10.1.1.82:80 -g -w 1",
-    ]
-    assert "ipvsadm -D -t 10.1.1.160:80" in seeds.file("import.stdout")
+        "-A -t 10.1.1.160:80 -s rr", "-a -t 10.1.1.160:80 -r 10.1.1.71:80 -m -w 2", *IMPORTED]
+    assert "ipvsadm -D" not in seeds.file("import.stdout")
+    assert ("imported from /run/out/keepalived.conf: 1 service, 2 real servers, 0 skipped items"
+            in seeds.file("import.stderr"))
+
+
+def test_import_replace_lists_what_goes_and_needs_yes(seeds: UmlResult) -> None:
+    assert seeds.file("replace1.rc").strip() == "1"
+    assert "import replace removes from local: tcp:10.1.1.160:80" in seeds.file("replace1.stdout")
+    assert "rerun with -y" in seeds.file("replace1.stderr")
+    assert seeds.file("replace1.sn") == seeds.file("import.sn")
+    assert seeds.file("replace2.rc").strip() == "0", seeds.file("replace2.stderr")
+    assert seeds.file("replace2.sn").splitlines() == IMPORTED
+    assert "ipvs local: committed" in seeds.file("replace2.stderr")
+
+
+PLANNED = ["-A -t 10.1.1.230:80 -s wrr", "-a -t 10.1.1.230:80 -r 10.1.1.31:80 -m -w 3",
+           "-a -t 10.1.1.230:80 -r 10.1.1.32:80 -m -w 1 -x 100 -y 10", "-A -f 23 -s rr -p 120",
+           "-a -f 23 -r 10.1.1.33:0 -g -w 1"]
+
+
+def test_offline_plan_commits_to_the_file_only(seeds: UmlResult) -> None:
+    assert seeds.file("plan.rc").strip() == "0", seeds.file("plan.stderr")
+    assert "ipvsadm -A -t 10.1.1.230:80 -s wrr" in seeds.file("plan.stdout")  # diff shows the commands
+    assert seeds.file("plan.rules").splitlines() == PLANNED
+    assert seeds.file("plan.kernel.sn").splitlines() == ["-A -t 10.1.1.240:80 -s rr"]  # kernel untouched
+
+
+def test_sync_file_to_director_and_back(seeds: UmlResult) -> None:
+    assert seeds.file("sync1.rc").strip() == "0", seeds.file("sync1.stderr")
+    assert "local: synced" in seeds.file("sync1.stdout")
+    # -Sn leaves the thresholds out; they are read from --thresholds
+    assert seeds.file("sync1.sn").splitlines() == [line.replace(" -x 100 -y 10", "") for line in PLANNED]
+    assert any(line.split()[1:4] == ["10.1.1.32:80", "100", "10"] for line in seeds.file("sync1.thr").splitlines())
+    assert seeds.file("sync2.rc").strip() == "0", seeds.file("sync2.stderr")
+    assert seeds.file("back.rules").splitlines() == [PLANNED[0], "-a -t 10.1.1.230:80 -r 10.1.1.31:80 -m -w 7",
+                                                     *PLANNED[2:]]
 
 
 def test_bench_one_real_change_is_one_round_trip(seeds: UmlResult) -> None:

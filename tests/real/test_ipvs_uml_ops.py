@@ -50,12 +50,13 @@ c ipvs conns tcp:10.1.1.210:80 state=ESTABLISHED > "$OUT/conns.stdout" 2>&1; ech
 c ipvs zero tcp:10.1.1.210:80 > "$OUT/zero.stdout" 2>&1; echo $? > "$OUT/zero.rc"
 c ipvs show tcp:10.1.1.29:81 > "$OUT/show-missing.stdout" 2> "$OUT/show-missing.stderr"
 echo $? > "$OUT/show-missing.rc"
-c < "$OUT/staged.in" > "$OUT/staged.stdout" 2> "$OUT/staged.stderr"; echo $? > "$OUT/staged.rc"
+c -y < "$OUT/staged.in" > "$OUT/staged.stdout" 2> "$OUT/staged.stderr"; echo $? > "$OUT/staged.rc"
+c < "$OUT/staged.in" > /dev/null 2> "$OUT/staged-noyes.stderr"; echo $? > "$OUT/staged-noyes.rc"
 ipvsadm -Sn > "$OUT/staged.sn"
 c ipvs undrain tcp:10.1.1.210:80 10.1.1.91:80 > /dev/null 2> "$OUT/undrain.stderr"; echo $? > "$OUT/undrain.rc"
 c ipvs timeout set 1 2 99999999 > /dev/null 2> "$OUT/timeout.stderr"; echo $? > "$OUT/timeout.rc"
 c ipvs export ipvsadm > "$OUT/export.ipvsadm" 2>&1
-c ipvs save > "$OUT/save.stdout" 2>&1
+c ipvs save > "$OUT/save.stdout" 2> "$OUT/save.stderr"
 
 # 4. verify against a saved file; a process named keepalived makes status and commit warn
 c ipvs save "$OUT/v.rules" > /dev/null 2>&1
@@ -136,6 +137,10 @@ def test_show_staged_then_refresh(ops: UmlResult) -> None:
     assert "9" in after.splitlines()[3]  # the staged weight shows before commit
     assert "staged changes dropped" in ops.file("staged.stderr")
     assert "no pending changes" in ops.file("staged.stderr")
+    # without -y a script may not drop staged changes
+    assert ops.file("staged-noyes.rc").strip() == "1"
+    assert "refresh would drop the pending changes (ipvs local: 1 ipvsadm step); commit first, or rerun with -y" \
+        in ops.file("staged-noyes.stderr")
     assert "-a -t 10.1.1.210:80 -r 10.1.1.92:80 -m -w 1" in ops.file("staged.sn").splitlines()
 
 
@@ -148,6 +153,7 @@ def test_one_line_errors(ops: UmlResult) -> None:
 
 def test_export_ipvsadm_matches_save_with_thresholds(ops: UmlResult) -> None:
     assert ops.file("export.ipvsadm") == ops.file("save.stdout")
+    assert "saving the table of local as it is now: 1 service, 2 real servers" in ops.file("save.stderr")
     assert "-a -t 10.1.1.210:80 -r 10.1.1.91:80 -m -w 2 -x 50 -y 5" in ops.file("save.stdout").splitlines()
 
 

@@ -25,6 +25,13 @@ def _write(ctx: Context, path: str | None, text: str) -> None:
     ctx.out.info(f"wrote {path}")
 
 
+def counts(table: Any) -> str:
+    """'2 services, 5 real servers'."""
+    n_svc = len(table.services)
+    n_reals = sum(len(s.reals) for s in table.services.values())
+    return f"{n_svc} service{'s' if n_svc != 1 else ''}, {n_reals} real server{'s' if n_reals != 1 else ''}"
+
+
 def _one(st: Any, dirs: list[str] | None, what: str) -> str:
     names = st.pick(dirs)
     if len(names) != 1:
@@ -53,8 +60,7 @@ def cmd_save(ctx: Context, args: list[str]) -> None:
         table = st.view(name)
         what = f"the staged table of {name}" + (" (not committed yet; 'save live' writes the current one)"
                                                  if staged else "")
-    n_reals = sum(len(s.reals) for s in table.services.values())
-    ctx.out.info(f"saving {what}: {len(table.services)} services, {n_reals} real servers")
+    ctx.out.info(f"saving {what}: {counts(table)}")
     _write(ctx, rest[0] if rest else None, "".join(line + "\n" for line in save_lines(table)))
 
 
@@ -111,11 +117,9 @@ def cmd_import(ctx: Context, args: list[str]) -> None:
             _confirm_removal(ctx, name, removed)
         staged[name] = new
     st.desired.update(staged)
-    n_reals = sum(len(s.reals) for s in table.services.values())
     skipped = f"{notes.skipped} skipped item{'s' if notes.skipped != 1 else ''}"
     ignored = f"; not LVS, ignored: {', '.join(notes.ignored)}" if notes.ignored else ""
-    ctx.out.info(f"imported from {path}: {len(table.services)} service{'s' if len(table.services) != 1 else ''}, "
-                 f"{n_reals} real server{'s' if n_reals != 1 else ''}, {skipped}{ignored}; see diff, then commit")
+    ctx.out.info(f"imported from {path}: {counts(table)}, {skipped}{ignored}; see diff, then commit")
 
 
 @command("export", "Print the table (staged if any) as keepalived.conf, ldirectord.cf or ipvsadm rules.",
