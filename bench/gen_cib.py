@@ -4,8 +4,11 @@
 usage: gen_cib.py N [OUT]        (default OUT: bench/data/cib-N.xml)
 
 Every primitive is an ocf:heartbeat:Dummy with a parameter, a meta attribute and two
-operations, ids as crmsh would generate them; every tenth pair is put in a group and
-gets a location and an order constraint, so show has all the usual statement kinds.
+operations, ids as crmsh would generate them. The first half of the primitives are paired
+into N/4 groups; each group gets a location constraint, a colocation with and an order
+before one of the ungrouped primitives: N/4 of each constraint kind, so show has all the
+usual statement kinds. Start-up probes are off (a live bench cluster would otherwise probe
+every primitive once).
 """
 
 from __future__ import annotations
@@ -41,23 +44,23 @@ def primitive(i: int) -> str:
 
 
 def build(n: int) -> str:
+    groups = n // 4
     resources, constraints = [], []
-    i = 0
-    while i < n:
-        if i % 10 == 0 and i + 1 < n:
-            gid = f"g{i:05d}"
-            resources.append(f'<group id="{gid}">{primitive(i)}{primitive(i + 1)}</group>')
-            constraints.append(f'<rsc_location id="loc-{gid}" rsc="{gid}" score="100" node="node1"/>')
-            constraints.append(
-                f'<rsc_order id="ord-{gid}" kind="Mandatory" first="{gid}" then="p{i + 2:05d}"/>' if i + 2 < n else ""
-            )
-            i += 2
-        else:
-            resources.append(primitive(i))
-            i += 1
+    for k in range(groups):
+        gid, a, b = f"g{k:05d}", 2 * k, 2 * k + 1
+        resources.append(f'<group id="{gid}">{primitive(a)}{primitive(b)}</group>')
+    resources.extend(primitive(i) for i in range(2 * groups, n))
+    for k in range(groups):
+        gid, other = f"g{k:05d}", f"p{2 * groups + k:05d}"
+        if 2 * groups + k >= n:
+            break
+        constraints.append(f'<rsc_location id="loc-{gid}" rsc="{gid}" score="100" node="node1"/>')
+        constraints.append(f'<rsc_colocation id="col-{gid}" rsc="{other}" with-rsc="{gid}" score="INFINITY"/>')
+        constraints.append(f'<rsc_order id="ord-{gid}" kind="Mandatory" first="{gid}" then="{other}"/>')
     config = (
         '<crm_config><cluster_property_set id="cib-bootstrap-options">'
         '<nvpair name="stonith-enabled" value="false" id="cib-bootstrap-options-stonith-enabled"/>'
+        '<nvpair name="enable-startup-probes" value="false" id="cib-bootstrap-options-enable-startup-probes"/>'
         "</cluster_property_set></crm_config>"
         '<nodes><node id="1" uname="node1"/></nodes>'
         f"<resources>{''.join(resources)}</resources>"
