@@ -61,6 +61,9 @@ class PendingState(Protocol):
     def pending_summary(self) -> str: ...
 
 
+_ANSWERS = {"y": "y", "yes": "y", "n": "n", "no": "n", "c": "c", "cancel": "c"}
+
+
 def _read_answer_from_stdin(prompt: str) -> str | None:
     sys.stderr.write(prompt)
     sys.stderr.flush()
@@ -212,13 +215,15 @@ class Session:
         while True:
             try:
                 answer = self.read_answer(prompt)
-            except (KeyboardInterrupt, EOFError):
+            except KeyboardInterrupt:  # Ctrl-C at a question: cancel where that is an answer
+                return "c" if "c" in choices else "n"
+            except EOFError:
                 return "n"
-            if answer is None:
+            if answer is None:  # end of input: nobody is there to agree
                 return "n"
-            answer = answer.strip().lower()[:1]
-            if answer in choices:
-                return answer
+            letter = _ANSWERS.get(answer.strip().lower(), "")
+            if letter and letter in choices:  # anything else (empty, "yak") asks again
+                return letter
 
     def ask_person(self, question: str, *, choices: str = "yn") -> str:
         """Like ask, but -y/-F do not answer: for trust decisions such as a new SSH host key."""
