@@ -26,6 +26,7 @@ class StateKey(enum.StrEnum):
     CONFIGURE = "configure"  # pacemaker.workspace.Workspace: the pending CIB
     IPVS = "ipvs"  # ipvs.state.IpvsState: staged ipvsadm steps per director
     OPTIONS = "options"  # config.Config: the preferences the options level edits
+    COROSYNC = "corosync"  # the corosync level's staged corosync.conf
     COROSYNC = "corosync"  # commands.corosync.Work: the corosync.conf being edited before push
 
 
