@@ -27,7 +27,6 @@ class StateKey(enum.StrEnum):
     IPVS = "ipvs"  # ipvs.state.IpvsState: staged ipvsadm steps per director
     OPTIONS = "options"  # config.Config: the preferences the options level edits
     COROSYNC = "corosync"  # the corosync level's staged corosync.conf
-    COROSYNC = "corosync"  # commands.corosync.Work: the corosync.conf being edited before push
 
 
 # Why a level is being left: `up`/`end`/`cd` (up), a line that entered it for one command
