@@ -159,3 +159,50 @@ def test_errors_are_one_line_and_nothing_changes(fake_ipvsadm: Path) -> None:
     assert "no real server 10.1.1.77" in errors[2]
     assert "no pending changes" in err.getvalue()
     assert fake_ipvsadm.read_text() == before
+
+
+def offline_repl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Dispatcher, io.StringIO, Path]:
+    table = tmp_path / "plan.rules"
+    table.write_text("-A -t 10.1.1.100:80 -s rr\n-a -t 10.1.1.100:80 -r 10.1.1.2:80 -m -w 1\n"
+                     "-A -f 7 -s wlc -p 60\n-a -f 7 -r 10.1.1.9:0 -g -w 1\n")
+    monkeypatch.setenv("CLUSH_CONFIG", str(tmp_path / "clush.conf"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    out, err = io.StringIO(), io.StringIO()
+    session = Session(Options(interactive=True, ipvs_file=str(table)), build_tree(),
+                      Output(color=False, stdout=out, stderr=err))
+    session.config = Config()
+    return Dispatcher(session, GLOBALS), err, table
+
+
+def test_completion_on_the_offline_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from prompt_toolkit.document import Document
+
+    from clushell.ui.completer import TreeCompleter
+
+    d, err, table = offline_repl(tmp_path, monkeypatch)
+
+    def texts(line: str) -> list[str]:
+        return [c.text for c in TreeCompleter(d.session).get_completions(Document(line), None)]
+
+    # before the level is entered: the completer reads the file itself
+    assert texts("ipvs service edit ") == ["tcp:10.1.1.100:80", "fwm:7"]
+    assert texts("ipvs real edit tcp:10.1.1.100:80 ") == ["10.1.1.2:80"]
+    assert "ipvs" not in err.getvalue()  # a private read announces nothing
+    # staged services are offered too
+    assert d.run_line("ipvs") and d.run_line("service add udp:10.1.1.101:53 sched=rr")
+    assert "udp:10.1.1.101:53" in texts("service edit ")
+    assert texts("real edit fwm:7 ") == ["10.1.1.9:0"]
+
+
+def test_tab_completes_a_real_of_the_offline_table_in_the_shell(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.real.test_repl_keys import type_line
+
+    d, err, table = offline_repl(tmp_path, monkeypatch)
+    assert d.run_line("ipvs")
+    line, _ = type_line(d, "real edit tcp:10.1.1.100:80 10.1.1.\t weight=5")
+    assert line == "real edit tcp:10.1.1.100:80 10.1.1.2:80 weight=5"
+    assert d.run_line(line) and d.run_line("commit")
+    assert "-a -t 10.1.1.100:80 -r 10.1.1.2:80 -m -w 5" in table.read_text(), err.getvalue()
+    assert f"ipvs file: wrote {table} (1 change)" in err.getvalue()
