@@ -101,6 +101,11 @@ def create_sandbox(path: Path, *, demo: bool = False) -> None:
 def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False,
             nodes: tuple[str, ...] = ()) -> Target:
     env_file = os.environ.get("CIB_file")
+    # an empty path is a mistake (an unset shell variable), never "use the live cluster"
+    if cib_file is not None and not cib_file.strip():
+        raise ClushError("--cib-file: the path is empty")
+    if env_file is not None and not env_file.strip() and cib_file is None and not host:
+        raise ClushError("CIB_file is set but empty: give it a path, or unset it to use the cluster")
     if host:
         return Target("remote", cib_file=cib_file, host=host, env={"CIB_file": cib_file} if cib_file else {})
     file = cib_file or env_file

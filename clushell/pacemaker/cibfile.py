@@ -18,10 +18,12 @@ and ``--modify`` of new objects merges into whatever cibadmin read, never replac
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING, Any
 
 from clushell.cib.change import VERSION_ATTRS
+from clushell.errors import ClushError
 from clushell.transport.base import Runner
 
 if TYPE_CHECKING:
@@ -62,10 +64,52 @@ def read_direct(runner: Runner) -> bytes | None:
         return None
     if not all(f' {a}="'.encode() in head for a in (*VERSION_ATTRS, "validate-with")):
         return None
+    m = re.search(rb'\svalidate-with="([^"]*)"', head)
+    if m is None or not known_schema(m.group(1).decode("utf-8", "replace")):
+        return None  # cibadmin will refuse it; check_file says why
     if b"<status" not in data:  # cibadmin adds an empty one
         before, end, after = data.rpartition(b"</cib>")
         data = before + b"<status/>" + end + after
     return data
+
+
+SCHEMA_DIR = "/usr/share/pacemaker"
+
+
+def known_schema(name: str) -> bool:
+    """Does the Pacemaker here know validate-with=``name``? (True when it cannot tell.)"""
+    if name in ("none", "pacemaker-next"):
+        return True
+    if not os.path.isdir(SCHEMA_DIR):
+        return True
+    return os.path.exists(os.path.join(SCHEMA_DIR, f"{name}.rng"))
+
+
+def check_file(path: str) -> None:
+    """Raise a one-line ClushError naming ``path`` and what is wrong with it as a CIB, if anything."""
+    from lxml import etree
+
+    def bad(why: str) -> ClushError:
+        return ClushError(f"CIB file {path} cannot be used: {why}")
+
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise bad(f"cannot read it ({exc.strerror})") from None
+    if not data.strip():
+        raise bad("it is empty")
+    try:
+        root = etree.fromstring(data, etree.XMLParser(huge_tree=True))
+    except etree.XMLSyntaxError as exc:
+        raise bad(f"not well-formed XML ({exc.msg}); truncated or not a CIB") from None
+    if root.tag != "cib":
+        raise bad(f"the root element is <{root.tag}>, not <cib>")
+    if root.find("configuration") is None:
+        raise bad("it has no <configuration> section")
+    schema = root.get("validate-with")
+    if schema and not known_schema(schema):
+        raise bad(f'unknown schema validate-with="{schema}" (the Pacemaker here does not have it)')
 
 
 def appended(original: CibModel, pending: CibModel) -> etree._Element | None:

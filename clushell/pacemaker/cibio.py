@@ -64,11 +64,14 @@ def query(runner: Runner) -> bytes:
     clushell.pacemaker.cibfile.read_direct): cibadmin costs a quarter second on big CIBs.
     """
     from clushell.pacemaker import cibadmin
-    from clushell.pacemaker.cibfile import read_direct
+    from clushell.pacemaker.cibfile import check_file, local_cib_file, read_direct
 
     data = read_direct(runner)
     if data is not None:
         return data
+    path = local_cib_file(runner)
+    if path is not None:
+        check_file(path)  # says exactly what is wrong with the file, where cibadmin only fails to "Init"
     return cibadmin.query(runner)
 
 

@@ -439,9 +439,16 @@ def _failcount(text: str) -> int:
 
 def fetch_xml(runner: Runner, *, extra: Sequence[str] = ()) -> str:
     """Raw ``crm_mon -1 --output-as=xml`` text from the target (live cluster or CIB file)."""
+    from clushell.pacemaker.cibfile import check_file, local_cib_file
+
     res = runner.run(["crm_mon", "-1", "--output-as=xml", *extra], timeout=60)
-    if not res.ok:
-        # crm_mon prints its XML with an error status too; the message is on stderr or in <status>
+    # crm_mon prints its XML with an error status too; on a CIB it cannot load it even says
+    # "OK" with an <errors> list and no summary (an empty, healthy-looking cluster)
+    failed = not res.ok or ("<errors>" in res.out and "<summary>" not in res.out)
+    if failed:
+        path = local_cib_file(runner)
+        if path is not None:
+            check_file(path)
         msg = res.err.strip().splitlines()[-1] if res.err.strip() else _status_message(res.out)
         raise ClushError(f"cannot read the cluster status: {msg or f'crm_mon exit code {res.rc}'}")
     return res.out
