@@ -17,7 +17,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from clushell.commands.tree import Arg, Command, Kind, Level, Opt, arg_at
+from clushell.commands.tree import DIRECTORS, Arg, Command, Kind, Level, Opt, arg_at
 from clushell.complete.base import NO_SOURCE, ArgContext, Candidate, Source
 from clushell.lineparse import tokenize
 
@@ -130,7 +130,9 @@ def _split(cmd: Command, args: list[str]) -> tuple[list[str], set[str]]:
 
 def _option_names(ctx: ArgContext) -> list[Candidate]:
     _, given = _split(ctx.command, ctx.args)
-    return [Candidate(o.key if o.flag else f"{o.key}=", o.help) for o in ctx.command.opts if o.key not in given]
+    # a director list (@d1,d2) is typed as such, not as a key=
+    return [Candidate(o.key if o.flag else f"{o.key}=", o.help) for o in ctx.command.opts
+            if o.key not in given and o.key != DIRECTORS]
 
 
 def _option_value(ctx: ArgContext) -> list[Candidate] | None:

@@ -193,6 +193,8 @@ def test_completion_on_the_offline_table(tmp_path: Path, monkeypatch: pytest.Mon
     assert d.run_line("ipvs") and d.run_line("service add udp:10.1.1.101:53 sched=rr")
     assert "udp:10.1.1.101:53" in texts("service edit ")
     assert texts("real edit fwm:7 ") == ["10.1.1.9:0"]
+    options = texts("real add fwm:7 10.1.1.10 ")
+    assert "method=" in options and "@=" not in options  # a director list is not a key=value option
 
 
 def test_tab_completes_a_real_of_the_offline_table_in_the_shell(tmp_path: Path,
