@@ -90,12 +90,17 @@ def create_sandbox(path: Path, *, demo: bool = False) -> None:
         res = subprocess.run(["cibadmin", "--empty"], capture_output=True, text=True, check=False)
         if res.returncode == 0:
             text = res.stdout
-    path.write_text(text or MINIMAL_CIB)
-    if not demo and text is not None and shutil.which("crm_attribute"):
-        # a playground without fencing devices: without this, the first commit of a resource is
-        # refused by crm_verify ("Resource start-up disabled since no STONITH resources")
-        subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "false"],
-                       env={**os.environ, "CIB_file": str(path)}, capture_output=True, check=False)
+    from clushell.pacemaker import filetxn
+
+    def no_fencing(tmp: str) -> None:
+        if not demo and text is not None and shutil.which("crm_attribute"):
+            # a playground without fencing devices: without this, the first commit of a resource is
+            # refused by crm_verify ("Resource start-up disabled since no STONITH resources")
+            subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-v", "false"],
+                           env={**os.environ, "CIB_file": tmp}, capture_output=True, check=False)
+
+    # locked and renamed into place: a concurrent clush never sees (or commits to) a half-made sandbox
+    filetxn.write_atomic(str(path), (text or MINIMAL_CIB).encode(), then=no_fencing)
 
 
 def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recreate: bool = False,

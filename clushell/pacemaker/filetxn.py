@@ -62,15 +62,20 @@ def locked(path: str) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def write_atomic(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` under its writer lock (temp file, fsync, rename)."""
+def write_atomic(path: str, data: bytes, then: Callable[[str], None] | None = None) -> None:
+    """Replace ``path`` with ``data`` under its writer lock (temp file, fsync, rename).
+
+    ``then(temp_path)`` may change the temp file before it is installed (e.g. a tool run on it).
+    """
     with locked(path):
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.",
                                    suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-                f.flush()
+            if then is not None:
+                then(tmp)
+            with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o644)
             _install(tmp, path)
