@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
+from clushell.cib import build_more, nodesets, parse_acl, parse_alert, parse_bundle, statements
 from clushell.cib import constraints as cons
-from clushell.cib import nodesets, statements
 from clushell.cib import parse as P
 from clushell.cib.ids import IdGen, valid_id
 from clushell.cib.journal import Journal
@@ -202,6 +202,19 @@ class Builder:
     _group = _container
     _clone = _container
     _ms = _container
+
+    # -- bundle, alert, ACL (clushell.cib.build_more) ----------------------------------------
+    def _bundle(self, p: P.Parsed) -> None:
+        build_more.add_bundle(self, p)
+
+    def _alert(self, p: P.Parsed) -> None:
+        build_more.add_alert(self, p)
+
+    def _role(self, p: P.Parsed) -> None:
+        build_more.add_role(self, p)
+
+    def _acl_target(self, p: P.Parsed) -> None:
+        build_more.add_acl_target(self, p)
 
     # -- constraints -------------------------------------------------------------------------
     def _constraint(self, p: P.Parsed) -> None:
@@ -416,6 +429,11 @@ _PARSERS: dict[str, Callable[[P.Stream, Token, str], P.Parsed]] = {
     "fencing": lambda ts, head, _name: cons.parse_fencing(ts, head),
     "tag": lambda ts, head, _name: cons.parse_tag(ts, head),
     "monitor": lambda ts, head, _name: cons.parse_monitor(ts, head),
+    "bundle": parse_bundle.parse_bundle,
+    "alert": parse_alert.parse_alert,
+    "role": parse_acl.parse_role,
+    "acl_target": parse_acl.parse_acl_target,
+    "user": parse_acl.parse_user,
 }
 KEYWORDS = tuple(w for s in statements.STATEMENTS for w in (s.name, *s.aliases))
 

@@ -43,7 +43,7 @@ SECTIONS = (
 )
 
 #: elements whose ``id`` attribute refers to another element
-REF_TAGS = frozenset({"resource_ref", "obj_ref", "role_ref", "crmsh-ref"})
+REF_TAGS = frozenset({"resource_ref", "obj_ref", "role_ref", "role", "crmsh-ref"})  # <role> in acl_target: a reference
 
 #: (section, tag) -> kind
 _KINDS = {

@@ -83,6 +83,8 @@ _SET_NAMES = {
         "instance_attributes": "params",
         "meta_attributes": "meta",
         "docker": "docker",
+        "podman": "podman",  # crm 4.4.1 knows only docker; the same form reads back with parse_bundle
+        "rkt": "rkt",
         "network": "network",
         "storage": "storage",
         "primitive": "primitive",
@@ -257,7 +259,7 @@ def _attr_set(node: Element, keyword: str, style: Style) -> str:
         ret += nvpair_format("$id", nid) + " "
     elif idref is not None:
         ret += nvpair_format("$id-ref", idref) + " "
-    if node.tag in ("docker", "network"):
+    if node.tag in ("docker", "podman", "rkt", "network"):
         for k, v in node.attrib.items():
             ret += nvpair_format(k, v) + " "
     if node.tag == "primitive":

@@ -32,27 +32,22 @@ def _fencing(node: Element, node_count: int) -> str:
 
 
 # -- ACLs and alerts -----------------------------------------------------------------------
-_ACL_SHORTCUTS = {
-    "meta": (r"//primitive\[@id='@@'\]/meta_attributes", r"/nvpair\[@name='@@'\]"),
-    "params": (r"//primitive\[@id='@@'\]/instance_attributes", r"/nvpair\[@name='@@'\]"),
-    "utilization": (r"//primitive\[@id='@@'\]/utilization",),
-    "location": (r"//rsc_location\[@id='cli-prefer-@@' and @rsc='@@'\]",),
-    "property": (r"//crm_config/cluster_property_set", r"/nvpair\[@name='@@'\]"),
-    "nodeattr": (r"//nodes/node/instance_attributes", r"/nvpair\[@name='@@'\]"),
-    "nodeutil": (r"//nodes/node/utilization", r"/nvpair\[@name='@@'\]"),
-    "node": (r"//nodes/node",),
-    "status": (r"/cib/status",),
-    "cib": (r"/cib",),
-}
-
-
 def _acl_xpath(value: str) -> tuple[str, str] | None:
-    for short, parts in _ACL_SHORTCUTS.items():
-        res = [p.replace("@@", r"([a-zA-Z_][a-zA-Z0-9_.-]*)") for p in parts]
+    """The crm shortcut (name, arguments) that writes this xpath, if any (crm's own table)."""
+    from clushell.cib.parse_acl import SHORTCUTS
+
+    for short, parts in SHORTCUTS.items():
+        res = [re.escape(p).replace("@@", r"([a-zA-Z_][a-zA-Z0-9_.-]*)") for p in parts]
         for i in range(len(res)):
             m = re.match("".join(res[: i + 1]) + "$", value)
-            if m:
-                return short, ":".join(m.groups()[: i + 1])
+            if not m:
+                continue
+            args = list(m.groups())
+            if short == "location":  # both @@ are the resource
+                if args[0] != args[1]:
+                    continue
+                args = args[:1]
+            return short, ":".join(args)
     return None
 
 
@@ -88,7 +83,7 @@ def _acl_child(c: Element) -> str | None:
                 v = c.get(attr)
                 shown = _acl_xpath(v) if attr == "xpath" else None
                 if shown:
-                    words.append(f"{shown[0]}:{shown[1]}")
+                    words.append(f"{shown[0]}:{shown[1]}" if shown[1] else shown[0])
                 else:
                     val = quote_wrap(v) if attr == "xpath" else v
                     words.append(f"{cli}:{val}" if val else cli)

@@ -235,13 +235,66 @@ STATEMENTS: tuple[Statement, ...] = (
     ),
 )
 
+STATEMENTS += (
+    Statement(
+        'bundle',
+        'Define a container bundle (docker, podman or rkt) and the primitive it runs.',
+        usage=(
+            'ID [description=D] docker|podman|rkt K=V... [network K=V... [port-mapping K=V...]...] '
+            '[storage [storage-mapping K=V...]...] [primitive RSC] [meta N=V...]'
+        ),
+        long_help=(
+            'The primitive must exist and not be in a group or clone; it moves into the bundle. '
+            'Port and storage mappings without id= get ID-0, ID-1, ... as crm writes them.'
+        ),
+        parser='bundle',
+        examples=('bundle web docker image=httpd replicas=2 network port-mapping port=80 primitive apache',),
+    ),
+    Statement(
+        'alert',
+        'Run an alert agent on cluster events, with its recipients.',
+        usage=(
+            'ID PATH [attributes N=V...] [meta N=V...] [select nodes|fencing|resources|attributes { NAME... }] '
+            '[to [{] RECIPIENT [attributes N=V...] [meta N=V...] [}]]...'
+        ),
+        long_help=(
+            "Recipients are numbered ID-recipient-1, -2, ...; use '{ }' around a recipient when its "
+            'attributes are followed by the alert\'s own.'
+        ),
+        parser='alert',
+        examples=('alert snmp /usr/share/pacemaker/alerts/alert_snmp.sh to 192.168.1.9',),
+    ),
+    Statement(
+        'role',
+        'Define an ACL role: read, write or deny rules on parts of the CIB.',
+        usage='ID [description=D] (read|write|deny) SPEC... [(read|write|deny) SPEC...]...',
+        long_help=(
+            'SPEC: xpath:XPATH, ref:ID, tag:TYPE, attr:NAME, or a shortcut: meta:RSC[:ATTR], params:RSC[:ATTR], '
+            'utilization:RSC, location:RSC, property[:NAME], node[:UNAME], nodeattr[:NAME], nodeutil[:UNAME], '
+            'status, cib.'
+        ),
+        parser='role',
+        examples=('role operator write meta:web:target-role read ref:web',),
+    ),
+    Statement(
+        'acl_target',
+        'Give a user (an ACL target) its roles.',
+        usage='ID ROLE...',
+        long_help='The ACLs apply when the property enable-acl=true.',
+        parser='acl_target',
+        examples=('acl_target alice operator',),
+    ),
+    Statement(
+        'user',
+        'The old ACL user syntax (refused: use acl_target).',
+        usage='ID ...',
+        long_help="Pacemaker's current CIB schema has no <acl_user>; crm refuses it too.",
+        parser='user',
+    ),
+)
+
 #: statements `show` prints (crm syntax) that configure does not accept yet
 SHOWN_ONLY: tuple[Statement, ...] = (
-    Statement("bundle", "A container bundle (docker, podman, rkt)."),
-    Statement("alert", "An alert agent and its recipients."),
-    Statement("role", "An ACL role."),
-    Statement("user", "An ACL user (old syntax)."),
-    Statement("acl_target", "An ACL target: a user and its roles."),
     Statement("acl_group", "An ACL group and its roles."),
 )
 
