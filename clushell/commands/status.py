@@ -58,9 +58,9 @@ def do_status(ctx: Context, args: list[str]) -> None:
 
         ctx.out.print(json.dumps(st.to_json(), indent=2))
         return
-    from clushell.ui import status_view
+    from clushell.pacemaker import status_text
 
-    status_view.show(ctx.out, st, status_view.ViewOptions.from_words(args))
+    status_text.show(ctx.out, st, status_text.ViewOptions.from_words(args))
 
 
 SIM_WORDS = ("scores", "utilization", "apply", "up", "down", "fail")

@@ -99,7 +99,7 @@ def _parse(text: str) -> Simulation:
 
 
 def render(sim: Simulation) -> str:
-    from clushell.ui.status_view import placement_lines
+    from clushell.pacemaker.status_text import placement_lines
 
     lines: list[str] = []
     if sim.modifications:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def do_status(ctx: Context, args: list[str]) -> None:
     """The resources part of 'status', limited to the named resources."""
     from clushell.pacemaker import mon, ops
-    from clushell.ui.status_view import placement_lines
+    from clushell.pacemaker.status_text import placement_lines
 
     st = mon.fetch(ctx.session.runner)
     if args:
@@ -70,7 +70,7 @@ def do_constraints(ctx: Context, args: list[str]) -> None:
 def do_operations(ctx: Context, args: list[str]) -> None:
     """From crm_mon's history: call, task, interval and result per resource and node."""
     from clushell.pacemaker import mon, ops
-    from clushell.ui.status_view import ms_text
+    from clushell.pacemaker.status_text import ms_text
 
     rid = args[0] if args else None
     node = args[1] if len(args) > 1 else None

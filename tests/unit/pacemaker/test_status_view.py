@@ -2,7 +2,7 @@
 
 The recordings in tests/data/crm_mon/ come from real crm_mon runs on CIB files driven by
 crm_simulate (see make_recordings.py). Regenerate the golden text after an intended
-change of the layout with:  python -m tests.test_status_view --regen
+change of the layout with:  python -m tests.unit.pacemaker.test_status_view --regen
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import sys
 
 import pytest
 
-from clushell.pacemaker import mon
-from clushell.ui import status_view
-from clushell.ui.status_view import ViewOptions
+from clushell.pacemaker import mon, status_text
+from clushell.pacemaker.status_text import ViewOptions
 from tests.paths import DATA as TEST_DATA
 
 DATA = TEST_DATA / "crm_mon"
@@ -24,14 +23,14 @@ VIEWS = {"": [], "-full": ["full"]}
 
 def _render(case: str, words: list[str]) -> str:
     st = mon.parse((DATA / f"{case}.xml").read_text())
-    return status_view.render_plain(st, ViewOptions.from_words(words))
+    return status_text.render_plain(st, ViewOptions.from_words(words))
 
 
 @pytest.mark.parametrize("view", sorted(VIEWS))
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case: str, view: str) -> None:
     golden = DATA / f"{case}{view}.txt"
-    assert golden.exists(), f"missing golden file {golden.name}; run python -m tests.test_status_view --regen"
+    assert golden.exists(), f"missing golden {golden.name}; run python -m tests.unit.pacemaker.test_status_view --regen"
     assert _render(case, VIEWS[view]) == golden.read_text()
 
 
@@ -81,7 +80,7 @@ def test_blocked_failed_resource() -> None:
     assert app.failed and app.blocked and st.summary.resources_blocked == 1
     text = _render("blocked", [])
     assert "FAILED node1" in text and "(blocked)" in text and "1 BLOCKED" in text
-    styles = {t.plain[s.start:s.end]: str(s.style) for t in [status_view.render_rich(st)] for s in t.spans}
+    styles = {t.plain[s.start:s.end]: str(s.style) for t in [status_text.render_rich(st)] for s in t.spans}
     assert styles["FAILED"] == "bold red"
 
 
@@ -100,7 +99,7 @@ def test_json_shape() -> None:
 
 def test_colour_styles_mean_state() -> None:
     st = mon.parse((DATA / "offline-tickets.xml").read_text())
-    text = status_view.render_rich(st)
+    text = status_text.render_rich(st)
     styles = {text.plain[s.start:s.end]: str(s.style) for s in text.spans}
     assert styles["Started"] == "green"
     assert styles["OFFLINE"] == "red"
