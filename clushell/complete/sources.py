@@ -217,7 +217,7 @@ class Providers(Source):
             return cached[1]
         from clushell.pacemaker import mon
 
-        states = _run_states(mon.parse(mon.fetch_xml(self.runner)))
+        states = mon.run_states(mon.fetch(self.runner))
         self._states = (time.monotonic(), states)
         return states
 
@@ -331,25 +331,6 @@ def _signature(model: Any) -> tuple:
     sizes = tuple(len(sec) if sec is not None else -1 for sec in (conf.find("resources"), conf.find("constraints")))
     last = next(reversed(model.index), None) if model.index else None
     return (id(model), len(model.index), last, len(model.nodes), sizes)
-
-
-def _run_states(status: Any) -> dict[str, bool]:
-    """Configured resource id (clones and groups included) -> active anywhere."""
-    from clushell.pacemaker.mon import Container
-
-    states: dict[str, bool] = {}
-
-    def walk(items: list[Any]) -> bool:
-        any_active = False
-        for item in items:
-            active = walk(item.children) if isinstance(item, Container) else bool(item.active)
-            key = item.id if isinstance(item, Container) else item.base_id
-            states[key] = states.get(key, False) or active
-            any_active = any_active or active
-        return any_active
-
-    walk(status.resources)
-    return states
 
 
 def shadow_names() -> list[str]:

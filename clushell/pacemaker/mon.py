@@ -468,3 +468,20 @@ def _status_message(text: str) -> str:
 def fetch(runner: Runner) -> ClusterStatus:
     """The target's current state."""
     return parse(fetch_xml(runner))
+
+
+def run_states(status: ClusterStatus) -> dict[str, bool]:
+    """What runs: configured resource id (clones and groups included) -> active anywhere."""
+    states: dict[str, bool] = {}
+
+    def walk(items: Sequence[Primitive | Container]) -> bool:
+        any_active = False
+        for item in items:
+            active = walk(item.children) if isinstance(item, Container) else bool(item.active)
+            key = item.id if isinstance(item, Container) else item.base_id
+            states[key] = states.get(key, False) or active
+            any_active = any_active or active
+        return any_active
+
+    walk(status.resources)
+    return states
