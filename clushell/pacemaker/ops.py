@@ -18,7 +18,7 @@ from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
     from clushell.cib.model import CibModel
-    from clushell.pacemaker.mon import ClusterStatus
+    from clushell.pacemaker.cluster_status import ClusterStatus
 
 # crm_simulate -S is super-linear (pacemaker-cli.md §5): settle small sandboxes only
 SETTLE_MAX_PRIMITIVES = 150

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from clushell.errors import ClushError
 from clushell.pacemaker import mon
+from clushell.pacemaker.cluster_status import ClusterStatus
 from clushell.pacemaker.ops import SETTLE_MAX_PRIMITIVES, tool
 from clushell.transport.base import Runner
 
@@ -43,8 +44,8 @@ class Action:
 class Simulation:
     actions: list[Action] = field(default_factory=list)
     modifications: list[str] = field(default_factory=list)
-    before: mon.ClusterStatus | None = None
-    after: mon.ClusterStatus | None = None  # None when the configuration is too big to execute
+    before: ClusterStatus | None = None
+    after: ClusterStatus | None = None  # None when the configuration is too big to execute
     scores: list[tuple[str, str, str]] = field(default_factory=list)  # (resource, node, score)
     utilization: list[str] = field(default_factory=list)
     applied: bool = False

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clushell.pacemaker.mon import ClusterStatus, Container, Node, Primitive
+from clushell.pacemaker.cluster_status import ClusterStatus, Container, Node, Primitive
 
 if TYPE_CHECKING:
     from rich.text import Text
