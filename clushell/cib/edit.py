@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from clushell import values
+from clushell.cib.parse import DURATION_ATTRS
 from clushell.cib.render import CONSTRAINT_TAGS, CONTAINER_TAGS, RESOURCE_TAGS, object_id, object_type, sort_key
 from clushell.cib.select import RSC_REF_ATTRS, find_object, iter_objects, references
 from clushell.errors import ClushError
@@ -341,5 +343,11 @@ def set_value(model: CibModel, path: str, value: str) -> list[str]:
         found = [op for op in ops if op.get("id") == f"{oid}-{rest[0]}-{rest[1]}"]
         if not found:
             raise ClushError(f'Operation "{rest[0]}" interval "{rest[1]}" not found for resource {oid}', token=path)
-    found[0].set(rest[-1], value)
+    attr = rest[-1]
+    problem = values.xml_name(attr, "op attribute name")
+    if problem:
+        raise ClushError(problem, token=path)
+    if attr in DURATION_ATTRS and values.duration(value):
+        raise ClushError(f"{attr}: {values.duration(value)}", token=value)
+    found[0].set(attr, value)
     return []

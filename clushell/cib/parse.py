@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from clushell import values
 from clushell.cib.ids import valid_id
 from clushell.cib.lexer import Token
 from clushell.errors import ClushError
@@ -35,6 +36,8 @@ OP_ATTRS = (
     "requires",
     "on-fail",
 )
+#: op attributes that hold a Pacemaker duration (checked as typed: crm_verify would only warn)
+DURATION_ATTRS = ("interval", "timeout", "start-delay")
 ROLES = ("Started", "Stopped", "Master", "Slave", "Promoted", "Unpromoted")
 ACTIONS = ("start", "stop", "promote", "demote")
 NO_QUORUM = ("stop", "freeze", "ignore", "demote", "suicide", "fence")
@@ -424,6 +427,8 @@ def parse_op(ts: Stream) -> etree._Element:
                 raise fail(tok, f"op attribute {name} must come before any instance attribute")
             if name == "role":
                 value = check_role(tok, value or "")
+            elif name in DURATION_ATTRS and values.duration(value or ""):
+                raise fail(tok, f"{name}: {values.duration(value or '')}")
             op.set(name, value or "")
             continue
         close = difflib.get_close_matches(name, OP_ATTRS, n=1, cutoff=0.8)
