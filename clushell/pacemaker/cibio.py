@@ -85,14 +85,15 @@ def crm_diff(runner: Runner, old: bytes | _Element, new: bytes | _Element, *, ve
     from lxml import etree
 
     from clushell.cib import change as chg
+    from clushell.cib import diffprune
 
     old_el = chg.parse(old) if isinstance(old, (bytes, str)) else old
     new_el = chg.parse(new) if isinstance(new, (bytes, str)) else new
-    pruned = chg.prune_unchanged(old_el, new_el)
+    pruned = diffprune.prune_unchanged(old_el, new_el)
     if pruned is None:
         return _crm_diff(runner, etree.tostring(old_el), etree.tostring(new_el), versioned=versioned)
     patch = _crm_diff(runner, etree.tostring(pruned[0]), etree.tostring(pruned[1]), versioned=versioned)
-    return chg.fix_positions(patch, new_el) if patch else patch
+    return diffprune.fix_positions(patch, new_el) if patch else patch
 
 
 def have_local_crm_diff() -> bool:
