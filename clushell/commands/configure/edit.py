@@ -21,6 +21,7 @@ from clushell.commands.configure.common import (
 from clushell.commands.configure.statements import providers
 from clushell.commands.tree import Arg, Kind, command
 from clushell.errors import Cancelled, ClushError, UsageError
+from clushell.session import StateKey, confirm_discard
 
 if TYPE_CHECKING:
     from clushell.context import Context
@@ -103,10 +104,9 @@ def do_load(ctx: Context, args: list[str]) -> None:
 
 @command("refresh", "Drop the pending changes and re-read the CIB.")
 def do_refresh(ctx: Context, args: list[str]) -> None:
-    """Interactively, asks first when changes are pending."""
+    """With pending changes: asks in the shell; a script needs -y."""
     ws = workspace(ctx)
-    if ws.has_pending() and ctx.session.options.interactive:
-        ctx.session.confirm("All changes will be dropped. Do you want to proceed?")
+    confirm_discard(ctx, StateKey.CONFIGURE, "refresh")
     ws.reload(ctx.session.runner)
 
 

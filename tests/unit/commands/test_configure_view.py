@@ -112,7 +112,10 @@ def test_show_changed_and_diff(base_cib: Path, tmp_path: Path) -> None:
     assert mine.returncode == 0, mine.stderr.decode()
     shown = [ln for ln in res.stdout.decode().splitlines(keepends=True) if not ln.startswith("\x1b")]
     assert mine.stdout.decode() == "".join(shown)
-    diff = clush(ours, stdin=b"configure\nset d1.fake 10\ndiff\nrefresh\ndiff\n")
+    refused = clush(ours, stdin=b"configure\nset d1.fake 10\nrefresh\n")
+    assert refused.returncode == 1  # a script drops pending changes only when told to (-y)
+    assert b"refresh would drop the pending changes" in refused.stderr
+    diff = clush(ours, "-y", stdin=b"configure\nset d1.fake 10\ndiff\nrefresh\ndiff\n")
     lines = diff.stdout.decode().splitlines()
     assert lines[:2] == ["--- CIB (loaded)", "+++ CIB (pending)"]
     assert "-\tparams fake=9 \\" in lines and "+\tparams fake=10 \\" in lines
