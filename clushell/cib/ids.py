@@ -55,6 +55,9 @@ class IdGen:
     def __init__(self, taken: Callable[[str], bool]):
         self._taken = taken
         self.assigned: set[str] = set()
+        # candidate -> the first N not yet tried: ids are never freed while ids are handed out,
+        # so the search for candidate-N resumes there (a rule with N clauses stays linear)
+        self._next: dict[str, int] = {}
 
     def is_free(self, ident: str) -> bool:
         return ident not in self.assigned and not self._taken(ident)
@@ -67,12 +70,13 @@ class IdGen:
         """The candidate, or the first free ``candidate-N`` (N = 0, 1, ...)."""
         if self.is_free(candidate):
             return self.claim(candidate)
-        n = 0
+        n = self._next.get(candidate, 0)
         while True:
             cand = f"{candidate}-{n}"
-            if self.is_free(cand):
-                return self.claim(cand)
             n += 1
+            if self.is_free(cand):
+                self._next[candidate] = n
+                return self.claim(cand)
 
     def candidate(self, el: etree._Element, prefix: str) -> str:
         """The generated id for ``el`` under ``prefix`` before collision handling."""

@@ -52,7 +52,7 @@ def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[To
         start = len(line) - len(exc.token or "")  # the word with the open quote runs to the end
         raise ClushError(f"{_where(source, line_no, start + 1)}: {exc.message}", column=start + 1,
                          token=exc.token) from None
-    for w in words:  # the CIB is XML: refuse what it cannot carry, where it was typed
+    for w in words if values.bad_xml_at(line) >= 0 else ():  # the CIB is XML: refuse what it cannot carry
         bad = values.bad_xml_at(w.text)
         if bad >= 0:
             col = line.find(w.text[bad], w.start) + 1 or w.start + 1
