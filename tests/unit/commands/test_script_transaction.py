@@ -131,3 +131,50 @@ def test_load_replace_that_empties_needs_yes(cib: Path, tmp_path: Path) -> None:
     res = run_clush("configure", "load", "replace", str(keep), env={"CIB_file": str(cib)})
     assert res.returncode == 0, res.stderr  # keeps everything: no question
     assert 'id="g1"' in cib.read_text()
+
+
+def _shell_session(cib: Path, answers: list[str], asked: list[str]):
+    import io
+
+    from clushell.commands.root import GLOBALS, build_tree
+    from clushell.dispatch import Dispatcher
+    from clushell.output import Output
+    from clushell.session import Options, Session
+
+    out, err = io.StringIO(), io.StringIO()
+    session = Session(Options(interactive=True, cib_file=str(cib)), build_tree(),
+                      Output(color=False, stdout=out, stderr=err))
+    session.read_answer = lambda q: asked.append(q) or answers.pop(0)
+    return Dispatcher(session, GLOBALS), err
+
+
+def test_edit_that_empties_the_configuration_asks_first(cib: Path, tmp_path: Path, monkeypatch) -> None:
+    from clushell.session import StateKey
+
+    editor = tmp_path / "emptying-editor"
+    editor.write_text('#!/bin/sh\n: > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.setenv("VISUAL", str(editor))
+    asked: list[str] = []
+    d, err = _shell_session(cib, ["no", "yes"], asked)
+    assert d.run_line("configure")
+    assert d.run_line("edit")  # answered no: nothing changes
+    assert "edit: this empties the configuration" in asked[0]
+    assert "edit: nothing changed" in err.getvalue()
+    ws = d.session.get_state(StateKey.CONFIGURE)
+    assert not ws.has_pending()
+    assert d.run_line("edit")  # answered yes: the objects are gone (pending until commit)
+    assert ws.has_pending() and b"<primitive" not in ws.pending.to_xml()
+    ws.discard()
+
+
+def test_erase_asks_in_the_shell(cib: Path) -> None:
+    from clushell.session import StateKey
+
+    asked: list[str] = []
+    d, err = _shell_session(cib, ["yak", "n"], asked)  # "yak" is not an answer: asked again
+    assert d.run_line("configure")
+    assert d.run_line("erase")
+    assert len(asked) == 2 and "erase: this deletes" in asked[0]
+    assert not d.session.get_state(StateKey.CONFIGURE).has_pending()
