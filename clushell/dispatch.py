@@ -32,8 +32,12 @@ class Dispatcher:
 
     def resolve(self, level: Level, tok: Token, *, first: bool) -> Command | Level:
         word = tok.text
-        child = self.find_global(word) if first else None
-        child = child or level.find(word)
+        # global commands everywhere, also right after levels (one-shot `configure help`, `configure ls`)
+        child = self.find_global(word) or level.find(word)
+        if child is None and word != word.lower():
+            # crm reads the configure language's statement keywords in any case (PRIMITIVE, Group)
+            lowered = level.find(word.lower())
+            child = lowered if isinstance(lowered, Command) and lowered.raw else None
         if child is not None:
             return child
         if first and level is not self.session.root:

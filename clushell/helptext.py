@@ -93,6 +93,13 @@ def render_help(session: Session, words: list[str]) -> str:
         if child is None and i == 0:
             child = next((g for g in globals_ if word == g.name or word in g.aliases), None)
             child = child or session.root.find(word)
+        if child is None and i == 0:
+            # a command of another level (help primitive): point to where it lives
+            where = [lv.name for lv in session.root.levels if isinstance(lv.find(word), Command)
+                     and lv.find(word).name == word]  # type: ignore[union-attr]
+            if where:
+                note = f"'{word}' is a command of the {where[0]} level ({where[0]} {word}):\n\n"
+                return note + render_help(session, [where[0], *words])
         if child is None:
             hint = node.suggest(word)
             tail = f"; did you mean {hint[0]!r}?" if hint else ""
