@@ -12,13 +12,18 @@ Standard library only: batch mode never imports prompt_toolkit.
 
 from __future__ import annotations
 
-from typing import TextIO
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
 
 from clushell.dispatch import Dispatcher
+from clushell.errors import ClushError
 from clushell.lineparse import is_comment, needs_continuation, strip_continuation
 
+if TYPE_CHECKING:
+    from clushell.textfile import TextLines
 
-def read_statements(stream: TextIO):
+
+def read_statements(stream: TextIO | TextLines) -> Iterator[tuple[int, str]]:
     """(line number, logical line) pairs: comments skipped, ` \\` continuations joined."""
     lineno, start, parts = 0, 0, []
     for raw in iter(stream.readline, ""):
@@ -49,9 +54,18 @@ def finish(dispatcher: Dispatcher) -> int:
     return 1 if session.failed else 0
 
 
-def run_stream(dispatcher: Dispatcher, stream: TextIO, name: str) -> int:
+def run_stream(dispatcher: Dispatcher, stream: TextIO | TextLines, name: str) -> int:
     session = dispatcher.session
-    for lineno, line in read_statements(stream):
+    lines = read_statements(stream)
+    while True:
+        try:
+            lineno, line = next(lines)
+        except StopIteration:
+            break
+        except ClushError as exc:  # the input itself cannot be read (bytes that are not UTF-8)
+            session.out.error(exc.message)
+            session.failed = True
+            break
         ok = dispatcher.run_line(line, where=f"{name}:{lineno}")
         if session.quit_requested:
             break

@@ -157,6 +157,7 @@ def _only_levels(words: list[str]) -> bool:
 
 def _run_mode(dispatcher, words: list[str], script: str | None, stdin_tty: bool) -> int:
     from clushell import batch
+    from clushell.textfile import TextLines
 
     session = dispatcher.session
     if script is not None:
@@ -167,10 +168,10 @@ def _run_mode(dispatcher, words: list[str], script: str | None, stdin_tty: bool)
             if not dispatcher.run_line(" ".join(words)):
                 return EXIT_FAILED
         if script == "-":
-            return batch.run_stream(dispatcher, sys.stdin, "<stdin>")
+            return batch.run_stream(dispatcher, TextLines(sys.stdin.buffer, "<stdin>"), "<stdin>")
         try:
-            with open(script, encoding="utf-8") as f:
-                return batch.run_stream(dispatcher, f, script)
+            with open(script, "rb") as f:
+                return batch.run_stream(dispatcher, TextLines(f, script), script)
         except OSError as exc:
             session.out.error(f"cannot read {script}: {exc.strerror}")
             return EXIT_FAILED
@@ -180,7 +181,7 @@ def _run_mode(dispatcher, words: list[str], script: str | None, stdin_tty: bool)
         if not dispatcher.run_line(" ".join(words)):
             return EXIT_FAILED
     if not stdin_tty:
-        return batch.run_stream(dispatcher, sys.stdin, "<stdin>")
+        return batch.run_stream(dispatcher, TextLines(sys.stdin.buffer, "<stdin>"), "<stdin>")
     from clushell.ui.repl import run_repl
 
     return run_repl(dispatcher)

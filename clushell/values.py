@@ -22,7 +22,6 @@ _UNITS = ("", "ms", "msec", "us", "usec", "s", "sec", "m", "min", "h", "hr")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)", re.IGNORECASE)
 _ISO_DURATION = re.compile(r"P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?",
                            re.IGNORECASE)
-_LABEL = re.compile(r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?")
 
 #: longest file name component most Linux file systems take, in bytes
 NAME_MAX = 255
@@ -141,7 +140,10 @@ def path(value: str) -> str | None:
 
 
 def host_name(value: str) -> str | None:
-    """A DNS host name or an IP address literal (labels of at most 63 characters)."""
+    """A host name (or ssh alias) DNS can take: labels of at most 63 characters, 253 in all.
+
+    The character set is left to the resolver (ssh aliases may hold '_'); IP literals pass.
+    """
     bad = xml_text(value)
     if bad:
         return bad
@@ -154,8 +156,8 @@ def host_name(value: str) -> str | None:
     for label in value.rstrip(".").split("."):
         if len(label) > LABEL_MAX:
             return f"host name label too long ({len(label)} characters; at most {LABEL_MAX})"
-        if not _LABEL.fullmatch(label):
-            return "invalid host name (letters, digits and '-' between dots)"
+        if not label or any(c.isspace() or c in "/\\" for c in label):
+            return "invalid host name (empty label, white space or a slash)"
     return None
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import paramiko
 
+from clushell import values
 from clushell.errors import ToolMissing, TransportError
 from clushell.transport.base import Result
 
@@ -75,6 +76,9 @@ def parse_host_spec(spec: str) -> tuple[str | None, str, int | None]:
         host = spec
     if not host:
         raise TransportError(f"--host: no host name in '{spec}'")
+    problem = values.host_name(host) if not spec.startswith("[") else values.xml_text(host)
+    if problem:  # the resolver would fail with a codec error
+        raise TransportError(f"--host: {problem}: {values.show(host)}")
     return user, host, port
 
 
