@@ -24,6 +24,7 @@ from clushell.errors import Cancelled, ClushError, UsageError
 from clushell.session import StateKey, confirm_discard
 
 if TYPE_CHECKING:
+    from clushell.cib.problems import Problem
     from clushell.context import Context
 
 VIM_LINE = "# vim: set filetype=pcmk:\n"
@@ -78,12 +79,11 @@ def do_load(ctx: Context, args: list[str]) -> None:
         edit.erase(base)
     if xml or data.lstrip().startswith(b"<"):
         new = merge.merge_xml(base, data, remove=method == "push")
-        msgs: list[str] = []
+        msgs: list[Problem] = []
     else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ClushError(f"{src} is not UTF-8 text", token=src) from None
+        from clushell.textfile import decode
+
+        text = decode(data, "<stdin>" if src == "-" else src)
         with updating(existing(ws.view)):
             new, msgs = merge.merge_text(
                 base,
@@ -110,8 +110,14 @@ def do_refresh(ctx: Context, args: list[str]) -> None:
     ws.reload(ctx.session.runner)
 
 
-def _run_editor(path: str) -> None:
-    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL") or "vi"
+def editor_command(ctx: Context) -> str:
+    """The editor: the core.editor preference, else $VISUAL, else $EDITOR, else vi."""
+    config = ctx.session.get_state(StateKey.OPTIONS) or ctx.session.config
+    chosen = config.get("core.editor").strip() if config is not None else ""
+    return chosen or os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+
+
+def _run_editor(editor: str, path: str) -> None:
     try:
         argv = shlex.split(editor) + [path]
         rc = subprocess.call(argv)
@@ -142,14 +148,15 @@ def _ask_again(ctx: Context) -> bool:
 
 @command(
     "edit",
-    "Edit objects (or the whole configuration) as crm text in $EDITOR.",
+    "Edit objects (or the whole configuration) as crm text in your editor.",
     Arg("selector", Kind.SELECTOR, "object ids, changed, type:T, ...; 'xml' first to edit XML",
         optional=True, repeat=True),
     examples=("edit", "edit d1", "edit changed", "edit xml g1"),
     long_help=(
         "On save the text is parsed again: removed objects are deleted, new ones created, changed ones "
-        "replaced (ids of unchanged parts kept). A syntax error offers to edit again. Not available in "
-        "scripts (as in crmsh)."
+        "replaced (ids of unchanged parts kept). A syntax error offers to edit again. A result that deletes "
+        "more objects than it keeps asks first. The editor is the core.editor option, else $VISUAL, else "
+        "$EDITOR, else vi. Not available in scripts (as in crmsh)."
     ),
 )
 def do_edit(ctx: Context, args: list[str]) -> None:
@@ -165,7 +172,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
     scope = select(ws.pending, specs, original=ws.original)
     text = selection_text(ctx, args, mask=False)
     text = text + "\n" if text else ""
-    editor = os.environ.get("EDITOR") or "vi"
+    editor = editor_command(ctx)
     if not xml and os.path.basename(editor.split()[0] if editor.split() else "").startswith("vi"):
         text += VIM_LINE
     fd, path = tempfile.mkstemp(prefix="clush-edit-", suffix=".xml" if xml else ".crm")
@@ -173,7 +180,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         while True:
-            _run_editor(path)
+            _run_editor(editor, path)
             try:
                 with open(path, encoding="utf-8") as f:
                     edited = f.read()
@@ -185,7 +192,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
             try:
                 if xml:
                     new = merge.merge_xml(ws.pending, edited.encode(), remove=True, scope=scope)
-                    msgs: list[str] = []
+                    msgs: list[Problem] = []
                 else:
                     with updating(existing(ws.pending)):
                         new, msgs = merge.merge_text(

@@ -237,6 +237,7 @@ def _clush_on_pty(cib: Path, editor: Path, *args: str) -> tuple[int, str]:
     """One-shot clush with a terminal on stdin (edit needs one), a scripted $EDITOR."""
     master, slave = pty.openpty()
     env = {**os.environ, "CIB_file": str(cib), "EDITOR": f"{sys.executable} {editor}", "NO_COLOR": "1"}
+    env.pop("VISUAL", None)
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "clush"), *args],
         stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
@@ -419,6 +420,7 @@ def test_edit_like_crm(case: str, base_cib: Path, tmp_path: Path) -> None:
 def _on_pty(argv: list[str], cib: Path, editor: Path) -> tuple[int, str]:
     master, slave = pty.openpty()
     env = {**os.environ, "CIB_file": str(cib), "EDITOR": f"{sys.executable} {editor}", "NO_COLOR": "1"}
+    env.pop("VISUAL", None)
     proc = subprocess.Popen(argv, stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     os.close(slave)
     _, err = proc.communicate(timeout=120)

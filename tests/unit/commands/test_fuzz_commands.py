@@ -89,7 +89,7 @@ def test_no_internal_errors(base_cib, tmp_path_factory, path, args):
 def run_one(base_cib, work, path, args):
     shutil.copy(base_cib, work)
     os.environ["CIB_shadow_dir"] = str(work.parent / "shadows")
-    os.environ["EDITOR"] = "true"
+    os.environ["EDITOR"] = os.environ["VISUAL"] = "true"
     os.environ["CLUSH_CONFIG"] = str(work.parent / "clush.conf")
     out, err = io.StringIO(), io.StringIO()
     session = Session(Options(cib_file=str(work)), build_tree(), Output(color=False, stdout=out, stderr=err))
