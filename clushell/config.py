@@ -46,19 +46,53 @@ def user_file() -> Path:
     return Path(override) if override else paths.config_dir() / "clush.conf"
 
 
+def read_text(path: Path) -> str | None:
+    """A configuration file's text; None when it does not exist; ClushError naming the file otherwise."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ClushError(f"{path}: is a directory, not a configuration file") from None
+    except OSError as exc:
+        raise ClushError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ClushError(f"{path}:{line}: not UTF-8 text") from None
+
+
+def parse_into(parser: configparser.ConfigParser, text: str, path: Path) -> None:
+    """Read INI text into ``parser``; a malformed file is one error naming the file and line."""
+    try:
+        parser.read_string(text, source=str(path))
+    except configparser.MissingSectionHeaderError as exc:
+        raise ClushError(f"{path}:{exc.lineno}: a setting before any [section] header: "
+                         f"{exc.line.strip()!r}") from None
+    except (configparser.DuplicateSectionError, configparser.DuplicateOptionError) as exc:
+        what = f"option '{exc.option}'" if isinstance(exc, configparser.DuplicateOptionError) else "section"
+        raise ClushError(f"{path}:{exc.lineno}: duplicate {what} in [{exc.section}]") from None
+    except configparser.ParsingError as exc:
+        lineno = exc.errors[0][0]
+        lines = text.splitlines()
+        line = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+        raise ClushError(f"{path}:{lineno}: not 'name = value' or '[section]': {line!r}") from None
+    except configparser.Error as exc:
+        raise ClushError(f"{path}: {exc.message.splitlines()[0]}") from None
+
+
 class Config:
     def __init__(self) -> None:
         self.parser = configparser.ConfigParser(interpolation=None)
         self.user = configparser.ConfigParser(interpolation=None)
         for path in (system_file(), user_file()):
-            try:
-                self.parser.read(path, encoding="utf-8")
-            except configparser.Error as exc:
-                raise ClushError(f"{path}: {exc.message.splitlines()[0]}") from None
-        try:
-            self.user.read(user_file(), encoding="utf-8")
-        except configparser.Error:
-            pass
+            text = read_text(path)
+            if text is not None:
+                parse_into(self.parser, text, path)
+        text = read_text(user_file())
+        if text is not None:
+            parse_into(self.user, text, user_file())
 
     @staticmethod
     def _split(name: str) -> tuple[str, str]:

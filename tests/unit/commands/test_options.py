@@ -26,3 +26,23 @@ def test_broken_config_file_is_one_line(clush, tmp_path, cib_file):
     res = clush("options", "show", env={"CLUSH_CONFIG": str(bad), "CIB_file": str(cib_file)})
     assert res.returncode == 1
     assert res.stderr.count("\n") == 1 and str(bad) in res.stderr
+
+
+def test_config_file_errors_name_file_and_line(clush, tmp_path, cib_file):
+    conf = tmp_path / "clush.conf"
+    env = {"CLUSH_CONFIG": str(conf), "CIB_file": str(cib_file)}
+    cases = [
+        (b"[core]\npager = less\nthis is junk\n", f"{conf}:3: not 'name = value' or '[section]': 'this is junk'"),
+        (b"[core]\npager = a\npager = b\n", f"{conf}:3: duplicate option 'pager' in [core]"),
+        (b"[core]\npager = \xff\n", f"{conf}:2: not UTF-8 text"),
+        (b"pager = less\n", f"{conf}:1: a setting before any [section] header"),
+    ]
+    for data, message in cases:
+        conf.write_bytes(data)
+        res = clush("version", env=env)
+        assert res.returncode == 1 and message in res.stderr, res.stderr
+        assert res.stderr.count("\n") == 1
+    conf.unlink()
+    conf.mkdir()
+    res = clush("version", env=env)
+    assert res.returncode == 1 and f"{conf}: is a directory, not a configuration file" in res.stderr
