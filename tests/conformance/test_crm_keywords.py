@@ -25,16 +25,7 @@ SCRIPTS = {
     "mixed-case": PRE + "Primitive d1 Dummy\nPrimitive d2 Dummy\nOrder o1 Mandatory: d1 d2\nColocation c1 inf: d1 d2\n"
     "Property cluster-name=x\nRsc_Defaults resource-stickiness=1\n",
 }
-FAILING: dict[str, str] = {
-    "master": "master is not an alias of ms yet",
-    "master-params": "master is not an alias of ms yet",
-    "upper-primitive": "statement keywords are case-sensitive",
-    "upper-clone": "statement keywords are case-sensitive",
-    "upper-location": "statement keywords are case-sensitive",
-    "upper-node": "statement keywords are case-sensitive",
-    "upper-ops": "statement keywords are case-sensitive",
-    "mixed-case": "statement keywords are case-sensitive",
-}
+FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", cases(SCRIPTS, FAILING))

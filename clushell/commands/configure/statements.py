@@ -35,6 +35,7 @@ def run_statement(ctx: Context, name: str) -> None:
     """Apply the statement typed on this line to the pending CIB (all or nothing)."""
     from clushell.cib.build import apply_line
     from clushell.cib.lexer import Token
+    from clushell.commands.configure.agents import check_agent
     from clushell.pacemaker.workspace import get_workspace
 
     ws = get_workspace(ctx)
@@ -43,9 +44,9 @@ def run_statement(ctx: Context, name: str) -> None:
     toks = [Token(t.text, t.column, line[t.start : t.start + 1] in ("'", '"')) for t in ctx.tokens[first:]]
     if toks:
         toks[0] = Token(name, toks[0].col)
+    check_agent(ctx.session.runner, name, toks)
     for msg in apply_line(ws.pending, ctx.line, providers=providers(ctx), tokens=toks):
-        level, _, text = msg.partition(": ")
-        (ctx.out.warn if level == "WARNING" else ctx.out.info)(text or msg)
+        (ctx.out.warn if msg.is_warning else ctx.out.info)(msg.message)
 
 
 def _statement_command(stmt: Statement) -> Command:
@@ -80,4 +81,13 @@ def _list_properties(ctx: Context) -> None:
     ctx.out.print("\n".join(names))
 
 
+def _legacy_commands(stmt: Statement) -> list[Command]:
+    """crm's older names (master for ms): accepted, not offered by help or completion."""
+    import dataclasses
+
+    main = _statement_command(stmt)
+    return [dataclasses.replace(main, name=word, aliases=(), hidden=True) for word in stmt.legacy]
+
+
 COMMANDS: list[Command] = [_statement_command(s) for s in STATEMENTS]
+COMMANDS += [legacy for s in STATEMENTS for legacy in _legacy_commands(s)]
