@@ -24,6 +24,19 @@ def colour_wanted(stream: TextIO, disabled: bool = False) -> bool:
         return False
 
 
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogate escape): show the byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """Messages never carry raw control characters or broken bytes into the terminal: escape them
+    (line breaks and tabs stay: some messages have indented detail lines)."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape(ch) for ch in text)
+
+
 class Output:
     """Prints results and one-line messages; knows whether colour and paging apply."""
 
@@ -74,6 +87,8 @@ class Output:
 
     # -- messages --------------------------------------------------------------------
     def _message(self, level: str, text: str) -> None:
+        if not text.isprintable():
+            text = printable(text)
         if self.color and colour_wanted(self.stderr):
             style = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}[level]
             self.stderr.write(f"{style}{level}\033[0m: {text}\n")
