@@ -309,40 +309,17 @@ class SshRunner:
         return Result(rc, out.decode("utf-8", "replace"), text)
 
     def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
-        """Atomic replace over SFTP (see Runner.write_file): temp name in the same directory."""
-        import posixpath
-        import secrets
+        """Atomic replace over SFTP (see Runner.write_file and transport/sftp.py)."""
+        from clushell.transport.sftp import write_file
 
-        from paramiko.sftp import CMD_EXTENDED
-
-        directory, name = posixpath.split(path)
-        tmp = posixpath.join(directory or ".", f".{name}.clush-{secrets.token_hex(4)}")
         try:
-            sftp = paramiko.SFTPClient.from_transport(self._transport())
+            transport = self._transport()
+            write_file(transport, self.where, path, data, mode)
+        except TransportError:
+            raise
         except (paramiko.SSHException, OSError, EOFError) as exc:
             self._drop()
-            raise TransportError(f"{self.where}: cannot open SFTP to write {path}: {exc}") from None
-        assert sftp is not None
-        created = False
-        try:
-            with sftp.open(tmp, "wx") as f:
-                created = True
-                f.chmod(mode)  # before the data: a secret is never readable by others
-                f.write(data)
-                f.flush()
-                sftp._request(CMD_EXTENDED, "fsync@openssh.com", f.handle)
-            sftp.posix_rename(tmp, path)
-            created = False
-        except (OSError, paramiko.SSHException, EOFError) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise TransportError(f"{self.where}: cannot write {path}: {reason}") from None
-        finally:
-            if created:
-                try:
-                    sftp.remove(tmp)
-                except (OSError, paramiko.SSHException, EOFError):
-                    pass
-            sftp.close()
+            raise TransportError(f"{self.where}: cannot write {path}: {exc}") from None
 
     def _exchange(self, chan: paramiko.Channel, command: str, data: bytes | None,
                   limit: float, tool: str) -> tuple[bytes, bytes, int]:
