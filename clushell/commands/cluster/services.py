@@ -31,10 +31,13 @@ def _chosen(ctx: Context, cmd: Command, args: list[str]) -> tuple[dict[str, str]
     if words:
         chosen = specs_for(ctx, words)
         try:
-            cluster = {**cluster_specs(ctx), **chosen}
+            known = cluster_specs(ctx)
         except UsageError:
-            cluster = chosen
-        return chosen, cluster, wait
+            return chosen, chosen, wait
+        for name in chosen:
+            if name not in known:
+                raise UsageError(f"{name} is not a node of this cluster (nodes: {', '.join(known)})", token=name)
+        return chosen, {**known, **chosen}, wait
     if "--all" not in opts:
         raise UsageError(f"{cmd.name} which nodes? name them or give --all")
     cluster = cluster_specs(ctx)
