@@ -63,7 +63,7 @@ def counters_from(rows: list[Row]) -> dict[tuple, tuple[str, ...]]:
 
 def print_table(out: Any, header: tuple, rows: list[tuple], title: str = "") -> None:
     """A rich table when colour is on (a terminal, no NO_COLOR), aligned plain text otherwise."""
-    if getattr(out, "color", False):
+    if out.color:
         from rich.table import Table as RichTable
 
         t = RichTable(title=title or None, show_lines=False, header_style="bold")

@@ -227,6 +227,10 @@ ipvsadm -Sn > "$OUT/bad.after.sn"
 "$CLUSH" --no-color ipvs status > "$OUT/status.stdout" 2>&1
 "$CLUSH" --no-color < "$OUT/misc.in" > "$OUT/misc.stdout" 2> "$OUT/misc.stderr"
 echo $? > "$OUT/misc.rc"
+# the sync daemon's interface must exist on the director (ipvsadm would only say 'No such device')
+"$CLUSH" --no-color ipvs daemon start backup nosuch0 > /dev/null 2> "$OUT/daemon-bad.stderr"
+echo $? > "$OUT/daemon-bad.rc"
+ipvsadm -L --daemon > "$OUT/daemon-bad.after"
 "$CLUSH" --no-color ipvs export keepalived > "$OUT/export.keepalived" 2>&1
 "$CLUSH" --no-color ipvs export ldirectord > "$OUT/export.ldirectord" 2>&1
 
@@ -419,6 +423,9 @@ def test_show_stats_status_timeout_daemon(seeds: UmlResult) -> None:
     misc = seeds.file("misc.stdout")
     assert "tcp 800  tcpfin 100  udp 200" in misc
     assert "master" in misc and "mcast=dum0" in misc and "syncid=7" in misc
+    assert seeds.file("daemon-bad.rc").strip() == "1"
+    assert "daemon: local has no network interface 'nosuch0'" in seeds.file("daemon-bad.stderr")
+    assert "backup" not in seeds.file("daemon-bad.after")
 
 
 def test_export_formats_from_live_table(seeds: UmlResult) -> None:
