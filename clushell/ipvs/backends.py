@@ -7,6 +7,7 @@ a real director and on an offline table (``ipvsadm -Sn`` format) planned on a la
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -87,6 +88,7 @@ def not_live(name: str, backend: Backend, what: str) -> IpvsError:
                      "name a director with @NAME")
 
 
+@functools.cache  # completion asks again and again; the answer does not change while clush runs
 def local_kernel_has_ipvs() -> bool:
     """IPVS is loaded, built in, or available as a module for the running kernel."""
     if os.path.exists("/proc/net/ip_vs") or os.path.isdir("/sys/module/ip_vs"):

@@ -1,8 +1,10 @@
 """The ipvs level: IPVS services and real servers through ipvsadm, staged like configure.
 
-Handlers stay thin: parsing and checks live in clushell.ipvs.model, plans and the one
-round-trip apply in clushell.ipvs.plan/apply, per-director state in clushell.ipvs.state.
-Every command accepts a director list token (@d1,d2) anywhere among its arguments.
+Handlers stay thin and are grouped by meaning: edit (staging), live (what the kernel holds),
+commit (plan and apply), files (save/load/import/export), targets (which tables: directors or
+the offline file). Parsing and checks live in clushell.ipvs (model, checks), plans and the one
+round-trip apply in ipvs.plan/apply, per-director state in ipvs.state. Every command that
+declares the director option accepts a list (@d1,d2) anywhere among its arguments.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from clushell.session import StateKey
 if TYPE_CHECKING:
     from clushell.context import Context
     from clushell.session import LeaveReason
+
 
 def _enter(ctx: Context) -> None:
     state(ctx)
@@ -34,7 +37,11 @@ LEVEL = Level(
     long_help="Changes are staged like in configure: `diff` shows the plan, `commit` applies it in one "
     "round trip, reads the table back, verifies it and rolls back on failure. Leaving the level "
     "(or the end of a script) commits. Services: tcp:VIP:PORT udp:VIP:PORT sctp:VIP:PORT "
-    "tcp:[V6]:PORT fwm:MARK fwm6:MARK. Directors: @d1,d2 on any command, or `director @d1,d2`.",
+    "tcp:[V6]:PORT fwm:MARK fwm6:MARK. Directors: @d1,d2 on any command, or `director @d1,d2`. "
+    "The director @file is an offline table in ipvsadm -Sn format (--ipvs-file PATH, the ipvs.file "
+    "preference, the demo table, or a sandbox table when this machine has no IPVS and no director is "
+    "configured): everything but the kernel-only commands works on it, and `sync @file @d1` puts it on "
+    "a director.",
     enter=_enter,
     leave=_leave,
     stateful=True,
