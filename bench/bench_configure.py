@@ -20,6 +20,8 @@ columns are skipped with the reason; crm runs once per figure. Both are killed a
 completion: the REPL's engine in-process (p99 over --rounds) and `clush __complete` (median
 of --shell-runs new processes). Last, each figure's ratio 16000/4000 (linear growth: <= 4)
 and the targets at the biggest size.
+clush runs from the tree this file is in: to measure a commit while others edit the working
+tree, `git archive COMMIT | tar -x -C DIR` and run DIR/bench/bench_configure.py.
 Benchmarks are never timed tests: nothing here fails a build.
 """
 
@@ -175,7 +177,7 @@ class Floor:
         a = timed([*self.target.prefix, "cibadmin", "--create", "--scope", "resources", "--xml-text", self.element],
                   self.target.env(self.env))
         ok = v.rc == 0 and succeeded(self.target, "add+commit", "", a)
-        return Sample(v.secs + a.secs, 0, a.rc, v.err or a.err), ok
+        return Sample(v.secs + a.secs, 0, a.rc, v.err or a.err, v.cpu + a.cpu), ok
 
     def set(self, value: str, modify: bool) -> tuple[Sample, bool]:
         self.target.fresh()
@@ -193,13 +195,17 @@ class Floor:
         v = self._verify("new-set.xml")
         a = timed([*self.target.prefix, *argv], self.target.env(self.env), stdin=stdin)
         ok = v.rc == 0 and succeeded(self.target, "set+commit", value, a)
-        return Sample(v.secs + a.secs, 0, a.rc, v.err or a.err), ok
+        return Sample(v.secs + a.secs, 0, a.rc, v.err or a.err, v.cpu + a.cpu), ok
 
 
 def _version(target) -> tuple[int, int, int]:
     head = target.cib()[:2000].decode()
     tag = re.search(r"<cib\b[^>]*>", head).group(0)
     return tuple(int(re.search(rf'\s{a}="(\d+)"', tag).group(1)) for a in ("admin_epoch", "epoch", "num_updates"))
+
+
+def _medians(samples: list[Sample]) -> tuple[float, float]:
+    return statistics.median(s.secs for s in samples), statistics.median(s.cpu for s in samples)
 
 
 def say(*parts: object) -> None:
@@ -228,25 +234,26 @@ def measure_size(target, n: int, args, env: dict[str, str], tmp: Path, results: 
             samples.append(s)
             if op == "add+commit":
                 checks["floor"] = floor.add()
-                floors.append(checks["floor"][0].secs)
+                floors.append(checks["floor"][0])
             elif op == "set+commit":
                 checks["floor"] = floor.set(f"/run/bench-floor-{i}", modify=False)
                 checks["floor --modify"] = floor.set(f"/run/bench-mod-{i}", modify=True)
-                floors.append(checks["floor"][0].secs)
-                modify.append(checks["floor --modify"][0].secs)
+                floors.append(checks["floor"][0])
+                modify.append(checks["floor --modify"][0])
             for what, (sample, good) in checks.items():
                 if not good:
                     say(f"{what} {op} failed (rc {sample.rc}): {sample.err}")
                 ok &= good
-        row["clush"] = statistics.median(s.secs for s in samples)
+        row["clush"], row["clush_cpu"] = _medians(samples)
         row["mb"] = max(s.mb for s in samples)
         row["ok"] = ok and all(s.rc == 0 for s in samples)
         if floors:
-            row["floor"] = statistics.median(floors)
+            row["floor"], row["floor_cpu"] = _medians(floors)
         if modify:
-            row["floor_modify"] = statistics.median(modify)
-        say(f"{target.name:4} {n:>6} {op:<10} clush {row['clush']:7.3f} s {row['mb']:6.0f} MB"
-            + (f"  floor {row['floor']:6.3f} s" if floors else "") + ("" if row["ok"] else "  FAILED"))
+            row["floor_modify"], row["floor_modify_cpu"] = _medians(modify)
+        say(f"{target.name:4} {n:>6} {op:<10} clush {row['clush']:7.3f} s (cpu {row['clush_cpu']:6.3f}) "
+            f"{row['mb']:6.0f} MB" + (f"  floor {row['floor']:6.3f} s (cpu {row['floor_cpu']:6.3f})" if floors else "")
+            + ("" if row["ok"] else "  FAILED"))
         for tool in ("pcs", "crm"):
             if tool not in TOOLS or (target.name, op, tool) in tool_out:
                 continue
@@ -260,13 +267,14 @@ def measure_size(target, n: int, args, env: dict[str, str], tmp: Path, results: 
                     tool_out.add((target.name, op, tool))
                     times = [None]
                     break
-                times.append(s.secs if succeeded(target, op, value, s) else float("nan"))
+                times.append(s if succeeded(target, op, value, s) else Sample(float("nan"), 0, s.rc, cpu=float("nan")))
                 if not succeeded(target, op, value, s):
                     say(f"{tool} {op} failed: {s.err}")
                 if s.secs > 10:  # one run of a slow tool says enough
                     break
-            row[tool] = statistics.median(times) if times[0] is not None else None
-            say(f"{target.name:4} {n:>6} {op:<10} {tool:5} " + (f"{row[tool]:7.3f} s" if row[tool] is not None
+            row[tool], row[f"{tool}_cpu"] = _medians(times) if times[0] is not None else (None, None)
+            say(f"{target.name:4} {n:>6} {op:<10} {tool:5} " + (f"{row[tool]:7.3f} s (cpu {row[tool + '_cpu']:6.3f})"
+                                                               if row[tool] is not None
                                                                else f"> {args.tool_timeout:g} s (killed)"))
     target.fresh()
     comp = results.setdefault((target.name, "complete", n), {})
@@ -316,8 +324,11 @@ def main() -> int:
     tool_out: set = set()
     with tempfile.TemporaryDirectory(prefix="clush-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow")}
-        env.update(LC_ALL="C", HOME=str(tmp / "home"), XDG_CACHE_HOME=str(tmp / "cache"),
+        # bytecode as an installed clush has it (PYTHONDONTWRITEBYTECODE would compile every run)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "clushell")], check=False)
+        env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow", "PYTHONDONTWRITEBYTECODE")}
+        # clush from the tree this file is in (a `git archive` export measures that commit)
+        env.update(PYTHONPATH=str(HERE.parent), LC_ALL="C", HOME=str(tmp / "home"), XDG_CACHE_HOME=str(tmp / "cache"),
                    XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
                    XDG_STATE_HOME=str(tmp / "state"))
         (tmp / "home").mkdir()

@@ -31,6 +31,7 @@ class Sample:
     mb: float  # peak resident memory of the process itself (its children not counted)
     rc: int
     err: str = ""
+    cpu: float = 0.0  # user + system seconds of the process and the tools it ran
 
     @property
     def timed_out(self) -> bool:
@@ -38,7 +39,8 @@ class Sample:
 
 
 def timed(argv: list[str], env: dict[str, str], *, stdin: Path | None = None, timeout: float | None = None) -> Sample:
-    """Run ``argv`` (output thrown away); wall time and the process's peak RSS (VmHWM, polled)."""
+    """Run ``argv`` (output thrown away): wall time, the process's peak RSS (VmHWM, polled) and the
+    CPU time of it and its children (on a shared machine wall time includes waiting for a CPU)."""
     if timeout is not None:
         argv = ["timeout", "-s", "KILL", f"{timeout:g}", *argv]
     with tempfile.TemporaryFile() as err, (open(stdin, "rb") if stdin else open(os.devnull, "rb")) as inp:
@@ -50,7 +52,7 @@ def timed(argv: list[str], env: dict[str, str], *, stdin: Path | None = None, ti
         # (under `timeout` it is timeout's: memory is only wanted from clush, which never runs under it)
         watcher = threading.Thread(target=_watch_hwm, args=(proc.pid, peak, done), daemon=True)
         watcher.start()
-        _, status, _ = os.wait4(proc.pid, 0)
+        _, status, usage = os.wait4(proc.pid, 0)
         secs = time.perf_counter() - start
         done.set()
         watcher.join()
@@ -58,7 +60,8 @@ def timed(argv: list[str], env: dict[str, str], *, stdin: Path | None = None, ti
         err.seek(0)
         text = err.read().decode("utf-8", "replace").strip()
     rc = proc.returncode if proc.returncode != -9 else 124
-    return Sample(secs, peak[0] / 1024, rc, text.splitlines()[-1] if text and rc else "")
+    return Sample(secs, peak[0] / 1024, rc, text.splitlines()[-1] if text and rc else "",
+                  usage.ru_utime + usage.ru_stime)
 
 
 def _watch_hwm(pid: int, peak: list[int], done: threading.Event) -> None:

@@ -27,26 +27,28 @@ def table(results: dict, sizes: list[int], args, notes: list[str]) -> str:
     out = []
     targets = [t for t in ("file", "live") if any(k[0] == t for k in results)]
     cap = f"> {args.tool_timeout:g}"
-    out.append("| target | operation | N | clush s | clush peak MB | floor s | clush/floor | pcs s | pcs/clush "
-               "| crm s |")
-    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| target | operation | N | clush s | clush CPU s | clush peak MB | floor s | floor CPU s "
+               "| clush/floor | CPU clush/floor | pcs s | pcs/clush | crm s |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in targets:
         for op in OPS:
             for n in sizes:
                 r = results.get((t, op, n))
                 if not r:
                     continue
-                floor = _s(r.get("floor"))
+                floor, floor_cpu = _s(r.get("floor")), _s(r.get("floor_cpu"))
                 if "floor_modify" in r:
                     floor += f" (--modify {_s(r['floor_modify'])})"
+                    floor_cpu += f" ({_s(r['floor_modify_cpu'])})"
                 crm = r.get("crm", "skip")
                 crm_text = "—" if crm == "skip" else (cap if crm is None else _s(crm, 1))
                 pcs = r.get("pcs", "skip")
                 pcs_text = "—" if pcs == "skip" else (cap if pcs is None else _s(pcs))
                 pcs = pcs if isinstance(pcs, float) else None
-                out.append(f"| {t} | {op} | {n} | {_s(r['clush'])}{'' if r['ok'] else ' (failed)'} | {r['mb']:.0f} "
-                           f"| {floor} | {_ratio(r['clush'], r.get('floor'))} | {pcs_text} "
-                           f"| {_ratio(pcs, r['clush'])} | {crm_text} |")
+                out.append(f"| {t} | {op} | {n} | {_s(r['clush'])}{'' if r['ok'] else ' (failed)'} "
+                           f"| {_s(r['clush_cpu'])} | {r['mb']:.0f} | {floor} | {floor_cpu} "
+                           f"| {_ratio(r['clush'], r.get('floor'))} | {_ratio(r['clush_cpu'], r.get('floor_cpu'))} "
+                           f"| {pcs_text} | {_ratio(pcs, r['clush'])} | {crm_text} |")
     out.append("")
     out.append("| target | N | id completion p99 ms (`show p08…`) | p99 ms, all ids (`show `) "
                "| `clush __complete` ms |")
@@ -61,18 +63,18 @@ def table(results: dict, sizes: list[int], args, notes: list[str]) -> str:
         out.append("")
         out.append(f"Growth {hi}/{lo} (linear: {hi / lo:g}):")
         out.append("")
-        out.append("| target | figure | clush | clush MB | floor | pcs | crm |")
-        out.append("|---|---|---:|---:|---:|---:|---:|")
+        out.append("| target | figure | clush | clush CPU | clush MB | floor | floor CPU | pcs | crm |")
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for t in targets:
             for op in OPS:
                 a, b = results.get((t, op, lo), {}), results.get((t, op, hi), {})
                 cells = [_ratio(b.get(k), a.get(k)) if isinstance(a.get(k), float) and isinstance(b.get(k), float)
-                         else "—" for k in ("clush", "mb", "floor", "pcs", "crm")]
+                         else "—" for k in ("clush", "clush_cpu", "mb", "floor", "floor_cpu", "pcs", "crm")]
                 out.append(f"| {t} | {op} | " + " | ".join(cells) + " |")
             a, b = results.get((t, "complete", lo), {}), results.get((t, "complete", hi), {})
             for key, label in (("engine_prefix", "completion p99"), ("engine_all", "completion p99, all ids"),
                                ("shell", "clush __complete")):
-                out.append(f"| {t} | {label} | {_ratio(b.get(key), a.get(key))} | | | | |")
+                out.append(f"| {t} | {label} | {_ratio(b.get(key), a.get(key))} | | | | | | |")
     out.append("")
     out.extend(verdicts(results, sizes, targets))
     out.extend(f"note: {n}" for n in notes)
@@ -96,7 +98,8 @@ def verdicts(results: dict, sizes: list[int], targets: list[str]) -> list[str]:
                 r = results.get((t, op, n))
                 if r and r.get("floor"):
                     check(r["clush"] <= FLOOR_RATIO * r["floor"],
-                          f"{t} {op} at {n}: {r['clush'] / r['floor']:.2f}× floor <= {FLOOR_RATIO:g}×")
+                          f"{t} {op} at {n}: {r['clush'] / r['floor']:.2f}× floor <= {FLOOR_RATIO:g}× "
+                          f"(CPU time: {r['clush_cpu'] / r['floor_cpu']:.2f}×)")
             r = results.get((t, op, lo))
             if r and isinstance(r.get("pcs"), float) and not math.isnan(r["pcs"]):
                 check(r["pcs"] >= PCS_RATIO * r["clush"],
