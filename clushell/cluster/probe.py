@@ -20,7 +20,6 @@ done
 for f in CONF AUTHKEY; do
   [ -e "$f" ] && echo "@@sum $(sha256sum "$f" 2>/dev/null || echo "- $f")"
 done
-for s in corosync pacemaker; do echo "@@svc $s $(systemctl is-active "$s" 2>/dev/null || true)"; done
 echo "@@cfgtool"; corosync-cfgtool -s 2>&1; echo "@@rc $?"
 echo "@@quorum"; corosync-quorumtool -s 2>&1; echo "@@rc $?"
 echo "@@pacemakerd"; crmadmin -P -t 3000 2>&1; echo "@@rc $?"
@@ -38,7 +37,7 @@ class NodeState:
     uname: str = ""
     missing: list[str] = field(default_factory=list)
     corosync: str = "unknown"  # running | stopped | unknown
-    pacemaker: str = "unknown"  # running | stopped | unknown
+    pacemaker: str = "unknown"  # running | stopped | what crmadmin -P says (starting daemons, ...)
     quorate: bool | None = None
     votes: str = ""  # "total/expected"
     members: list[str] = field(default_factory=list)
@@ -67,7 +66,6 @@ def _blocks(out: str) -> dict[str, tuple[list[str], int]]:
 
 def parse(node: str, out: str) -> NodeState:
     st = NodeState(node, reachable=True)
-    services: dict[str, str] = {}
     for line in out.splitlines():
         word, _, rest = line.partition(" ")
         if word == "@@uid":
@@ -82,9 +80,6 @@ def parse(node: str, out: str) -> NodeState:
                 st.conf_sha256 = digest
             elif path.strip() == AUTHKEY and digest != "-":
                 st.authkey_sha256 = digest
-        elif word == "@@svc":
-            svc, _, state = rest.partition(" ")
-            services[svc] = state.strip()
     blocks = _blocks(out)
     cfg_lines, cfg_rc = blocks.get("cfgtool", ([], 1))
     st.corosync = "running" if cfg_rc == 0 else "stopped"
@@ -105,8 +100,6 @@ def parse(node: str, out: str) -> NodeState:
     said = " ".join(p_lines).split("'")
     state = said[1].removeprefix("Pacemaker is ").strip() if p_rc == 0 and len(said) > 2 else ""
     st.pacemaker = state or "stopped"
-    if services.get("pacemaker") == "active" and st.pacemaker == "stopped":
-        st.pacemaker = "starting"
     d_lines, d_rc = blocks.get("dc", ([], 1))
     for ln in d_lines:
         if "Designated Controller is:" in ln and d_rc == 0:

@@ -73,7 +73,7 @@ def nodeset(ctx: Context, specs: dict[str, str]) -> NodeSet:
     from clushell import target
     from clushell.cluster.nodes import NodeSet
     from clushell.transport.local import LocalRunner
-    from clushell.transport.ssh import SshRunner
+    from clushell.transport.ssh import SshRunner, parse_host_spec
 
     session = ctx.session
     here = os.uname().nodename if not session.options.host and target.local_cluster_answers() else None
@@ -83,13 +83,36 @@ def nodeset(ctx: Context, specs: dict[str, str]) -> NodeSet:
         with asking:
             return session.ask_person(question)
 
+    host = session.options.host
+    borrowed = parse_host_spec(host)[1] if host else None
+
     def make(name: str) -> Any:
         if name == here:
             return LocalRunner()
+        if name == borrowed and specs[name] in (name, host):
+            return _Borrowed(session.runner)  # the --host connection is already open: reuse it
         return SshRunner(specs[name], accept_new_host_key=session.options.accept_new_host_key,
                          ask=ask if session.options.interactive else None)
 
     return NodeSet(list(specs), make)
+
+
+class _Borrowed:
+    """The session's own runner lent to a NodeSet: closing the set leaves it open."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.where = inner.where
+        self.hostname = getattr(inner, "hostname", "")
+
+    def run(self, argv: Any, **kw: Any) -> Any:
+        return self.inner.run(argv, **kw)
+
+    def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        self.inner.write_file(path, data, mode)
+
+    def close(self) -> None:
+        """The session closes it."""
 
 
 def say(ctx: Context) -> Any:
