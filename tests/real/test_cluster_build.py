@@ -170,3 +170,33 @@ def test_remove_to_two_nodes_then_add_back(cluster: Lab) -> None:
     assert "fnode3: online" in res.stderr
     assert len({_cat(lab, i) for i in range(1, 4)}) == 1 and "two_node" not in _cat(lab, 1)
     assert lab.wait(lambda: lab.state(3)[1:] == (3, True), 60, what="3 nodes again")
+
+
+def test_ctrl_c_cancels_run_on_every_node(cluster: Lab) -> None:
+    import signal
+    import subprocess
+    import time
+
+    from tests.conftest import clush_argv
+
+    lab = cluster
+    marker = "4242.5"  # an unusual sleep length, to find the remote processes
+
+    def sleepers() -> list[int]:
+        return [p for i in range(1, 4) for p in lab.ns_pids(lab.ns(i))
+                if lab.on(i, ["cat", f"/proc/{p}/cmdline"]).stdout.replace("\0", " ").strip() == f"sleep {marker}"]
+
+    proc = subprocess.Popen([*lab.enter("cl"), *clush_argv(), "--host", lab.name(1), "cluster", "run", "sleep", marker],
+                            env={**__import__("os").environ, "HOME": lab.client_home}, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lab.wait(lambda: len(sleepers()) == 3, 30, what="sleep running on 3 nodes")
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode != 0 and "Traceback" not in err
+        lab.wait(lambda: not sleepers(), 10, what="remote commands ended")
+        assert time.monotonic() - t0 < 10
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -12,6 +12,20 @@ from clushell.errors import ClushError, UsageError
 if TYPE_CHECKING:
     from clushell.context import Context
 
+# Runs the user's argv ("$@", never re-parsed) and ends it when the SSH session that started it
+# is gone (Ctrl-C drops the connections; sshd does not signal a session without a terminal).
+CANCELLABLE = r"""
+"$@" &
+c=$!
+p=$PPID
+( while kill -0 "$p" 2>/dev/null; do sleep 0.5; done; kill -TERM "$c" 2>/dev/null ) >/dev/null 2>&1 </dev/null &
+w=$!
+wait "$c"
+rc=$?
+kill "$w" 2>/dev/null
+exit "$rc"
+"""
+
 LOGS = r"""
 n=$1; shift
 pf=$(sed -n 's/^PCMK_logfile=//p' /etc/default/pacemaker /etc/sysconfig/pacemaker 2>/dev/null | tail -n 1)
@@ -66,7 +80,8 @@ def do_run(ctx: Context, args: list[str]) -> None:
     specs = specs_for(ctx, names) if names else cluster_specs(ctx)
     nodes = nodeset(ctx, specs)
     try:
-        outcomes = nodes.each(lambda node, runner: runner.run(words, timeout=3600))
+        outcomes = nodes.each(lambda node, runner: runner.run(["sh", "-c", CANCELLABLE, "sh", *words],
+                                                              timeout=3600))
     finally:
         nodes.close()
     failed = print_outputs(ctx, outcomes)
