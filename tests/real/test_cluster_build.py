@@ -200,3 +200,31 @@ def test_ctrl_c_cancels_run_on_every_node(cluster: Lab) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_nodes_from_the_preference_and_bad_input_is_one_line(cluster: Lab) -> None:
+    lab = cluster
+    conf = lab.base / "client-home" / ".config" / "clush" / "clush.conf"
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text("[cluster]\nnodes = fnode1 fnode2 fnode3\n")
+    try:
+        res = lab.clush_client("cluster", "status", "--json")  # no --host: the preference names the nodes
+        assert res.returncode == 0, res.stderr
+        assert [d["node"] for d in json.loads(res.stdout)] == ["fnode1", "fnode2", "fnode3"]
+    finally:
+        conf.unlink()
+    res = lab.clush_client("cluster", "status")
+    assert res.returncode != 0 and "which nodes?" in res.stderr
+    res = lab.clush_ssh(1, "cluster", "stop", "nosuch")
+    assert res.returncode != 0 and "nosuch is not a node of this cluster" in res.stderr
+    # a corosync.conf with a syntax error: node, file, line and column
+    good = _cat(lab, 3)
+    path = lab.base / "n3" / "etc-corosync" / "corosync.conf"
+    path.write_text(good.replace("\tversion: 2", "\tversion 2", 1))
+    try:
+        res = lab.clush_ssh(1, "corosync", "show", "fnode3")
+        errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+        assert res.returncode != 0 and len(errors) == 1
+        assert "fnode3:/etc/corosync/corosync.conf: line 3, column 2: not a section" in errors[0]
+    finally:
+        path.write_text(good)
