@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from clushell.cib.model import CibModel
+    from clushell.cib.problems import Problem
 
 
 def apply_text(
@@ -22,12 +23,13 @@ def apply_text(
     *,
     source: str = "<input>",
     providers: Callable[[str], list[str]] | None = None,
-) -> list[str]:
+) -> list[Problem]:
     """Parse and apply configure statements (one per line, ``\\`` continuations, ``#`` comments).
 
     Either every statement applies or the model is left exactly as it was (a ClushError
-    naming ``source``, line, column and token is raised). Returns the info/warning
-    messages produced. ``providers(type)`` lists OCF providers of an agent type (for the
+    naming ``source``, line, column and token is raised). Returns the infos and warnings
+    produced (clushell.cib.problems.Problem; the command layer shows them).
+    ``providers(type)`` lists OCF providers of an agent type (for the
     short ``primitive d Dummy`` form); default: heartbeat.
     """
     from clushell.cib.build import apply_statements

@@ -20,6 +20,7 @@ from clushell.cib.ids import IdGen, valid_id
 from clushell.cib.journal import Journal
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
 from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
+from clushell.cib.problems import Problem, info, warning
 from clushell.errors import ClushError
 
 Providers = Callable[[str], list[str]]
@@ -96,7 +97,7 @@ class Builder:
         self.model = model
         self.j = journal
         self.providers = providers
-        self.messages: list[str] = []
+        self.messages: list[Problem] = []
 
     def ids(self) -> IdGen:
         return IdGen(self.model.id_in_use)
@@ -187,7 +188,7 @@ class Builder:
                     continue  # (renamed_constraint copies: skip the constraints not concerned)
                 new, changed = renamed_constraint(result[con], old, container)
                 if changed:
-                    self.messages.append(f"INFO: modified {_kind_name(con)}:{con.get('id')} from {old} to {container}")
+                    self.messages.append(info(f"modified {_kind_name(con)}:{con.get('id')} from {old} to {container}"))
                     result[con] = new
         for con, current in result.items():
             if current is con:
@@ -369,7 +370,7 @@ class Builder:
             raise fail(tok, f"{tok.text} uses shared operations {ops.get('id-ref')}; add the op there")
         for other in ops.iterchildren("op"):
             if other.get("name") == "monitor" and other.get("interval") == op.get("interval"):
-                self.messages.append(f"WARNING: {tok.text}: interval in monitor must be unique")
+                self.messages.append(warning(f"{tok.text}: interval in monitor must be unique", tok.text, tok.col))
         gen.assign(op, prim.get("id", ""))  # crmsh ignores an operations $id here
         self.j.add(op, ops)
 
@@ -470,7 +471,7 @@ def _prefixed(exc: ClushError, prefix: str) -> ClushError:
 
 def apply_line(
     model: CibModel, line: str, *, providers: Providers | None = None, tokens: list[Token] | None = None
-) -> list[str]:
+) -> list[Problem]:
     """Apply one statement typed at the configure prompt; columns refer to ``line``."""
     toks = tokens if tokens is not None else tokenize(line)
     journal = Journal(model)
@@ -489,7 +490,7 @@ def apply_line(
 
 def apply_statements(
     model: CibModel, text: str, *, source: str = "<input>", providers: Providers | None = None
-) -> list[str]:
+) -> list[Problem]:
     """All statements of ``text``, atomically (see clushell.cib.apply_text)."""
     journal = Journal(model)
     builder = Builder(model, journal, providers)

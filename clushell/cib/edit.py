@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from clushell import values
 from clushell.cib.parse import DURATION_ATTRS
+from clushell.cib.problems import Problem, info
 from clushell.cib.render import CONSTRAINT_TAGS, CONTAINER_TAGS, RESOURCE_TAGS, object_id, object_type, sort_key
 from clushell.cib.select import RSC_REF_ATTRS, find_object, iter_objects, references
 from clushell.errors import ClushError
@@ -148,7 +149,7 @@ def _silly(con, rid: str) -> bool:
 
 
 # -- delete ---------------------------------------------------------------------------------------
-def _remove_obj(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
+def _remove_obj(model: CibModel, el, msgs: list[Problem], quiet: bool) -> None:
     oid = object_id(el)
     kids = _children(el)
     resources = model.section("resources")
@@ -164,7 +165,7 @@ def _remove_obj(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
         if refs and tag.find("obj_ref") is None:
             _remove_obj(model, tag, msgs, quiet)
             if not quiet:
-                msgs.append(f"hanging {_label(tag)} deleted")
+                msgs.append(info(f"hanging {_label(tag)} deleted"))
     if el.tag not in RESOURCE_TAGS:
         return
     for con in _constraints(model):
@@ -177,12 +178,12 @@ def _remove_obj(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
         if _silly(con, oid):
             _remove_obj(model, con, msgs, quiet)
             if not quiet:
-                msgs.append(f"hanging {_label(con)} deleted")
+                msgs.append(info(f"hanging {_label(con)} deleted"))
         elif deleted:
-            msgs.append(f"constraint {_label(con)} updated")
+            msgs.append(info(f"constraint {_label(con)} updated"))
 
 
-def _delete_one(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
+def _delete_one(model: CibModel, el, msgs: list[Problem], quiet: bool) -> None:
     parent = el.getparent()
     if parent is not None and parent.tag in CONTAINER_TAGS and len(_children(parent)) == 1:
         _delete_one(model, parent, msgs, quiet)
@@ -190,12 +191,12 @@ def _delete_one(model: CibModel, el, msgs: list[str], quiet: bool) -> None:
         _remove_obj(model, el, msgs, quiet)
 
 
-def delete(model: CibModel, ids: list[str], *, quiet: bool = False) -> list[str]:
+def delete(model: CibModel, ids: list[str], *, quiet: bool = False) -> list[Problem]:
     """Delete objects like crmsh: hanging constraints/tags go, sets shrink, empty containers go."""
     if not ids:
         raise ClushError("expected at least one object id")
     doomed = []
-    msgs: list[str] = []
+    msgs: list[Problem] = []
     for oid in ids:
         el = find_object(model, oid)
         if el is None:
@@ -204,7 +205,7 @@ def delete(model: CibModel, ids: list[str], *, quiet: bool = False) -> list[str]
             res = model.configuration.find("resources")
             for prim in res.iter("primitive") if res is not None else []:
                 if prim.get("template") == oid and prim not in doomed and prim.get("id") not in ids:
-                    msgs.append(f"hanging {_label(prim)} deleted")
+                    msgs.append(info(f"hanging {_label(prim)} deleted"))
                     doomed.append(prim)
         if el not in doomed:
             doomed.append(el)
@@ -214,7 +215,7 @@ def delete(model: CibModel, ids: list[str], *, quiet: bool = False) -> list[str]
     return msgs
 
 
-def erase(model: CibModel, nodes: bool = False) -> list[str]:
+def erase(model: CibModel, nodes: bool = False) -> list[Problem]:
     """``erase``: every object but nodes (bottom objects first, the rest follows); or only nodes."""
     if nodes:
         sec = model.configuration.find("nodes")
@@ -226,7 +227,7 @@ def erase(model: CibModel, nodes: bool = False) -> list[str]:
         for o in iter_objects(model.configuration)
         if not _children(o) and o.tag not in CONSTRAINT_TAGS and o.tag != "node"
     ]
-    msgs: list[str] = []
+    msgs: list[Problem] = []
     for el in bottom:
         if el.getparent() is not None:  # not already gone with something deleted before
             _delete_one(model, el, msgs, True)
@@ -237,7 +238,7 @@ def erase(model: CibModel, nodes: bool = False) -> list[str]:
 
 
 # -- rename ---------------------------------------------------------------------------------------
-def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[str]:
+def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[Problem]:
     """Rename an object; constraints (and tags) that name it follow."""
     el = find_object(model, old)
     if el is None:
@@ -250,11 +251,11 @@ def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[s
         raise ClushError("cannot rename nodes when working on a CIB file or shadow", token=old)
     if el.tag == "fencing-topology":
         raise ClushError("fencing_topology cannot be renamed", token=old)
-    msgs: list[str] = []
+    msgs: list[Problem] = []
     if el.tag in RESOURCE_TAGS:
         for con in _constraints(model):
             if references(con, old) and _rename_refs(model, con, old, new):
-                msgs.append(f"modified {_label(con)} from {old} to {new}")
+                msgs.append(info(f"modified {_label(con)} from {old} to {new}"))
         # crmsh 4.4 leaves tags pointing at the old id (crm_verify then rejects the CIB)
         tags = model.configuration.find("tags")
         for ref in tags.iter("obj_ref") if tags is not None else []:
@@ -269,7 +270,7 @@ def rename(model: CibModel, old: str, new: str, *, live: bool = False) -> list[s
 # -- modgroup -------------------------------------------------------------------------------------
 def modgroup(
     model: CibModel, group: str, sub: str, rsc: str, where: str | None = None, ref: str | None = None
-) -> list[str]:
+) -> list[Problem]:
     """``modgroup G add R [after|before M]`` / ``modgroup G remove R``."""
     if sub not in ("add", "remove"):
         raise ClushError(f"expected add or remove, got '{sub}'", token=sub)
@@ -315,7 +316,7 @@ def modgroup(
 
 
 # -- set --------------------------------------------------------------------------------------------
-def set_value(model: CibModel, path: str, value: str) -> list[str]:
+def set_value(model: CibModel, path: str, value: str) -> list[Problem]:
     """``set ID.ATTR V``, ``set ID.OP.ATTR V``, ``set ID.OP.INTERVAL.ATTR V``."""
     parts = path.split(".")
     if not 2 <= len(parts) <= 4:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from clushell.cib import edit
+from clushell.cib.problems import Problem
 from clushell.cib.render import CONSTRAINT_TAGS, CONTAINER_TAGS, iter_objects, object_id, object_type
 from clushell.errors import ClushError
 
@@ -141,7 +142,7 @@ def merge_text(
     source: str = "<input>",
     providers=None,
     previous: dict | None = None,
-) -> tuple[CibModel, list[str]]:
+) -> tuple[CibModel, list[Problem]]:
     """Apply crm text to a copy of ``model``; returns (new model, messages).
 
     ``scope`` are the objects being edited (default: all); with ``remove`` the ones the
@@ -160,7 +161,7 @@ def merge_text(
         locked = [i for i in named if i not in scope_keys and _exists(work, i)]
         if locked:
             raise ClushError(f"Elements {', '.join(sorted(i[1] for i in locked))} already exist")
-    msgs: list[str] = []
+    msgs: list[Problem] = []
     doomed = [k for k in scope_keys if k not in named] if remove else []
     # constraints and containers first, in case members move elsewhere (as crmsh)
     first = [k for k in doomed if _tag(work, k) in CONSTRAINT_TAGS + tuple(CONTAINER_TAGS)]
@@ -220,7 +221,7 @@ def _tag(model: CibModel, key: tuple[bool, str]) -> str:
     return "" if el is None else el.tag
 
 
-def _delete(model: CibModel, keys: list[tuple[bool, str]], msgs: list[str]) -> None:
+def _delete(model: CibModel, keys: list[tuple[bool, str]], msgs: list[Problem]) -> None:
     for key in keys:
         el = _find(model, key)
         if el is None:
@@ -273,7 +274,7 @@ def merge_xml(model: CibModel, data: bytes, *, remove: bool = False, scope: Iter
                 work.section(section).append(el)
         work.register(el)
     if remove:
-        msgs: list[str] = []
+        msgs: list[Problem] = []
         _delete(work, [k for k in scope_keys if k not in named], msgs)
     return work
 

@@ -17,6 +17,7 @@ from lxml import etree
 from clushell import values
 from clushell.cib.ids import valid_id
 from clushell.cib.lexer import Token
+from clushell.cib.problems import Problem, warning
 from clushell.errors import ClushError
 
 E = etree.Element
@@ -66,7 +67,7 @@ class Parsed:
     refs: list[Token] = field(default_factory=list)
     members: list[Token] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
-    messages: list[str] = field(default_factory=list)
+    messages: list[Problem] = field(default_factory=list)  # infos and warnings (the statement applies)
 
 
 def fail(tok: Token | None, msg: str) -> ParseError:
@@ -487,5 +488,5 @@ def parse_container(ts: Stream, head: Token, kind: str) -> Parsed:
             raise fail(tok, "unexpected keyword")
         first = False
     if kind == "ms":
-        p.messages.append("WARNING: ms is deprecated; use clone with meta promotable=true")
+        p.messages.append(warning("ms is deprecated; use clone with meta promotable=true", p.head.text, p.head.col))
     return p

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from clushell.cib.model import CibModel
+    from clushell.cib.problems import Problem
     from clushell.context import Context
     from clushell.pacemaker.workspace import Workspace
 
@@ -84,13 +85,10 @@ def running_resources(ctx: Context) -> set[str]:
     return active
 
 
-def report(ctx: Context, msgs: list[str]) -> None:
+def report(ctx: Context, msgs: list[Problem]) -> None:
+    """Show the language layer's infos and warnings (clushell.cib.problems)."""
     for m in msgs:
-        level, sep, text = m.partition(": ")
-        if sep and level in ("INFO", "WARNING"):  # the builder's messages carry their level
-            (ctx.out.warn if level == "WARNING" else ctx.out.info)(text)
-        else:
-            ctx.out.info(m)
+        (ctx.out.warn if m.is_warning else ctx.out.info)(m.message)
 
 
 def existing(model: CibModel) -> list[str]:

@@ -44,7 +44,8 @@ def test_group_dedups_and_simplifies_constraints() -> None:
     refs = [r.get("id") for r in m.by_id("l4").iter("resource_ref")]
     assert refs == ["gnew"]
     # crmsh's order: every constraint for the first member, then for the second
-    assert msgs[:2] == ["INFO: modified colocation:c2 from d6 to gnew", "INFO: modified colocation:c3 from d6 to gnew"]
+    assert [str(m) for m in msgs[:2]] == ["INFO: modified colocation:c2 from d6 to gnew",
+                                         "INFO: modified colocation:c3 from d6 to gnew"]
 
 
 def test_failure_later_in_the_load_undoes_the_repointing() -> None:

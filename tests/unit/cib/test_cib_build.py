@@ -102,7 +102,7 @@ def test_constraints_and_sets(model: CibModel) -> None:
 def test_monitor_and_duplicate_interval(model: CibModel) -> None:
     apply_line(model, "primitive d3 Dummy op monitor interval=10s")
     msgs = apply_line(model, "monitor d3:Started 10s:20s")
-    assert any("unique" in m for m in msgs)
+    assert any("unique" in m.message and m.is_warning and (m.token, m.column) == ("d3", 9) for m in msgs)
     assert attrs(model, "d3-monitor-10s-0") == {"name": "monitor", "interval": "10s", "timeout": "20s",
                                                 "role": "Started", "id": "d3-monitor-10s-0"}
 
