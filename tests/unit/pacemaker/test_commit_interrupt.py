@@ -67,7 +67,9 @@ def test_sigint_at_random_points_of_a_commit(big: Path, tmp_path: Path):
     seed = int(os.environ.get("CLUSH_SIGINT_SEED", random.randrange(1 << 30)))
     rng = random.Random(seed)
     seen = set()
-    span = max(1.4, 1.2 * _commit_duration(big, tmp_path))
+    # the first one also fills the agent metadata cache; the machine may be busy: the shorter
+    span = max(1.4, 1.2 * min(_commit_duration(big, tmp_path), _commit_duration(big, tmp_path)))
+    print(f"commit takes about {span / 1.2:.2f} s here")
     for t in range(TRIALS):
         cib = tmp_path / f"cib{t}.xml"
         shutil.copy(big, cib)
