@@ -228,3 +228,21 @@ def test_nodes_from_the_preference_and_bad_input_is_one_line(cluster: Lab) -> No
         assert "fnode3:/etc/corosync/corosync.conf: line 3, column 2: not a section" in errors[0]
     finally:
         path.write_text(good)
+
+
+def test_edit_is_checked_and_a_one_shot_pushes(cluster: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    lab = cluster
+    before = _cat(lab, 2)
+    editor = "sed -i -e 's/^\\tversion: 2/\\tversion 2/'"  # a syntax error
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.setenv("VISUAL", editor)
+    res = lab.clush_ssh(1, "corosync", "edit")
+    assert res.returncode != 0 and "edited corosync.conf: line 3, column 2" in res.stderr
+    assert all(_cat(lab, i) == before for i in range(1, 4))
+    editor = "sed -i -e 's/^\\ttoken: [0-9]*/\\ttoken: 4000/'"
+    monkeypatch.setenv("EDITOR", editor)
+    monkeypatch.setenv("VISUAL", editor)
+    res = lab.clush_ssh(1, "corosync", "edit")  # one-shot: the end of the run pushes
+    assert res.returncode == 0, res.stderr
+    assert all("\ttoken: 4000\n" in _cat(lab, i) for i in range(1, 4))
+    assert lab.on(2, ["corosync-cmapctl", "-g", "totem.token"]).stdout.strip().endswith("= 4000")
