@@ -32,7 +32,7 @@ def current_conf(nodes: NodeSet, skip: str = "") -> tuple[str, CorosyncConf]:
 def add(nodes: NodeSet, new: str, say: Say, *, addr: str | None, ssh_host: str | None, force: bool,
         nodeid: int | None = None) -> list[str]:
     """Add ``new`` (part of ``nodes``) to the cluster formed by the other nodes; returns failures."""
-    facts = nodes.each(setup._facts, [new])[0]
+    facts = nodes.each(setup.facts, [new])[0]
     if not facts.ok or facts.value is None:
         raise ClushError(f"{new}: {facts.error}")
     f = facts.value
@@ -47,7 +47,7 @@ def add(nodes: NodeSet, new: str, say: Say, *, addr: str | None, ssh_host: str |
         problems.append(f"{COROSYNC_CONF} exists; --force replaces it")
     if problems:
         raise ClushError(f"{new}: " + "; ".join(problems) + "; nothing was changed")
-    address = setup._pick_address(new, f, addr, ssh_host)
+    address = setup.pick_address(new, f, addr, ssh_host)
     source, conf = current_conf(nodes, skip=new)
     conf.add_node(new, [address], nodeid)
     text = conf.render()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from clushell.cluster import services
@@ -48,7 +48,7 @@ class Facts:
     resolves: list[str] = field(default_factory=list)
 
 
-def _facts(node: str, runner: Runner) -> Facts:
+def facts(node: str, runner: Runner) -> Facts:
     res = runner.run(["sh", "-c", PREFLIGHT, "sh", node], timeout=60)
     if "@@end" not in res.out:
         raise ClushError(f"{node}: the checks did not run: {res.first_error_line()}")
@@ -72,7 +72,7 @@ def _facts(node: str, runner: Runner) -> Facts:
     return f
 
 
-def _pick_address(node: str, facts: Facts, given: str | None, ssh_host: str | None) -> str:
+def pick_address(node: str, facts: Facts, given: str | None, ssh_host: str | None) -> str:
     """The node's ring0 address: as given, else the SSH address when it is one of the node's, else DNS on the node."""
     local = set(facts.addrs)
     if given:
@@ -97,7 +97,7 @@ def _loopback(addr: str) -> bool:
 def preflight(nodes: NodeSet, addrs: dict[str, str], *, force: bool,
               ssh_hosts: dict[str, str]) -> tuple[list[tuple[str, str]], bool]:
     """Check every node; [(name, address)] and whether all have syslog, or ClushError listing every problem."""
-    outcomes = nodes.each(_facts)
+    outcomes = nodes.each(facts)
     problems = failures(outcomes)
     pairs: list[tuple[str, str]] = []
     syslog = True
@@ -117,7 +117,7 @@ def preflight(nodes: NodeSet, addrs: dict[str, str], *, force: bool,
             problems.append(f"{o.node}: {COROSYNC_CONF} exists; --force replaces it")
         syslog = syslog and f.syslog
         try:
-            pairs.append((o.node, _pick_address(o.node, f, addrs.get(o.node), ssh_hosts.get(o.node))))
+            pairs.append((o.node, pick_address(o.node, f, addrs.get(o.node), ssh_hosts.get(o.node))))
         except ClushError as exc:
             problems.append(str(exc))
     seen: dict[str, str] = {}
@@ -166,9 +166,14 @@ def init(nodes: NodeSet, cluster_name: str, say: Say, *, addrs: dict[str, str], 
         runner.write_file(COROSYNC_CONF, text.encode(), 0o644)
         return "ok"
 
-    bad = failures(nodes.each(write))
+    outcomes = nodes.each(write)
+    bad = failures(outcomes)
     if bad:
-        raise ClushError("writing the configuration failed on " + "; ".join(bad))
+        if not force:  # the nodes had neither file before: take back what was written
+            undo = ["rm", "-f", "--", COROSYNC_CONF, AUTHKEY]
+            nodes.each(lambda n, r: r.run(undo, timeout=30))
+        raise ClushError("writing the configuration failed on " + "; ".join(bad) +
+                         ("" if force else "; the other nodes' files were removed again"))
     say(f"corosync.conf{' and authkey' if key else ''} written on {len(pairs)} nodes")
     if not start:
         return text
@@ -182,6 +187,3 @@ def init(nodes: NodeSet, cluster_name: str, say: Say, *, addrs: dict[str, str], 
     say(f"cluster {cluster_name}: {len(pairs)} nodes online in {time.monotonic() - t0:.1f} s")
     return text
 
-
-def nodes_with_conf(nodes: NodeSet, names: Sequence[str]) -> list[str]:
-    return [o.node for o in nodes.each(_facts, names) if o.ok and o.value and o.value.has_conf]

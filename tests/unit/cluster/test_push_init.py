@@ -21,6 +21,7 @@ class Node:
         self.facts = facts or f"@@uid 0\n@@addr 127.0.0.1\n@@addr {self.addr}\n@@resolves {self.addr}\n@@syslog\n"
         self.calls: list[list[str]] = []
         self.where = f"root@{name}"
+        self.full = False  # the disk is full: corosync.conf cannot be written
 
     @property
     def addr(self) -> str:
@@ -42,6 +43,10 @@ class Node:
                 return Result(0, self.facts + "@@end\n", "")
             if "ping" in script:
                 return Result(0, "@@end\n", "")
+        if argv[:3] == ["rm", "-f", "--"]:
+            for path in argv[3:]:
+                self.files.pop(path, None)
+            return Result(0, "", "")
         if argv == ["corosync-cfgtool", "-s"]:
             return Result(0 if self.running else 1, "", "")
         if argv == ["corosync-cfgtool", "-R"]:
@@ -49,6 +54,8 @@ class Node:
         return Result(0, "", "")
 
     def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        if self.full and path == COROSYNC_CONF:
+            raise TransportError(f"{self.where}: cannot write {path}: No space left on device")
         self.files[path] = data if path == AUTHKEY else data.decode()
 
     def close(self) -> None:
@@ -121,3 +128,12 @@ def test_init_given_address_must_be_on_the_node() -> None:
     ns = [Node("n1", running=False), Node("n2", running=False)]
     with pytest.raises(ClushError, match="n2: address 10.9.9.9 is not configured on the node"):
         setup.init(nodeset(*ns), "web", print, addrs={"n1": "10.0.0.1", "n2": "10.9.9.9"}, ssh_hosts={})
+
+
+
+def test_init_write_failure_takes_back_the_files_written_elsewhere() -> None:
+    ns = [Node("n1", running=False), Node("n2", running=False)]
+    ns[1].full = True
+    with pytest.raises(ClushError, match="n2: root@n2: cannot write .*No space left.*files were removed again"):
+        setup.init(nodeset(*ns), "web", print, addrs={}, ssh_hosts={}, start=False)
+    assert ns[0].files == {} and ns[1].files == {}
