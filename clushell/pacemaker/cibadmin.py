@@ -52,6 +52,10 @@ def tool_error(what: str, runner: Runner, res: Result) -> str:
                 "create CIB files with 'cibadmin --empty' there)")
     if res.rc == 78 or "validate-with" in msg or "schema" in msg.lower():
         return f"{what}: {msg} (the result does not validate against the CIB's schema)"
+    if msg == f"exit code {res.rc}":  # the tool said nothing: name the usual causes
+        who = f"the user {runner.where.split('@')[0]}" if "@" in runner.where else "this user"
+        msg += (f" and no message; check that {who} is root or in group haclient"
+                + (" and that the CIB file is writable" if cib_file else ""))
     if runner.where != "local":
         return f"{what} ({runner.where}): {msg}"
     return f"{what}: {msg}"

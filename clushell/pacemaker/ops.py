@@ -34,18 +34,23 @@ def is_lifetime(word: str) -> bool:
 def tool(runner: Runner, argv: Sequence[str], what: str, *, ok: Sequence[int] = (0,),
          timeout: float = 120) -> Result:
     """Run a tool; a non-accepted exit code becomes a one-line ClushError naming ``what``."""
+    from clushell.pacemaker.cibadmin import tool_error
+
     res = runner.run(list(argv), timeout=timeout)
     if res.rc not in ok:
-        raise ClushError(f"{what}: {_clean(res.first_error_line())}")
+        # the tool's own complaint (never a line of the CIB it dumps first) and a hint at the cause
+        raise ClushError(_clean(tool_error(what, runner, res), what))
     return res
 
 
-def _clean(line: str) -> str:
+def _clean(line: str, what: str = "") -> str:
     # tools prefix their messages with their own name; clush names the command instead
+    head = f"{what}: " if what and line.startswith(f"{what}: ") else ""
+    line = line[len(head):]
     for prefix in ("crm_resource: ", "crm_attribute: ", "crm_simulate: ", "error: ", "Error: "):
         if line.startswith(prefix):
             line = line[len(prefix):]
-    return line
+    return head + line
 
 
 # -- the CIB as a model ---------------------------------------------------------------------------
@@ -231,7 +236,9 @@ def node_attr(runner: Runner, scope: str, node: str, action: str, name: str, val
     if res.rc == 105 or not res.out.strip():
         raise ClushError(f"{what} is not set")
     if not res.ok:
-        raise ClushError(f"{what}: {_clean(res.first_error_line())}")
+        from clushell.pacemaker.cibadmin import tool_error
+
+        raise ClushError(_clean(tool_error(what, runner, res), what))
     return res.out.strip()
 
 
