@@ -245,9 +245,11 @@ def parse_rule(ts: Stream, *, default_score: bool) -> etree._Element:
             ts.next()
             rule.set("id-ref", check_id(Token(tok.text[8:], tok.col + 8), "id reference"))
             return rule
-        elif tok.text.startswith("$role=") and not tok.quoted:
-            ts.next()
-            rule.set("role", check_role(tok, tok.text[6:]))
+        elif tok.text.lower().startswith(("$role=", "role=")) and not tok.quoted:
+            ts.next()  # crm's own tests write role= without $; the role is kept as typed, as crm does
+            value = tok.text.split("=", 1)[1]
+            check_role(tok, value)
+            rule.set("role", value)
         else:
             break
     if is_score_token(ts.peek()):
