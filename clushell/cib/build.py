@@ -224,6 +224,14 @@ class Builder:
         _check_new_id(self.model, p, p.kind, _id_tok(p))
         for tok in p.refs:
             _resource(self.model, tok)
+        for rule in el.iter("rule"):
+            target = self.model.by_id(rule.get("id-ref", ""))
+            if target is not None and target.tag == "rsc_location":
+                # crm: `rule $id-ref=LOCATION` means that location's (first) rule
+                first = next((r for r in target.iter("rule") if r.get("id")), None)
+                if first is None:
+                    raise ClushError(f"location {target.get('id')} has no rule to refer to", token=rule.get("id-ref"))
+                rule.set("id-ref", first.get("id", ""))
         self.ids().assign_object(el)
         self.j.add_object(el, "constraints")
 
