@@ -29,15 +29,7 @@ SCRIPTS = {
     # class 20: a referenced rule keeps its $id= in show
     "id-ref-generated": D + "location l8 d1 rule 50: #uname eq node1\nlocation l9 d2 rule $id-ref=l8-rule\n",
 }
-FAILING = {
-    "params-rule-role": "role= without $ in a rule",
-    "location-role-lower": "role= without $ in a rule",
-    "location-unpromoted": "role= without $ in a rule",
-    "two-rules-roles": "role= without $ in a rule",
-    "id-ref-rule": "a referenced rule loses its $id= in show",
-    "id-ref-location": "rule $id-ref=LOCATION is not resolved to its rule",
-    "id-ref-generated": "a referenced rule loses its $id= in show",
-}
+FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", cases(SCRIPTS, FAILING))

@@ -34,10 +34,9 @@ def _style_and_specs(args: list[str], mask: bool, rule_refs=None):
 
 
 def session_rule_refs(ws: Workspace) -> set[str]:
-    """Rules referenced by ``rule $id-ref=`` typed in this session get their ``$id=`` shown
-    (crmsh remembers the references it parsed; after a reload they are forgotten)."""
-    before = set(ws.original.configuration.xpath(".//rule/@id-ref"))
-    return {ref for ref in ws.view.configuration.xpath(".//rule/@id-ref") if ref not in before}
+    """Rules referenced by ``rule $id-ref=`` get their ``$id=`` shown, so that the text loads
+    back (crm 4.4.1 does so too, also for references it read from the CIB)."""
+    return set(ws.view.configuration.xpath(".//rule/@id-ref"))
 
 
 def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
