@@ -28,13 +28,26 @@ def _escape(ch: str) -> str:
     code = ord(ch)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 (surrogate escape): show the byte
         return f"\\x{code - 0xDC00:02x}"
+    if ch == "\n":
+        return "\\n"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str) -> str:
-    """Messages never carry raw control characters or broken bytes into the terminal: escape them
-    (line breaks and tabs stay: some messages have indented detail lines)."""
-    return "".join(ch if ch.isprintable() or ch in "\n\t" else _escape(ch) for ch in text)
+    """Messages never carry raw control characters or broken bytes into the terminal: escape them.
+
+    Tabs stay, and so do line breaks before an indented detail line (some messages have those);
+    any other line break came from the input and is shown as \\n, so a message stays one line.
+    """
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "\n" and text[i + 1 : i + 2] in (" ", "\t"):
+            out.append(ch)
+        elif ch.isprintable() or ch == "\t":
+            out.append(ch)
+        else:
+            out.append(_escape(ch))
+    return "".join(out)
 
 
 class Output:
