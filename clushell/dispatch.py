@@ -200,6 +200,11 @@ class Dispatcher:
         except Cancelled as exc:
             self.session.out.info(str(exc))
             return False
+        except KeyboardInterrupt:
+            if not self.session.options.interactive:
+                raise
+            self.session.out.error("interrupted; still in the shell")  # Ctrl-D again to leave
+            return False
         except ClushError as exc:
             self.report(exc, ctx, "")
             self.session.failed = True
