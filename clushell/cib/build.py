@@ -16,6 +16,7 @@ from lxml import etree
 from clushell.cib import build_more, nodesets, parse_acl, parse_alert, parse_bundle, statements
 from clushell.cib import constraints as cons
 from clushell.cib import parse as P
+from clushell.cib import parse_resources as PR
 from clushell.cib.ids import IdGen, valid_id
 from clushell.cib.journal import Journal
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
@@ -427,8 +428,8 @@ _CONSTRAINTS = ("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket")
 
 # -- statements (names, aliases and which parser: clushell.cib.statements) -------------------------
 _PARSERS: dict[str, Callable[[P.Stream, Token, str], P.Parsed]] = {
-    "primitive": P.parse_primitive,
-    "container": P.parse_container,
+    "primitive": PR.parse_primitive,
+    "container": PR.parse_container,
     "defaults": nodesets.parse_defaults,
     "node": lambda ts, head, _name: nodesets.parse_node(ts, head),
     "location": lambda ts, head, _name: cons.parse_location(ts, head),
