@@ -13,15 +13,16 @@ from collections.abc import Callable, Iterable, Iterator
 
 from lxml import etree
 
-from clushell.cib import build_more, nodesets, parse_acl, parse_alert, parse_bundle, statements
+from clushell.cib import build_misc, build_more, nodesets, parse_acl, parse_alert, parse_bundle, statements
 from clushell.cib import constraints as cons
 from clushell.cib import parse as P
 from clushell.cib import parse_resources as PR
-from clushell.cib.ids import IdGen, valid_id
+from clushell.cib.build_misc import existing_resource as _resource
+from clushell.cib.ids import IdGen
 from clushell.cib.journal import Journal
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
 from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
-from clushell.cib.problems import Problem, info, warning
+from clushell.cib.problems import Problem, info
 from clushell.errors import ClushError
 
 Providers = Callable[[str], list[str]]
@@ -42,24 +43,6 @@ def updating(ids: Iterable[str]) -> Iterator[None]:
 
 
 #: where an element created by ``xml`` goes
-_XML_SECTION = {
-    "primitive": "resources",
-    "template": "resources",
-    "group": "resources",
-    "clone": "resources",
-    "master": "resources",
-    "bundle": "resources",
-    "rsc_location": "constraints",
-    "rsc_colocation": "constraints",
-    "rsc_order": "constraints",
-    "rsc_ticket": "constraints",
-    "cluster_property_set": "crm_config",
-    "node": "nodes",
-    "tag": "tags",
-    "alert": "alerts",
-}
-
-
 def fail(tok: Token, msg: str) -> ClushError:
     return P.fail(tok, msg)
 
@@ -82,13 +65,6 @@ def _check_new_id(model: CibModel, p: P.Parsed, kind: str, tok: Token) -> None:
 
 def _id_tok(p: P.Parsed) -> Token:
     return p.extra.get("id_tok") or Token(p.ident, p.head.col)
-
-
-def _resource(model: CibModel, tok: Token, *, templates: bool = True) -> etree._Element:
-    el = model.resource(tok.text)
-    if el is None or (el.tag == "template" and not templates):
-        raise fail(tok, "resource does not exist")
-    return el
 
 
 class Builder:
@@ -325,105 +301,15 @@ class Builder:
                 elif prev is None:
                     self.j.add(nv, same)
 
-    # -- fencing, monitor, xml ---------------------------------------------------------------
+    # -- fencing, monitor, xml (clushell.cib.build_misc) ---------------------------------------
     def _fencing_topology(self, p: P.Parsed) -> None:
-        if self.model.configuration.find("fencing-topology") is not None:
-            raise ClushError(
-                "Cannot create fencing_topology: Found existing fencing_topology (delete it first)",
-                token="fencing_topology",
-            )
-        for tok in p.refs:
-            _resource(self.model, tok, templates=False)
-        topo = etree.Element("fencing-topology")
-        levels = p.extra["levels"]
-        if all(t is None for t, _tok, _d in levels):
-            nodes = self.model.configuration.find("nodes")
-            unames = [n.get("uname") or n.get("id", "") for n in (nodes if nodes is not None else ()) if is_element(n)]
-            if not unames:
-                raise fail(p.head, "no nodes defined: give targets as '<node>: <devices>'")
-            levels = [(("node", u), tok, devs) for u in unames for _t, tok, devs in levels]
-        elif levels[0][0] is None:
-            raise fail(levels[0][1], "devices before the first target")
-        index: dict[tuple[str, str], int] = {}
-        for target, _tok, devs in levels:
-            assert target is not None
-            index[target] = index.get(target, 0) + 1
-            lvl = etree.SubElement(topo, "fencing-level")
-            kind, value = target
-            if kind == "node":
-                lvl.set("target", value)
-            elif kind == "attr":
-                name, _, val = value.partition("=")
-                lvl.set("target-attribute", name)
-                lvl.set("target-value", val)
-            else:
-                lvl.set("target-pattern", value)
-            lvl.set("index", str(index[target]))
-            lvl.set("devices", ",".join(d.text for d in devs))
-        self.ids().assign(topo, "fencing")
-        self.j.add(topo, self.model.configuration)
+        build_misc.add_fencing_topology(self, p)
 
     def _monitor(self, p: P.Parsed) -> None:
-        op = p.element
-        assert op is not None
-        tok = p.refs[0]
-        prim = self.model.resource(tok.text)
-        if prim is None or prim.tag not in ("primitive", "template"):
-            raise fail(tok, "primitive does not exist")
-        ops = prim.find("operations")
-        gen = self.ids()
-        if ops is None:
-            ops = etree.Element("operations")
-            self.j.add(ops, prim)
-        elif ops.get("id-ref") is not None:
-            raise fail(tok, f"{tok.text} uses shared operations {ops.get('id-ref')}; add the op there")
-        for other in ops.iterchildren("op"):
-            if other.get("name") == "monitor" and other.get("interval") == op.get("interval"):
-                self.messages.append(warning(f"{tok.text}: interval in monitor must be unique", tok.text, tok.col))
-        gen.assign(op, prim.get("id", ""))  # crmsh ignores an operations $id here
-        self.j.add(op, ops)
+        build_misc.add_monitor(self, p)
 
     def _xml(self, p: P.Parsed) -> None:
-        el = p.element
-        assert el is not None
-        section = _XML_SECTION.get(el.tag)
-        if section is None and el.tag != "fencing-topology":
-            raise fail(p.head, f"xml: <{el.tag}> is not a configuration object")
-        if el.tag != "fencing-topology":
-            ident = el.get("id")
-            if not ident or not valid_id(ident) and el.tag != "node":
-                raise fail(p.head, f"xml: <{el.tag}> needs a valid id attribute")
-            if el.tag == "node" and ident in self.model.nodes:
-                raise ClushError(f"xml: node id {ident} is already used", token=ident)
-        inside = {s.get("id") for s in el.iter() if isinstance(s.tag, str) and s.tag in ("primitive", "group", "clone",
-                                                                                            "master", "template")}
-        for sub in el.iter():
-            if not isinstance(sub.tag, str):
-                continue
-            refs = [sub.get(a) for a in ("rsc", "with-rsc", "first", "then")] if sub.tag in _CONSTRAINTS else []
-            if sub.tag == "resource_ref":
-                refs.append(sub.get("id"))
-            for ref in refs:
-                if ref and ref not in inside and self.model.resource(ref) is None:
-                    raise ClushError(f"xml: resource {ref} does not exist", token=ref)
-        gen = self.ids()
-        for sub in el.iter():
-            ident = sub.get("id") if isinstance(sub.tag, str) and sub.tag not in ("resource_ref", "obj_ref") else None
-            if ident and (self.model.by_id(ident) is not None or ident in gen.assigned):
-                raise ClushError(f"xml: id {ident} is already used", token=ident)
-            if ident:
-                gen.claim(ident)
-        if el.tag == "fencing-topology":
-            if self.model.configuration.find("fencing-topology") is not None:
-                raise fail(p.head, "fencing_topology already exists")
-            gen.assign(el, "fencing")
-            self.j.add(el, self.model.configuration)
-            return
-        gen.assign_object(el)
-        self.j.add_object(el, section)  # type: ignore[arg-type]
-
-
-_CONSTRAINTS = ("rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket")
+        build_misc.add_xml(self, p)
 
 
 # -- statements (names, aliases and which parser: clushell.cib.statements) -------------------------
