@@ -66,7 +66,12 @@ def run(runner: Runner, cib_file: str | None, extra: Sequence[str] = (), *, scor
         sim.utilization = [ln.strip() for ln in text.splitlines()
                            if "utilization" in ln.lower() or "capacity" in ln.lower()]
     if apply and cib_file:
-        tool(runner, ["crm_simulate", "-x", cib_file, "-S", "-O", cib_file], "simulate apply", timeout=300)
+        from clushell.pacemaker import cibfile, filetxn
+
+        # written like every clush write to a CIB file: locked, on a copy, renamed over
+        with filetxn.transaction(runner, cibfile.local_cib_file(runner)) as txn:
+            path = txn.copy if txn else cib_file
+            tool(runner, ["crm_simulate", "-x", path, "-S", "-O", path], "simulate apply", timeout=300)
         sim.applied = True
     return sim
 
