@@ -100,3 +100,22 @@ def test_lock_file_beside_the_cib_and_no_temp_left(cib: Path):
     race(cib, [["primitive lone ocf:pacemaker:Dummy meta target-role=Stopped"]])
     names = sorted(p.name for p in cib.parent.iterdir())
     assert names == [f".{cib.name}.lock", cib.name], names
+
+
+def test_resource_operations_and_commits_both_land(cib: Path):
+    """crm_resource / crm_attribute through clush take the same lock as commits."""
+    race(cib, [["primitive opsr ocf:pacemaker:Dummy meta target-role=Stopped"]])
+    for rnd in range(ROUNDS):
+        committer = ClushProc(env={"CIB_file": str(cib)})
+        operator = ClushProc(env={"CIB_file": str(cib)})
+        committer.send("configure", f"property $id=opsset v=r{rnd}")
+        committer.sync()
+        committer.send("commit")
+        operator.send(f"resource meta opsr set priority {rnd + 1}")
+        committer.close()
+        operator.close()
+        root = conf(cib)
+        where = f"round {rnd}: {committer.stderr} {operator.stderr}"
+        assert root.xpath("//cluster_property_set[@id='opsset']/nvpair[@name='v']/@value") == [f"r{rnd}"], where
+        assert root.xpath("//primitive[@id='opsr']/meta_attributes/nvpair[@name='priority']/@value") == \
+            [str(rnd + 1)], where
