@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from clushell.pacemaker import status_lines as lines
 from clushell.pacemaker.cluster_status import ClusterStatus, Container, Node, Primitive
+from clushell.pacemaker.status_lines import Lines
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -45,49 +47,8 @@ class ViewOptions:
                    bans=full, attributes=full)
 
 
-class _Lines:
-    """Collects styled lines; each line is a list of (text, style) segments."""
-
-    def __init__(self) -> None:
-        self.lines: list[list[tuple[str, str]]] = []
-
-    def add(self, *segments: tuple[str, str] | str) -> None:
-        self.lines.append([s if isinstance(s, tuple) else (s, "") for s in segments])
-
-    def blank(self) -> None:
-        if self.lines and self.lines[-1]:
-            self.lines.append([])
-
-    def heading(self, text: str) -> None:
-        self.blank()
-        self.add((text, "bold"))
-
-    def plain(self) -> str:
-        return "\n".join("".join(t for t, _ in line).rstrip() for line in self.lines) + "\n"
-
-    def rich(self) -> Text:
-        from rich.text import Text
-
-        out = Text()
-        for i, line in enumerate(self.lines):
-            if i:
-                out.append("\n")
-            for text, style in line:
-                out.append(text, style=style or None)
-        return out
-
-
-def ms_text(text: str) -> str:
-    """'10000ms' or '10000' -> '10s'; keeps other forms."""
-    digits = text[:-2] if text.endswith("ms") else text
-    if digits.isdigit():
-        value = int(digits)
-        return f"{value // 1000}s" if value % 1000 == 0 else f"{value}ms"
-    return text
-
-
 # -- sections -----------------------------------------------------------------------------------
-def _summary(st: ClusterStatus, out: _Lines) -> None:
+def _summary(st: ClusterStatus, out: Lines) -> None:
     s = st.summary
     out.add(("Cluster Summary:", "bold"))
     out.add(f"  Stack: {s.stack}")
@@ -134,7 +95,7 @@ def _node_label(node: Node) -> list[tuple[str, str]]:
     return segs
 
 
-def _nodes(st: ClusterStatus, out: _Lines, opts: ViewOptions) -> None:
+def _nodes(st: ClusterStatus, out: Lines, opts: ViewOptions) -> None:
     out.heading("Node List:")
     if not st.nodes:
         out.add("  (no nodes)")
@@ -183,13 +144,13 @@ class _Table:
         self.name_w = max((len(p.id) for p in prims), default=0)
         self.agent_w = max((len(p.agent) + 2 for p in prims), default=0)
 
-    def line(self, out: _Lines, indent: str, p: Primitive, *, show_nodes: bool = True) -> None:
+    def line(self, out: Lines, indent: str, p: Primitive, *, show_nodes: bool = True) -> None:
         agent = f"({p.agent})" if p.agent else ""
         segs = _role_segments(p) if show_nodes else [s for s in _role_segments(p) if not s[0].startswith(" node")]
         out.add(f"{indent}{p.id.ljust(self.name_w + 6 - len(indent))}  {agent.ljust(self.agent_w)}  ", *segs)
 
 
-def _clone(c: Container, out: _Lines, table: _Table, all_nodes: list[str], indent: str) -> None:
+def _clone(c: Container, out: Lines, table: _Table, all_nodes: list[str], indent: str) -> None:
     inner = c.children[0] if c.children else None
     base = inner.base_id if isinstance(inner, Primitive) else (inner.id if inner else "")
     kind = "promotable clone" if c.promotable else ("unique clone" if c.unique else "clone")
@@ -231,7 +192,7 @@ def _clone(c: Container, out: _Lines, table: _Table, all_nodes: list[str], inden
         out.add(f"{indent}  ", ("Stopped:", STYLE["Stopped"]), f" {' '.join(stopped)}")
 
 
-def _group(g: Container, out: _Lines, table: _Table, indent: str) -> None:
+def _group(g: Container, out: Lines, table: _Table, indent: str) -> None:
     flags = []
     if not g.managed:
         flags.append(("  (unmanaged)", "yellow"))
@@ -243,7 +204,7 @@ def _group(g: Container, out: _Lines, table: _Table, indent: str) -> None:
             table.line(out, indent + "  ", child)
 
 
-def _item(item: Primitive | Container, out: _Lines, table: _Table, all_nodes: list[str]) -> None:
+def _item(item: Primitive | Container, out: Lines, table: _Table, all_nodes: list[str]) -> None:
     if isinstance(item, Primitive):
         table.line(out, "  ", item)
     elif item.kind == "group":
@@ -252,7 +213,7 @@ def _item(item: Primitive | Container, out: _Lines, table: _Table, all_nodes: li
         _clone(item, out, table, all_nodes, "  ")
 
 
-def _resources(st: ClusterStatus, out: _Lines) -> None:
+def _resources(st: ClusterStatus, out: Lines) -> None:
     out.heading("Resources:")
     if not st.resources:
         out.add("  (no resources configured)")
@@ -263,7 +224,7 @@ def _resources(st: ClusterStatus, out: _Lines) -> None:
         _item(item, out, table, names)
 
 
-def _bynode(st: ClusterStatus, out: _Lines) -> None:
+def _bynode(st: ClusterStatus, out: Lines) -> None:
     out.heading("Resources by node:")
     prims = list(st.primitives())
     table = _Table(list(prims))
@@ -284,77 +245,9 @@ def _bynode(st: ClusterStatus, out: _Lines) -> None:
             table.line(out, "    ", p)
 
 
-def _failures(st: ClusterStatus, out: _Lines) -> None:
-    if not st.failures:
-        return
-    out.heading("Failed Resource Actions:")
-    for f in st.failures:
-        interval = f" (interval {ms_text(str(f.interval_ms))})" if f.interval_ms else ""
-        reason = f" '{f.exitreason}'" if f.exitreason else ""
-        when = f" at {f.last_rc_change}" if f.last_rc_change else ""
-        out.add(f"  {f.resource} {f.task}{interval} on {f.node}: ",
-                (f"{f.exitstatus} ({f.exitcode})", "red"), f" {f.status}{reason}{when}")
-
-
-def _failcounts(st: ClusterStatus, out: _Lines) -> None:
-    out.heading("Fail counts:")
-    if not st.failcounts:
-        out.add("  (none)")
-    for c in st.failcounts:
-        last = f", last failure {c.last_failure}" if c.last_failure else ""
-        out.add(f"  {c.resource} on {c.node}: ", (f"fail-count={c.fail_count}", "red"),
-                f" migration-threshold={c.migration_threshold}{last}")
-
-
-def _ops(st: ClusterStatus, out: _Lines) -> None:
-    out.heading("Operations:")
-    if not st.operations:
-        out.add("  (none recorded)")
-    node = None
-    for op in st.operations:
-        if op.node != node:
-            node = op.node
-            out.add(f"  Node {node}:")
-        interval = f" interval={ms_text(op.interval)}" if op.interval else ""
-        out.add(f"    {op.resource}: call={op.call} {op.task}{interval} ",
-                (f"rc={op.rc} ({op.rc_text})", "green" if op.rc in (0, 7, 8) else "red"))
-
-
-def _bans(st: ClusterStatus, out: _Lines) -> None:
-    if not st.bans:
-        return
-    out.heading("Location constraints from move/ban:")
-    for b in st.bans:
-        what = "prefers" if b.weight > 0 else "avoids"
-        out.add(f"  {b.id}: {b.resource} {what} {b.node} (score {b.weight})"
-                + (" promoted role only" if b.promoted_only else ""))
-
-
-def _tickets(st: ClusterStatus, out: _Lines) -> None:
-    out.heading("Tickets:")
-    if not st.tickets:
-        out.add("  (none)")
-    for t in st.tickets:
-        style = "green" if t.status == "granted" else "yellow"
-        extra = " standby" if t.standby else ""
-        when = f" last-granted={t.last_granted}" if t.last_granted else ""
-        out.add(f"  {t.id}: ", (t.status, style), f"{extra}{when}")
-
-
-def _fencing(st: ClusterStatus, out: _Lines) -> None:
-    failed = [f for f in st.fencing if f.status != "success"]
-    if not failed:
-        return
-    out.heading("Failed Fencing Actions:")
-    for f in failed:
-        reason = f" '{f.exit_reason}'" if f.exit_reason else ""
-        out.add(f"  {f.action} of {f.target}: ", (f.status, "red"), f" (delegate {f.delegate or '-'}, "
-                f"client origin {f.origin or '-'}){reason}")
-
-
-def build(st: ClusterStatus, opts: ViewOptions | None = None) -> _Lines:
+def build(st: ClusterStatus, opts: ViewOptions | None = None) -> Lines:
     opts = opts or ViewOptions()
-    out = _Lines()
+    out = Lines()
     _summary(st, out)
     _nodes(st, out, opts)
     if opts.bynode:
@@ -362,15 +255,15 @@ def build(st: ClusterStatus, opts: ViewOptions | None = None) -> _Lines:
     else:
         _resources(st, out)
     if opts.ops:
-        _ops(st, out)
+        lines.ops(st, out)
     if opts.failcounts:
-        _failcounts(st, out)
-    _failures(st, out)
-    _fencing(st, out)
+        lines.failcounts(st, out)
+    lines.failures(st, out)
+    lines.fencing(st, out)
     if opts.bans:
-        _bans(st, out)
+        lines.bans(st, out)
     if opts.tickets or st.tickets:
-        _tickets(st, out)
+        lines.tickets(st, out)
     return out
 
 
@@ -402,7 +295,7 @@ def show(out: Any, st: ClusterStatus, opts: ViewOptions | None = None) -> None:
 
 def placement_lines(st: ClusterStatus) -> list[str]:
     """The resources section alone, as plain lines (used by simulate)."""
-    out = _Lines()
+    out = Lines()
     table = _Table(st.resources)
     names = [n.name for n in st.nodes]
     for item in st.resources:

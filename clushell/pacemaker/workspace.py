@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from clushell.cib.change import VERSION_ATTRS
 from clushell.cib.model import CibModel
 from clushell.errors import ClushError
+from clushell.session import StateKey
 
 if TYPE_CHECKING:
     pass
 
-STATE = "configure"
+STATE = StateKey.CONFIGURE  # where the session keeps the workspace
 
 
 class Workspace:
@@ -247,21 +248,9 @@ def get_workspace(ctx: Any) -> Workspace:
 
 def report_findings(ctx: Any, xml: bytes, *, changed: set[str] | None = None) -> bool:
     """Print what verification finds in ``xml``; False when there are errors."""
-    try:
-        from clushell.pacemaker.verify import verify_cib
-    except ImportError:  # the full checker is optional: fall back to crm_verify alone
-        ok, lines = verify_xml(ctx.session.runner, xml)
-        for line in lines:
-            (ctx.out.error if "error" in line.lower() else ctx.out.warn)(line)
-        return ok
+    from clushell.pacemaker.verify import verify_cib
+
     findings = verify_cib(ctx.session.runner, xml, changed_ids=changed)
     for f in findings:
         (ctx.out.error if f.is_error else ctx.out.warn)(str(f).split(": ", 1)[-1])  # level shown by out
     return not any(f.is_error for f in findings)
-
-
-def verify_xml(runner: Any, xml: bytes) -> tuple[bool, list[str]]:
-    """crm_verify on a whole CIB document: (ok, message lines)."""
-    res = runner.run(["crm_verify", "-V", "--xml-pipe"], stdin=xml, timeout=120)
-    lines = [ln.strip() for ln in (res.err + res.out).splitlines() if ln.strip()]
-    return res.rc == 0, lines

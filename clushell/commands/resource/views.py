@@ -70,7 +70,7 @@ def do_constraints(ctx: Context, args: list[str]) -> None:
 def do_operations(ctx: Context, args: list[str]) -> None:
     """From crm_mon's history: call, task, interval and result per resource and node."""
     from clushell.pacemaker import mon, ops
-    from clushell.pacemaker.status_text import ms_text
+    from clushell.pacemaker.status_lines import ms_text
 
     rid = args[0] if args else None
     node = args[1] if len(args) > 1 else None
