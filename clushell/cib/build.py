@@ -18,11 +18,12 @@ from clushell.cib import constraints as cons
 from clushell.cib import parse as P
 from clushell.cib import parse_resources as PR
 from clushell.cib.build_misc import existing_resource as _resource
+from clushell.cib.build_misc import kind_name as _kind_name
 from clushell.cib.ids import IdGen
 from clushell.cib.journal import Journal
 from clushell.cib.lexer import Statement, Token, split_statements, tokenize
 from clushell.cib.model import CONTAINER_TAGS, CibModel, is_element
-from clushell.cib.problems import Problem, info
+from clushell.cib.problems import Problem
 from clushell.errors import ClushError
 
 Providers = Callable[[str], list[str]]
@@ -45,12 +46,6 @@ def updating(ids: Iterable[str]) -> Iterator[None]:
 #: where an element created by ``xml`` goes
 def fail(tok: Token, msg: str) -> ClushError:
     return P.fail(tok, msg)
-
-
-def _kind_name(el: etree._Element) -> str:
-    from clushell.cib.render_fmt import TAG_TYPES
-
-    return TAG_TYPES.get(el.tag, el.tag)
 
 
 def _check_new_id(model: CibModel, p: P.Parsed, kind: str, tok: Token) -> None:
@@ -143,39 +138,7 @@ class Builder:
         for child in children:
             self.j.move(child, el)
         if p.ident not in _UPDATING.get():
-            self._repoint_constraints([c.get("id", "") for c in children], p.ident)
-
-    def _repoint_constraints(self, members: list[str], container: str) -> None:
-        """crmsh moves constraints on new group/clone members to the container (issue #140).
-
-        Member by member, as crmsh's rename_rscref: duplicate set references are dropped,
-        two references left return to the simple form, a constraint left meaningless goes.
-        """
-        from clushell.cib.edit import renamed_constraint
-        from clushell.cib.select import references
-
-        sec = self.model.configuration.find("constraints")
-        if sec is None:
-            return
-        cons = [c for c in sec if is_element(c)]
-        result: dict = {c: c for c in cons}  # constraint -> its renamed copy (None: dropped)
-        for old in members:  # member by member, the order of crmsh's messages
-            for con in cons:
-                if result[con] is None or not references(result[con], old):
-                    continue  # (renamed_constraint copies: skip the constraints not concerned)
-                new, changed = renamed_constraint(result[con], old, container)
-                if changed:
-                    self.messages.append(info(f"modified {_kind_name(con)}:{con.get('id')} from {old} to {container}"))
-                    result[con] = new
-        for con, current in result.items():
-            if current is con:
-                continue
-            parent = con.getparent()
-            idx = parent.index(con)
-            self.j.remove(con)
-            if current is not None:
-                self.j.add(current, parent)  # journaled, so a later error takes it out again
-                parent.insert(idx, current)  # where the old one was
+            build_misc.repoint_constraints(self, [c.get("id", "") for c in children], p.ident)
 
     _group = _container
     _clone = _container

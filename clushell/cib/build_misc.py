@@ -1,4 +1,5 @@
-"""Building fencing_topology, monitor and xml statements (pure; through the builder's journal)."""
+"""Building fencing_topology, monitor and xml statements, and moving constraints onto new
+containers (pure; through the builder's journal)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from clushell.cib import parse as P
 from clushell.cib.ids import valid_id
 from clushell.cib.lexer import Token
 from clushell.cib.model import CibModel, is_element
-from clushell.cib.problems import warning
+from clushell.cib.problems import info, warning
 from clushell.errors import ClushError
 
 if TYPE_CHECKING:
@@ -140,3 +141,42 @@ def add_xml(b: Builder, p: P.Parsed) -> None:
         return
     gen.assign_object(el)
     b.j.add_object(el, section)  # type: ignore[arg-type]
+
+
+def kind_name(el: etree._Element) -> str:
+    from clushell.cib.render_fmt import TAG_TYPES
+
+    return TAG_TYPES.get(el.tag, el.tag)
+
+
+def repoint_constraints(b: Builder, members: list[str], container: str) -> None:
+    """crmsh moves constraints on new group/clone members to the container (issue #140).
+
+    Member by member, as crmsh's rename_rscref: duplicate set references are dropped,
+    two references left return to the simple form, a constraint left meaningless goes.
+    """
+    from clushell.cib.edit import renamed_constraint
+    from clushell.cib.select import references
+
+    sec = b.model.configuration.find("constraints")
+    if sec is None:
+        return
+    cons = [c for c in sec if is_element(c)]
+    result: dict = {c: c for c in cons}  # constraint -> its renamed copy (None: dropped)
+    for old in members:  # member by member, the order of crmsh's messages
+        for con in cons:
+            if result[con] is None or not references(result[con], old):
+                continue  # (renamed_constraint copies: skip the constraints not concerned)
+            new, changed = renamed_constraint(result[con], old, container)
+            if changed:
+                b.messages.append(info(f"modified {kind_name(con)}:{con.get('id')} from {old} to {container}"))
+                result[con] = new
+    for con, current in result.items():
+        if current is con:
+            continue
+        parent = con.getparent()
+        idx = parent.index(con)
+        b.j.remove(con)
+        if current is not None:
+            b.j.add(current, parent)  # journaled, so a later error takes it out again
+            parent.insert(idx, current)  # where the old one was
