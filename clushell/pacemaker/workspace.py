@@ -7,15 +7,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from clushell.cib.change import VERSION_ATTRS
 from clushell.cib.model import CibModel
 from clushell.errors import ClushError
 from clushell.session import StateKey
-
-if TYPE_CHECKING:
-    pass
 
 STATE = StateKey.CONFIGURE  # where the session keeps the workspace
 
