@@ -67,20 +67,28 @@ class RscList:
         self.force_sets = False
 
 
+_SET_OPTIONS = ("sequential", "require-all", "ordering", "role", "action")
+
+
 def parse_rsc_list(tokens: list[Token], what: str) -> RscList:
-    """``rsc[:x] ( rsc ... ) [ rsc ... ]`` with crmsh's grouping into resource sets."""
+    """``rsc[:x] ( rsc ... ) [ rsc ... ]`` with crmsh's grouping into resource sets.
+
+    A ``{ }`` location set may hold ``( )``/``[ ]`` sets (crm splits it there); set options
+    after a plain list make it one set (``A B sequential=false``); ``sequential=true`` is the
+    default and, as crm does, not written.
+    """
     res = RscList()
     current: tuple[dict[str, str], list] | None = None
-    bracket: str | None = None
+    stack: list[str] = []  # closing brackets expected, innermost last
     for tok in _explode(tokens):
         text = tok.text
         if text == "_rsc_set_" and not tok.quoted:
             res.force_sets = True
             continue
         if text in _OPEN and not tok.quoted:
-            if bracket is not None:
+            if stack and (stack != ["}"] or text == "{"):
                 raise fail(tok, "resource sets cannot be nested")
-            bracket = _OPEN[text]
+            stack.append(_OPEN[text])
             attrs = {} if text == "{" else {"sequential": "false"}
             if text == "[":
                 attrs["require-all"] = "false"
@@ -89,33 +97,42 @@ def parse_rsc_list(tokens: list[Token], what: str) -> RscList:
             res.force_sets = True
             continue
         if text in _CLOSE and not tok.quoted:
-            if bracket != text:
+            if not stack or stack[-1] != text:
                 raise fail(tok, "unbalanced bracket")
-            bracket = None
+            stack.pop()
             current = None
             continue
-        if "=" in text and bracket is not None:
+        if "=" in text and (stack or current is not None):
             name, value = split_kv(tok)
-            if name not in ("sequential", "require-all", "ordering", "role", "action"):
+            allowed = _SET_OPTIONS if stack else _SET_OPTIONS[:2]  # crm: no role=/action= after a plain list
+            if name not in allowed:
                 raise fail(tok, "unknown resource set attribute")
             assert current is not None
-            current[0][name] = bool_value(tok, value or "") if name in ("sequential", "require-all") else value or ""
+            if name in ("sequential", "require-all"):
+                value = bool_value(tok, value or "")
+            if name == "sequential" and value == "true":
+                current[0].pop("sequential", None)
+            else:
+                current[0][name] = value or ""
+            res.force_sets = True
             continue
         name, suffix = _suffix(tok, what)
         item = (Token(name, tok.col), name, suffix)
         res.items.append(item)
-        if bracket is not None:
-            assert current is not None
+        if stack:
+            if current is None:  # back in a { } set after an inner ( ) or [ ]
+                current = ({}, [])
+                res.sets.append(current)
             if suffix and what not in current[0]:
                 current[0][what] = suffix
             current[1].append(item)
             continue
-        if current is None or current[1][-1][2] != suffix:
+        if current is None or not current[1] or current[1][-1][2] != suffix:
             current = ({what: suffix} if suffix else {}, [])
             res.sets.append(current)
         current[1].append(item)
-    if bracket is not None:
-        raise fail(tokens[-1], f"missing closing '{bracket}'")
+    if stack:
+        raise fail(tokens[-1], f"missing closing '{stack[-1]}'")
     return res
 
 

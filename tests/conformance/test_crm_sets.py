@@ -24,17 +24,7 @@ SCRIPTS = {
     "two-brackets-sequential-true": R + "colocation c3 INFINITY: [ A B sequential=true ] [ C sequential=true ]\n",
     "paren-sequential-yes": R + "colocation c4 inf: A:Master ( B C sequential=yes )\n",
 }
-FAILING = {
-    "location-nested": "a ( ) set inside a { } location set",
-    "location-nested-first": "a ( ) set inside a { } location set",
-    "order-trailing-sequential": "set options after a plain resource list",
-    "order-trailing-require-all": "set options after a plain resource list",
-    "colocation-trailing-sequential": "set options after a plain resource list",
-    "order-trailing-sequential-true": "set options after a plain resource list",
-    "bracket-sequential-true": "sequential=true is written",
-    "two-brackets-sequential-true": "sequential=true is written",
-    "paren-sequential-yes": "sequential=true is written",
-}
+FAILING: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", cases(SCRIPTS, FAILING))
