@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,8 +199,9 @@ class Catalog:
         self.mem[key] = value
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.dir / (_fname(key) + f".{os.getpid()}")
-            tmp.write_text(json.dumps({"at": time.time(), "stamp": self._stamp(key), "value": value}))
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{_fname(key)}.", suffix=".tmp")
+            with os.fdopen(fd, "w") as f:
+                f.write(json.dumps({"at": time.time(), "stamp": self._stamp(key), "value": value}))
             os.replace(tmp, self.dir / _fname(key))
         except OSError:
             pass  # a read-only cache directory only costs speed
