@@ -73,8 +73,8 @@ def parse_defaults(ts: Stream, head: Token, kind: str) -> Parsed:
     if set_id:
         el.set("id", set_id)
     nvs = [nv for nv in el if nv.tag == "nvpair"]
-    if not nvs and el.get("id-ref") is None:
-        raise fail(tok or head, f"{kind}: expected name=value")
+    if not nvs and el.get("id-ref") is None and el.get("id") is None:  # `rsc_defaults NAME:` is an empty set
+        raise fail(tok or head, "expected name=value")
     kv_toks = (t for t in ts.toks if "=" in t.text and t.text[0] != "$")
     for nv, t in zip(el.iterchildren("nvpair"), kv_toks, strict=False):
         value = nv.get("value")
