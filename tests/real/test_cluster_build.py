@@ -246,3 +246,18 @@ def test_edit_is_checked_and_a_one_shot_pushes(cluster: Lab, monkeypatch: pytest
     assert res.returncode == 0, res.stderr
     assert all("\ttoken: 4000\n" in _cat(lab, i) for i in range(1, 4))
     assert lab.on(2, ["corosync-cmapctl", "-g", "totem.token"]).stdout.strip().endswith("= 4000")
+
+
+def test_corosync_status_reload_and_log(cluster: Lab) -> None:
+    lab = cluster
+    res = lab.clush_ssh(1, "corosync", "status")
+    assert res.returncode == 0, res.stderr
+    assert [ln for ln in res.stdout.splitlines() if ln.startswith("[")] == ["[fnode1] ok", "[fnode2] ok", "[fnode3] ok"]
+    assert res.stdout.count("Quorate:          Yes") == 3 and "transport knet" in res.stdout
+    res = lab.clush_ssh(2, "corosync", "reload")
+    assert res.returncode == 0 and "re-read its configuration (via fnode" in res.stderr
+    res = lab.clush_ssh(1, "corosync", "log", "fnode2", "lines=5")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("[fnode2]\n==> /var/log/corosync/corosync.log <==\n")
+    assert "==> /var/log/pacemaker/pacemaker.log <==" in res.stdout
+    assert len(res.stdout.splitlines()) == 1 + 2 * (1 + 5)

@@ -12,7 +12,11 @@ Each node is an *anchor* process (``ip netns exec NS unshare --mount --uts`` run
 multinode/nsinit.sh) with private /run, /dev/shm, /etc/corosync, /var/lib/{corosync,
 pacemaker} and logs; everything else enters it with ``nsenter -t ANCHOR -n -m -u``.
 libqb's abstract sockets are per network namespace, so the lab and the host's single-node
-cluster coexist. One lab per test session (fixture ``lab``); teardown signals only PIDs
+cluster coexist. Inside each node /usr/bin/systemctl is multinode/systemctl (start/stop/
+is-active of corosync and pacemaker without systemd). Fixture ``fresh_lab`` builds a second lab
+(clfr-*, 10.215.0.0/24, fnode1..3) whose nodes have sshd and the packages but no corosync.conf
+and nothing running: `cluster init` makes the cluster there (tests/real/test_cluster_build.py).
+One lab per test session (fixture ``lab``); teardown signals only PIDs
 whose network namespace is a lab namespace, deletes the namespaces and the state dir.
 Recipe and timings: tests/realenv/multinode/README.md.
 """
