@@ -137,3 +137,28 @@ def test_init_write_failure_takes_back_the_files_written_elsewhere() -> None:
     with pytest.raises(ClushError, match="n2: root@n2: cannot write .*No space left.*files were removed again"):
         setup.init(nodeset(*ns), "web", print, addrs={}, ssh_hosts={}, start=False)
     assert ns[0].files == {} and ns[1].files == {}
+
+
+def test_remove_refuses_the_last_quorum_giving_node_without_force() -> None:
+    from clushell.cluster import membership
+
+    ns = [Node("n1", files={COROSYNC_CONF: CONF}), Node("n2", files={COROSYNC_CONF: CONF}, running=False),
+          Node("n3", files={COROSYNC_CONF: CONF}, running=False)]
+    with pytest.raises(ClushError, match="no other node runs corosync: n1 is the last quorum-giving node"):
+        membership.remove(nodeset(*ns), "n1", print, force=False)
+    assert all(n.files[COROSYNC_CONF] == CONF for n in ns)
+    with pytest.raises(ClushError, match="nosuch is not in the nodelist of n1"):
+        membership.remove(nodeset(*ns), "nosuch", print, force=False)
+
+
+def test_remove_one_of_three_leaves_two_node_and_forgets_it() -> None:
+    from clushell.cluster import membership
+
+    ns = [Node(f"n{i}", files={COROSYNC_CONF: CONF}) for i in (1, 2, 3)]
+    said: list[str] = []
+    assert membership.remove(nodeset(*ns), "n3", said.append, force=False) == []
+    for n in ns[:2]:
+        assert "name: n3" not in n.files[COROSYNC_CONF] and "two_node: 1" in n.files[COROSYNC_CONF]
+    assert ["crm_node", "--force", "-R", "n3"] in ns[0].calls
+    assert any(c[:2] == ["sh", "-c"] and "systemctl stop pacemaker" in c[2] for c in ns[2].calls)
+    assert ns[2].files[COROSYNC_CONF] == CONF  # never written: it is not in the new nodelist
