@@ -18,7 +18,8 @@ def write_file(transport: paramiko.Transport, where: str, path: str, data: bytes
     try:
         sftp = paramiko.SFTPClient.from_transport(transport)
     except (paramiko.SSHException, OSError, EOFError) as exc:
-        raise TransportError(f"{where}: cannot open SFTP to write {path}: {exc}") from None
+        raise TransportError(f"{where}: cannot open SFTP to write {path} ({exc or type(exc).__name__}); "
+                             "is 'Subsystem sftp' enabled in its sshd_config?") from None
     assert sftp is not None
     created = False
     try:
