@@ -67,6 +67,7 @@ def write_atomic(path: str, data: bytes, then: Callable[[str], None] | None = No
 
     ``then(temp_path)`` may change the temp file before it is installed (e.g. a tool run on it).
     """
+    path = os.path.realpath(path)
     with locked(path):
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=f".{os.path.basename(path)}.",
                                    suffix=".tmp")
@@ -117,8 +118,12 @@ def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
     ``runner.base_env["CIB_file"]`` names the copy. A KeyboardInterrupt leaves the body as
     :class:`CommitInterrupted` telling whether the change was applied.
     """
-    if path is None or path in _active:
-        yield _active.get(path or "")
+    if path is None:
+        yield None
+        return
+    path = os.path.realpath(path)  # a symlinked CIB file: replace the file, keep the link
+    if path in _active:
+        yield _active[path]
         return
     if not os.access(path, os.R_OK):
         raise ClushError(f"CIB file {path} is missing or not readable")

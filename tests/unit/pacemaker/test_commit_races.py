@@ -119,3 +119,13 @@ def test_resource_operations_and_commits_both_land(cib: Path):
         assert root.xpath("//cluster_property_set[@id='opsset']/nvpair[@name='v']/@value") == [f"r{rnd}"], where
         assert root.xpath("//primitive[@id='opsr']/meta_attributes/nvpair[@name='priority']/@value") == \
             [str(rnd + 1)], where
+
+
+def test_commit_through_a_symlink_keeps_the_link(cib: Path):
+    link = cib.parent / "link.xml"
+    link.symlink_to(cib.name)
+    p = ClushProc(env={"CIB_file": str(link)})
+    p.send("configure", "primitive vialink ocf:pacemaker:Dummy meta target-role=Stopped", "commit")
+    assert p.close() == 0, p.stderr
+    assert link.is_symlink()
+    assert conf(cib).find(".//primitive[@id='vialink']") is not None
