@@ -78,7 +78,7 @@ def test_other_changes_are_not_appends(cib: Path, case: str) -> None:
 def test_group_of_existing_primitives_is_not_an_append(cib: Path) -> None:
     original = _load(cib)
     pending = original.copy()
-    apply_line(pending, "group gx p00007 p00008")  # members move out of <resources>
+    apply_line(pending, "group gx p00020 p00021")  # members move out of <resources>
     assert cibfile.appended(original, pending) is None
 
 
