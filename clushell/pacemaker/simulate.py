@@ -53,6 +53,11 @@ class Simulation:
 
 def run(runner: Runner, cib_file: str | None, extra: Sequence[str] = (), *, scores: bool = False,
         utilization: bool = False, apply: bool = False) -> Simulation:
+    from clushell.pacemaker import cibfile
+
+    local = cibfile.local_cib_file(runner)
+    if local is not None:
+        cibfile.check_file(local)  # crm_simulate only asserts on a file it cannot load
     source = ["-x", cib_file] if cib_file else ["-L"]
     count = _primitive_count(runner)
     execute = count <= SETTLE_MAX_PRIMITIVES
@@ -66,7 +71,7 @@ def run(runner: Runner, cib_file: str | None, extra: Sequence[str] = (), *, scor
         sim.utilization = [ln.strip() for ln in text.splitlines()
                            if "utilization" in ln.lower() or "capacity" in ln.lower()]
     if apply and cib_file:
-        from clushell.pacemaker import cibfile, filetxn
+        from clushell.pacemaker import filetxn
 
         # written like every clush write to a CIB file: locked, on a copy, renamed over
         with filetxn.transaction(runner, cibfile.local_cib_file(runner)) as txn:

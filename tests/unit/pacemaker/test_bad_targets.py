@@ -42,11 +42,12 @@ REASONS = {
 
 
 @pytest.mark.parametrize("kind", sorted(REASONS))
-@pytest.mark.parametrize("cmd", [["status"], ["resource", "status"], ["configure", "show"], ["node", "show"]])
+@pytest.mark.parametrize("cmd", [["status"], ["resource", "status"], ["configure", "show"], ["node", "show"],
+                                 ["simulate"], ["cib", "new", "x1"]])
 def test_unusable_cib_is_a_one_line_error(clush, tmp_path, kind, cmd):
     require("cibadmin", "crm_mon")
     path = _make(kind, tmp_path)
-    res = clush(*cmd, env={"CIB_file": str(path)})
+    res = clush(*cmd, env={"CIB_file": str(path), "CIB_shadow_dir": str(tmp_path / "shadows")})
     assert res.returncode != 0, res.stdout
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1, res.stderr
