@@ -20,7 +20,7 @@ from clushell.errors import ClushError
 if TYPE_CHECKING:
     from clushell.cib.model import CibModel
 
-_ID_OK = re.compile(r"^[A-Za-z_][\w.-]*$")
+_ID_OK = re.compile(r"^[A-Za-z_][\w.-]*\Z")  # \Z: "$" would accept a trailing newline
 
 
 def _label(el) -> str:

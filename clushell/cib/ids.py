@@ -41,12 +41,12 @@ _TAG_SUFFIX = frozenset(
     {"instance_attributes", "meta_attributes", "utilization", "rule", "duration", "date_spec", "attributes"}
 )
 
-_ID_RE = re.compile(r"^[A-Za-z_][\w.-]*$")
+_ID_RE = re.compile(r"[A-Za-z_][\w.-]*")
 
 
 def valid_id(ident: str) -> bool:
     """Object ids crmsh accepts (``^[A-Za-z_][\\w.-]*$``)."""
-    return bool(_ID_RE.match(ident))
+    return bool(_ID_RE.fullmatch(ident))  # fullmatch: '$' would let a trailing newline through
 
 
 class IdGen:

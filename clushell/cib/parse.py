@@ -40,9 +40,9 @@ DURATION_ATTRS = ("interval", "timeout", "start-delay")
 ROLES = ("Started", "Stopped", "Master", "Slave", "Promoted", "Unpromoted")
 ACTIONS = ("start", "stop", "promote", "demote")
 NO_QUORUM = ("stop", "freeze", "ignore", "demote", "suicide", "fence")
-_INF = re.compile(r"^([+-]?)(inf|infinity)$", re.I)
-_INT = re.compile(r"^[+-]?[0-9]+$")
-_ATTR_NAME = re.compile(r"^[^\s=]+$")
+_INF = re.compile(r"^([+-]?)(inf|infinity)\Z", re.I)
+_INT = re.compile(r"^[+-]?[0-9]+\Z")  # \Z, not $: a trailing newline is not part of a number
+_ATTR_NAME = re.compile(r"^[^\s=]+\Z")
 
 
 class ParseError(ClushError):
@@ -226,7 +226,7 @@ DATE_KEYS = (
     "minutes",
     "seconds",
 )
-_VALUE_SOURCE = re.compile(r"^(\w+)\{(.*)\}$")
+_VALUE_SOURCE = re.compile(r"^(\w+)\{(.*)\}\Z")
 
 
 def parse_rule(ts: Stream, *, default_score: bool) -> etree._Element:

@@ -18,8 +18,8 @@ Element = Any  # lxml.etree._Element (comments included, hence loose)
 BREAK = " \\\n\t"
 DEFAULT_OBSCURE = ("passw*",)
 
-_NOQUOTES = re.compile(r"^[\w.-]+$")
-_NODE_NAME = re.compile(r"^[^\s\"'\\]+$")
+_NOQUOTES = re.compile(r"^[\w.-]+\Z")
+_NODE_NAME = re.compile(r"^[^\s\"'\\]+\Z")
 
 #: crm object type -> sort rank (crmsh's _sort_cli_order)
 _RANK: dict[str, int] = {}

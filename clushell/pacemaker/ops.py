@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # crm_simulate -S is super-linear (pacemaker-cli.md §5): settle small sandboxes only
 SETTLE_MAX_PRIMITIVES = 150
 
-_ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+_ISO_DURATION = re.compile(r"^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?\Z")
 
 
 def is_lifetime(word: str) -> bool:
