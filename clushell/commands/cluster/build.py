@@ -24,12 +24,14 @@ if TYPE_CHECKING:
                Opt("--no-start", "write the configuration only", Kind.FLAG), FORCE),
          examples=("init web hanode1 hanode2 hanode3", "init web n1 n2 addrs=10.0.0.1,10.0.0.2 token=5000"))
 def do_init(ctx: Context, args: list[str]) -> None:
-    """Checks every node first: SSH, root, the corosync and pacemaker packages, its address, that
-    it can reach the others, and that it is not in a cluster already (corosync running or a
-    corosync.conf; --force overrides). Nothing is changed anywhere when a check fails. Then
-    writes a Corosync 3 / knet corosync.conf (two_node with two nodes) and a fresh 128-byte
-    authkey (mode 0400) on every node, starts corosync and pacemaker, and waits until every
-    node is online with a DC."""
+    """Checks every node first: SSH, root, the corosync and pacemaker packages, its
+    address, that it can reach the others, and that it is not in a cluster
+    already (corosync running or a corosync.conf; --force overrides). Nothing is
+    changed anywhere when a check fails. Then writes a Corosync 3 / knet
+    corosync.conf (two_node with two nodes) and a fresh 128-byte authkey (mode
+    0400) on every node, starts corosync and pacemaker, and waits until every
+    node is online with a DC.
+    """
     from clushell.cluster import setup
 
     words, opts = do_init.split_opts(args)
@@ -59,9 +61,11 @@ def do_init(ctx: Context, args: list[str]) -> None:
                Opt("nodeid", "its node id (default: the next free one)", Kind.NUMBER), FORCE),
          examples=("add hanode4", "add hanode4 addr=10.0.0.4"))
 def do_add(ctx: Context, args: list[str]) -> None:
-    """The new node is checked like init checks (root, packages, not in a cluster unless --force);
-    then corosync.conf with the node added is pushed to every node (atomically, keeping .bak),
-    the authkey is copied to it, corosync reloads, and the node is started."""
+    """The new node is checked like init checks (root, packages, not in a cluster
+    unless --force); then corosync.conf with the node added is pushed to every
+    node (atomically, keeping .bak), the authkey is copied to it, corosync
+    reloads, and the node is started.
+    """
     from clushell.cluster import membership
 
     words, opts = do_add.split_opts(args)
@@ -83,9 +87,10 @@ def do_add(ctx: Context, args: list[str]) -> None:
          Arg("node", Kind.NODE, "the node to remove"), opts=(FORCE,), aliases=("delete",),
          examples=("remove hanode4",))
 def do_remove(ctx: Context, args: list[str]) -> None:
-    """Refuses to remove the last node that gives quorum (no other node runs corosync) without
-    --force. With two nodes left, quorum.two_node is set. The removed node's corosync.conf is
-    moved to corosync.conf.bak."""
+    """Refuses to remove the last node that gives quorum (no other node runs
+    corosync) without --force. With two nodes left, quorum.two_node is set. The
+    removed node's corosync.conf is moved to corosync.conf.bak.
+    """
     from clushell.cluster import membership
 
     words, opts = do_remove.split_opts(args)

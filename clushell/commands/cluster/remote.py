@@ -63,8 +63,10 @@ def print_outputs(ctx: Context, outcomes: list[Any]) -> list[str]:
          usage="[@NODE,NODE...] [--] PROGRAM [ARG...]",
          examples=("run 'uname -r'", "run @hanode1,hanode2 -- df -h /var", "run sh -c 'ls /etc/corosync | wc -l'"))
 def do_run(ctx: Context, args: list[str]) -> None:
-    """Output of each node under its name, in node order. Exit status 0 only when every node
-    succeeded. Ctrl-C drops the connections, which ends the remote commands."""
+    """Output of each node under its name, in node order. Exit status 0 only when
+    every node succeeded. Ctrl-C drops the connections, which ends the remote
+    commands.
+    """
     words = list(args)
     names: list[str] = []
     if words and words[0].startswith("@"):

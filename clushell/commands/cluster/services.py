@@ -83,17 +83,19 @@ def _service(ctx: Context, cmd: Command, args: list[str], verbs: tuple[str, ...]
 @command("start", "Start corosync and pacemaker on nodes (systemctl).", HERE, opts=(ALL, WAIT),
          examples=("start hanode2", "start --all -w"))
 def do_start(ctx: Context, args: list[str]) -> None:
-    """systemctl start corosync, then pacemaker, on every named node at once (no name: the node clush
-    runs on or reaches with --host); -w waits until each is online with a DC (a progress line per
-    node, 120 s at most)."""
+    """systemctl start corosync, then pacemaker, on every named node at once (no
+    name: the node clush runs on or reaches with --host); -w waits until each is
+    online with a DC (a progress line per node, 120 s at most).
+    """
     _service(ctx, do_start, args, ("start",))
 
 
 @command("stop", "Stop pacemaker and corosync on nodes (systemctl).", HERE, opts=(ALL, WAIT),
          examples=("stop hanode2", "stop --all"))
 def do_stop(ctx: Context, args: list[str]) -> None:
-    """systemctl stop pacemaker (its resources move away first), then corosync; -w waits until the
-    other nodes see it offline."""
+    """systemctl stop pacemaker (its resources move away first), then corosync; -w
+    waits until the other nodes see it offline.
+    """
     _service(ctx, do_stop, args, ("stop",))
 
 

@@ -31,8 +31,10 @@ def _probe(ctx: Context, words: list[str]) -> list[Any]:
 @command("status", "One row per node: reachable, corosync, pacemaker, quorum, DC, config checksums.",
          NODES, opts=(JSON,), examples=("status", "status --json", "status hanode1"))
 def do_status(ctx: Context, args: list[str]) -> None:
-    """Reads corosync-cfgtool -s, corosync-quorumtool -s, pacemakerd -s, crmadmin -D and the
-    sha256 of corosync.conf and authkey on every node, in parallel."""
+    """Reads corosync-cfgtool -s, corosync-quorumtool -s, crmadmin -P (what
+    pacemakerd says), crmadmin -D (the DC) and the sha256 of corosync.conf and
+    authkey on every node, in parallel; --json for scripts.
+    """
     import json
 
     words, opts = do_status.split_opts(args)
@@ -59,8 +61,10 @@ def do_status(ctx: Context, args: list[str]) -> None:
 @command("health", "Everything that must be equal or true on every node, one line each.",
          NODES, opts=(JSON,), examples=("health", "health --json"))
 def do_health(ctx: Context, args: list[str]) -> None:
-    """Same corosync.conf and authkey everywhere, corosync and pacemaker running, quorum, one DC seen
-    by all, no faulty link, one membership. Fails when any check fails."""
+    """Same corosync.conf and authkey everywhere, corosync and pacemaker running,
+    quorum, one DC seen by all, no faulty link, one membership. Fails when any
+    check fails.
+    """
     import json
 
     from clushell.cluster.health import checks

@@ -58,8 +58,10 @@ def do_get(ctx: Context, args: list[str]) -> None:
          KEY, Arg("value", Kind.TEXT, "new value"), opts=(FORCE,),
          examples=("set totem.token 5000", "set quorum.wait_for_all 1", "set logging.debug on"))
 def do_set(ctx: Context, args: list[str]) -> None:
-    """Unknown keys and bad values are refused (--force writes an unknown key anyway); missing
-    sections are created. The change is pending until push (or leaving the level)."""
+    """Unknown keys and bad values are refused (--force writes an unknown key
+    anyway); missing sections are created. The change is pending until push (or
+    leaving the level).
+    """
     words, opts = do_set.split_opts(args)
     work(ctx).conf.set(words[0], words[1], force="--force" in opts)
 
@@ -156,10 +158,12 @@ def do_diff(ctx: Context, args: list[str]) -> None:
 @command("push", "Write the working copy to every node atomically (keeps corosync.conf.bak), reload corosync.",
          NODES, opts=(FORCE,), examples=("push", "push hanode4"))
 def do_push(ctx: Context, args: list[str]) -> None:
-    """Default: every node of the nodelist. Each file is written under a temp name, fsynced and
-    renamed; then corosync-cfgtool -R makes the running nodes re-read it. A node that fails keeps
-    its own file and is listed; the command then fails. A node of another cluster (other
-    cluster_name) is refused unless --force."""
+    """Default: every node of the nodelist. Each file is written under a temp name,
+    fsynced and renamed; then corosync-cfgtool -R makes the running nodes re-
+    read it. A node that fails keeps its own file and is listed; the command
+    then fails. A node of another cluster (other cluster_name) is refused unless
+    --force.
+    """
     words, opts = do_push.split_opts(args)
     push(ctx, work(ctx), words, force="--force" in opts)
 
