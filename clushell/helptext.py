@@ -62,7 +62,10 @@ def level_overview(level: Level, globals_: list[Command]) -> str:
 
 
 def command_help(cmd: Command, path: str = "") -> str:
-    lines = [f"{path + ' ' if path else ''}{cmd.usage_line()}", "", cmd.help]
+    usage = f"{path + ' ' if path else ''}{cmd.usage_line()}"
+    # a long usage breaks between words, the rest indented under the command
+    lines = [*textwrap.wrap(usage, _columns() - 1, subsequent_indent="    ", break_on_hyphens=False), "",
+             *textwrap.wrap(cmd.help, _columns() - 1)]
     if cmd.aliases:
         lines.append(f"Aliases: {', '.join(cmd.aliases)}")
     if cmd.long_help and cmd.long_help != cmd.help:

@@ -31,3 +31,14 @@ def test_man_page_lists_options():
     assert "Options:" in roff
     assert "\\fBweight=N\\fR" in roff
     assert "\\fB\\-\\-now\\fR" in roff
+
+
+def test_long_usage_and_help_wrap(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    long_cmd = command("primitive", "Define a primitive resource with a rather long help text that wraps.",
+                       Arg("id", Kind.NEW_ID, "id"), usage="ID [CLASS:[PROVIDER:]]TYPE|@TEMPLATE [description=D] "
+                       "[params N=V...] [meta N=V...] [op ACTION [ATTR=V...]]...")(_noop)
+    lines = command_help(long_cmd, "configure").splitlines()
+    assert lines[0] == "configure primitive ID"
+    assert lines[1].startswith("    [CLASS:[PROVIDER:]]TYPE|@TEMPLATE")
+    assert all(len(line) < 50 for line in lines)
