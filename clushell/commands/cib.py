@@ -81,7 +81,8 @@ def do_new(ctx: Context, args: list[str]) -> None:
 
 
 @command("use", "Work on a shadow CIB, or on the real target again with 'live'.",
-         Arg("name", Kind.SHADOW, "shadow name or 'live'", optional=True, choices=("live",)), examples=("use test1", "use live"))
+         Arg("name", Kind.SHADOW, "shadow name or 'live'", optional=True, choices=("live",)),
+         examples=("use test1", "use live"))
 def do_use(ctx: Context, args: list[str]) -> None:
     """Pending configure changes must be committed or discarded before switching."""
     _switch(ctx, args[0] if args else None)
