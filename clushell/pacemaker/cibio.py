@@ -2,14 +2,15 @@
 
 ``commit`` never loses a concurrent change (../shared/reference/pacemaker-cli.md §2.4):
 
-1. my change = crm_diff(loaded -> pending);
-2. re-read the live CIB; if its configuration moved since load, compute theirs =
-   crm_diff(loaded -> live) and compare element by element, attribute by attribute:
+1. re-read the live CIB; if its configuration is still the one loaded, go to 3 with my change
+   as it is (one crm_diff in all);
+2. otherwise compute mine = crm_diff(loaded -> pending) and theirs = crm_diff(loaded -> live)
+   and compare element by element, attribute by attribute:
    overlapping -> CommitConflict (three columns: loaded / now / yours), nothing written;
    disjoint -> replay my change on the live configuration;
 3. send a *versioned* patch (source = the live version just read, target = num_updates + 1):
    Pacemaker applies it only if the CIB is still exactly at that version (compare-and-swap),
-   otherwise rc 103 and we go back to 2;
+   otherwise rc 103 and we go back to 1;
 4. re-read, report the new version.
 
 crm_diff is pure computation: it runs on this machine when installed, else on the target.
@@ -162,18 +163,25 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     for attr in VERSION_ATTRS:
         if orig.get(attr) is not None:
             mine.set(attr, orig.get(attr))
-    my_patch = crm_diff(runner, orig, mine, versioned=False)
-    if my_patch is None:
-        return CommitOutcome(False, "nothing to commit")
-    my_changes = chg.parse_patch(my_patch)
+    mine_attrs = dict(mine.attrib)
+    my_changes: list[Change] | None = None  # original -> pending, needed only when the CIB moved
     moved = False
     skipped: list[str] = []
     for attempt in range(1, retries + 1):
-        live = chg.strip_status(chg.parse(query(runner)))
-        if chg.configuration_equal(live, orig):
-            target = None  # mine as it is
+        now = query(runner)
+        # byte for byte what was loaded (a CIB file nobody touched): no second parse or comparison
+        live = orig if now == original else chg.strip_status(chg.parse(now))
+        if live is orig or chg.configuration_equal(live, orig):
+            target = None  # mine as it is: the one diff below is the whole change
         else:
             moved = True
+            if my_changes is None:
+                mine.attrib.clear()  # as loaded, whatever an earlier attempt set
+                mine.attrib.update(mine_attrs)
+                my_patch = crm_diff(runner, orig, mine, versioned=False)
+                my_changes = chg.parse_patch(my_patch) if my_patch else []
+            if not my_changes:
+                return CommitOutcome(False, "nothing to commit")
             their_patch = crm_diff(runner, orig, live, versioned=False)
             theirs = chg.parse_patch(their_patch) if their_patch else []
             if not force:
@@ -183,9 +191,11 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             target, skipped = chg.rebase(live, my_changes, force=force)
         new = chg.on_top_of(mine, live) if target is None else chg.with_configuration(live, target)
         patch = crm_diff(runner, live, new, versioned=True)
-        if patch is None or chg.configuration_equal(live, new):
-            return CommitOutcome(False, "nothing to commit: the CIB already has these changes",
-                                 chg.version(live), moved, attempts=attempt)
+        # a patch that changes the configuration is applied; one with only version bookkeeping is
+        # applied unless the configurations are equal (nothing of mine, or the CIB already has it)
+        if patch is None or (not chg.parse_patch(patch) and chg.configuration_equal(live, new)):
+            what = "nothing to commit" if target is None else "nothing to commit: the CIB already has these changes"
+            return CommitOutcome(False, what, chg.version(live), moved, attempts=attempt)
         txn = uuid.uuid4().hex
         try:
             res = _patch(runner, patch, txn)
@@ -208,6 +218,15 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
 
 
+def _root_tag(xml: bytes) -> bytes:
+    """The ``<cib ...>`` start tag of a CIB document as an empty element (the whole document if odd)."""
+    start = xml.find(b"<cib")
+    end = xml.find(b">", start)
+    if start < 0 or end < 0 or xml[end - 1:end] == b"/":
+        return xml
+    return xml[start:end] + b"/>"
+
+
 def _offending(patch: str, res: Result, new: _Element) -> str:
     """The part of the change cibadmin choked on: the schema error if we can name it, else what changed."""
     if res.rc != 78:
@@ -228,7 +247,10 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
     from clushell.cib import change as chg
 
     xml = query(runner)
-    ver = chg.version(chg.parse(xml))
+    try:
+        ver = chg.version(chg.parse(_root_tag(xml)))  # the <cib> tag is enough: no parse of a big CIB
+    except ClushError:
+        ver = chg.version(chg.parse(xml))
     msg = f"committed; CIB epoch now {ver[1]} (version {chg.version_text(ver)})"
     if moved:
         msg += " (the CIB had been changed by others since it was loaded; their changes were kept)"
