@@ -56,7 +56,9 @@ def add_fencing_topology(b: Builder, p: P.Parsed) -> None:
     levels = p.extra["levels"]
     if all(t is None for t, _tok, _d in levels):
         nodes = b.model.configuration.find("nodes")
-        unames = [n.get("uname") or n.get("id", "") for n in (nodes if nodes is not None else ()) if is_element(n)]
+        # crm gives the targets in uname order, whatever the order of <nodes>
+        found = nodes if nodes is not None else ()
+        unames = sorted(n.get("uname") or n.get("id", "") for n in found if is_element(n))
         if not unames:
             raise P.fail(p.head, "no nodes defined: give targets as '<node>: <devices>'")
         levels = [(("node", u), tok, devs) for u in unames for _t, tok, devs in levels]
