@@ -355,11 +355,12 @@ def parse_monitor(ts: Stream, head: Token) -> Parsed:
     interval, _, timeout = spec.text.partition(":")
     if not re.match(r"^\d+[a-z]*$", interval) or (timeout and not re.match(r"^\d+[a-z]*$", timeout)):
         raise fail(spec, "invalid interval[:timeout]")
-    op = E("op", name="monitor", interval=interval)
+    op = E("op", name="monitor")
+    if role:  # crm writes role before interval (show prints the attributes in this order)
+        op.set("role", check_role(rsc_tok, role))
+    op.set("interval", interval)
     if timeout:
         op.set("timeout", timeout)
-    if role:
-        op.set("role", check_role(rsc_tok, role))
     p = Parsed("monitor", name, op, head, refs=[Token(name, rsc_tok.col)])
     return p
 
