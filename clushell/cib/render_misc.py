@@ -20,15 +20,34 @@ def _fencing(node: Element, node_count: int) -> str:
         levels.setdefault(target, {})[c.get("index")] = c.get("devices")
     ordered = {t: [d[str(i)] for i in sorted(int(k) for k in d)] for t, d in levels.items()}
     distinct = {" ".join(devs) for devs in ordered.values()}
-    if len(distinct) == 1 and len(levels) == node_count:
+    if len(distinct) == 1 and len(levels) == node_count and all(isinstance(t, str) for t in levels):
         return f"fencing_topology {next(iter(distinct))}"
 
     def fmt(t: Any) -> str:
         if isinstance(t, tuple):
-            return f"pattern:{t[1]}" if t[0] is None else f"attr:{t[0]}={t[1]}"
-        return f"{t}:"
+            word = f"pattern:{t[1]}" if t[0] is None else f"attr:{t[0]}={t[1]}"
+        else:
+            word = f"{t}:"
+        # one word when loaded back: quoted if it holds blanks or quotes (crm falls back to xml)
+        return quote_wrap(word) if any(c.isspace() or c in "\"'" for c in word) else word
 
     return BREAK.join(["fencing_topology"] + [f"{fmt(t)} {' '.join(d)}" for t, d in ordered.items()])
+
+
+def fencing_has_cli_form(node: Element) -> bool:
+    """The fencing_topology statement can say these levels: per target, indexes 1..n, and
+    values that read back the same (else show writes the XML, as crm does)."""
+    indexes: dict[Any, list[int]] = {}
+    for c in node.iterchildren("fencing-level"):
+        target = (c.get("target"), c.get("target-attribute"), c.get("target-value"), c.get("target-pattern"))
+        if sum(v is not None for v in target) != (2 if target[1] is not None else 1) or c.get("devices") is None:
+            return False
+        if any(v is not None and ("\n" in v or "\\" in v or v.endswith(":")) for v in target):
+            return False
+        if not (c.get("index") or "").isdigit():
+            return False
+        indexes.setdefault(target, []).append(int(c.get("index", "0")))
+    return all(sorted(idx) == list(range(1, len(idx) + 1)) for idx in indexes.values())
 
 
 # -- ACLs and alerts -----------------------------------------------------------------------

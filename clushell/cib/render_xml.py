@@ -60,6 +60,10 @@ def has_cli_form(el: Element) -> bool:
     not read back the same once printed (crmsh's own round-trip check, done by hand)."""
     if el.tag == "rsc_order" and el.get("score") is not None:
         return False
+    if el.tag == "fencing-topology":
+        from clushell.cib.render_misc import fencing_has_cli_form
+
+        return fencing_has_cli_form(el)
     if not _quoted_ok(el.get("description")):
         return False
     if el.tag == "rsc_location" and not _bare_ok(el.get("node")):
