@@ -84,3 +84,22 @@ def test_inline_check_references_follow_the_statement_table() -> None:
 def test_check_value_lives_with_the_kinds() -> None:
     assert kinds.check_value(Kind.NODE, "n 1") is not None
     assert kinds.check_value(Kind.NODE, "node-1") is None
+
+
+def test_hostile_words_never_break_completion() -> None:
+    """A Tab on any line (control characters, NULs, broken bytes, huge words) answers or offers nothing."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    tree = build_tree()
+    paths = [list(p) for p, n in walk(tree) if p[0] not in ("cluster", "corosync")]
+    hostile = st.one_of(st.text(max_size=8), st.binary(max_size=6).map(lambda b: b.decode("utf-8", "surrogateescape")),
+                        st.sampled_from(["\x00", "a=", "=", "@", "@x,", "x" * 5000, "ocf:", "ocf::", "type:", "-"]))
+
+    @settings(max_examples=2000, deadline=None, database=None)
+    @given(path=st.sampled_from(paths), words=st.lists(hostile, max_size=4), current=hostile)
+    def run(path: list[str], words: list[str], current: str) -> None:
+        cands = complete_words(tree, GLOBALS, [tree], [*path, *words], current, Source())
+        assert all(c.text.startswith(current) for c in cands)
+
+    run()
