@@ -198,16 +198,38 @@ class Workspace:
         """Ids of objects that differ between original and pending (added, changed, removed)."""
         from lxml import etree
 
-        def objs(model: CibModel) -> dict[str, bytes]:
+        from clushell.cib.model import RESOURCE_TAGS
+
+        def key(model: CibModel, el: Any) -> str:
+            return f"{model.kind_of(el) or el.tag}:{model.object_id(el)}"
+
+        def tops(model: CibModel) -> dict[str, Any]:
+            """Top-level objects, as CibModel.objects() has them but without the nested resources."""
             out = {}
-            for el in model.objects():
-                key = f"{model.kind_of(el) or el.tag}:{model.object_id(el)}"
-                out[key] = etree.tostring(el)
+            for sec in model.configuration.iterchildren("*"):
+                for el in [sec] if sec.tag == "fencing-topology" else sec.iterchildren("*"):
+                    if model.kind_of(el) is not None:
+                        out[key(model, el)] = el
+            return out
+
+        def objs(model: CibModel, top: dict[str, Any]) -> dict[str, bytes]:
+            out = {}
+            for k, el in top.items():
+                if k in same:
+                    continue
+                out[k] = etree.tostring(el)
+                if el.getparent().tag == "resources":  # resources inside containers are objects too
+                    out.update((key(model, sub), etree.tostring(sub))
+                               for sub in el.iter(*RESOURCE_TAGS) if sub is not el)
             return out
 
         if self._pending is None:
             return []
-        old, new = objs(self.original), objs(self._pending)
+        old_top, new_top = tops(self.original), tops(self._pending)
+        # a top-level object serialised alike on both sides holds no change (ids are unique, so
+        # what it contains appears nowhere else): only the rest is compared object by object
+        same = {k for k, el in old_top.items() if k in new_top and etree.tostring(el) == etree.tostring(new_top[k])}
+        old, new = objs(self.original, old_top), objs(self._pending, new_top)
         keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
         return sorted(k.split(":", 1)[1] for k in keys)
 
