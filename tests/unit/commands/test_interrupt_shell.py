@@ -28,7 +28,8 @@ def cib(tmp_path: Path) -> Path:
 
 def _slow(path: Path, pidfile: Path, banner: str) -> Path:
     """A program that says it started, ignores SIGINT (so only clush can stop it) and hangs."""
-    path.write_text(f"#!/bin/sh\necho {banner}\necho $$ > {pidfile}\ntrap '' INT\nexec sleep 120\n")
+    path.write_text(f"#!/bin/sh\ntrap '' INT\necho {banner}\necho $$ > {pidfile}.tmp\nmv {pidfile}.tmp {pidfile}\n"
+                    "exec sleep 120\n")
     path.chmod(0o755)
     return path
 
