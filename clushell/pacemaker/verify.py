@@ -10,16 +10,19 @@ Findings are ``clushell.cib.verify.Finding(severity, object_id, attribute, messa
 
 from __future__ import annotations
 
+import functools
 import os
 import re
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from clushell.cib.verify import ERROR, WARNING, Finding, check
 from clushell.errors import ClushError, ToolMissing
 from clushell.pacemaker import ra
-from clushell.transport.base import Runner
+from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
     from clushell.pacemaker.ra import AgentInfo
@@ -33,6 +36,7 @@ NOISE = ("Blind faith", "lack of quorum", "Errors found during check", "may prov
 _LOG_LINE = re.compile(r"^\((?P<fn>[^)]*)\)\s+(?P<level>error|warning|notice|info|crit):\s*(?P<msg>.*)$")
 _RNG_LINE = re.compile(r"(Relax-NG validity error|validity error :)")
 _schemas: dict[str, etree.RelaxNG] = {}
+VERIFY_TIMEOUT = 300
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -86,7 +90,21 @@ def relaxng_findings(root: etree._Element) -> list[Finding] | None:
 def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schema: bool,
                         schema_failed: bool = False) -> list[Finding]:
     """Run ``crm_verify -VV -p`` on the target with the CIB on stdin and turn its lines into findings."""
-    res = runner.run(["crm_verify", "-VV", "-p"], stdin=xml, timeout=300)
+    return _crm_verify_lines(_run_crm_verify(runner, xml), lambda: ids, skip_schema=skip_schema,
+                             schema_failed=schema_failed)
+
+
+def _run_crm_verify(runner: Runner, xml: bytes) -> Result:
+    return runner.run(["crm_verify", "-VV", "-p"], stdin=xml, timeout=VERIFY_TIMEOUT)
+
+
+def _schema_trouble(res: Result) -> bool:
+    """crm_verify found the CIB invalid against its schema (rc 78, or Relax-NG lines)."""
+    return res.rc == 78 or any(_RNG_LINE.search(line) for line in res.err.splitlines())
+
+
+def _crm_verify_lines(res: Result, ids: Callable[[], set[str]], *, skip_schema: bool,
+                      schema_failed: bool = False) -> list[Finding]:
     found: list[Finding] = []
     for line in res.err.splitlines():
         line = line.strip()
@@ -94,7 +112,7 @@ def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schem
             continue
         if _RNG_LINE.search(line):
             if not skip_schema:
-                found.append(Finding(ERROR, _mentioned_id(line, ids), None, f"crm_verify: {line}"))
+                found.append(Finding(ERROR, _mentioned_id(line, ids()), None, f"crm_verify: {line}"))
             continue
         m = _LOG_LINE.match(line)
         if not m:
@@ -103,11 +121,33 @@ def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schem
         if level not in ("error", "warning", "crit"):
             continue
         msg = m.group("msg")
-        found.append(Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids), None,
+        found.append(Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids()), None,
                              f"crm_verify: {msg}"))
     if res.rc not in (0, 78) or (res.rc == 78 and not any(f.is_error for f in found) and not schema_failed):
         found.append(Finding(ERROR, None, None, f"crm_verify failed (rc {res.rc}): {res.first_error_line()}"))
     return found
+
+
+class _Background:
+    """A call run in a thread; ``result()`` waits for it and returns or raises what it did."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _mentioned_id(text: str, ids: set[str]) -> str | None:
@@ -124,16 +164,10 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
         root = etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True, remove_blank_text=False))
     except etree.XMLSyntaxError as exc:
         return [Finding(ERROR, None, None, f"the CIB is not well-formed XML: {exc}")]
-    ids = {el.get("id") for el in root.iterfind("configuration//*[@id]")}
-    findings = relaxng_findings(root)
-    schema_done = findings is not None
-    findings = list(findings or [])
-    if use_crm_verify:
-        try:
-            findings += crm_verify_findings(runner, pending_xml, ids, skip_schema=schema_done,
-                                            schema_failed=has_errors(findings))
-        except ToolMissing as exc:
-            findings.append(Finding(WARNING, None, None, f"{exc}; Pacemaker's own check was skipped"))
+    ids = functools.cache(lambda: {el.get("id") for el in root.iterfind("configuration//*[@id]")})
+    # crm_verify (the slowest part) runs while our own checks do; on a remote target the calls
+    # stay one at a time over the one connection
+    job = _Background(_run_crm_verify, runner, pending_xml) if use_crm_verify and runner.where == "local" else None
 
     def lookup(spec: str) -> AgentInfo | None:
         try:
@@ -145,6 +179,21 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
         options = ra.cluster_options(runner)
     except ClushError:
         options = None
-    findings += check(root, lookup, cluster_options=options, changed_ids=changed_ids)
+    semantic = check(root, lookup, cluster_options=options, changed_ids=changed_ids)
+    findings: list[Finding] = []
+    if use_crm_verify:
+        try:
+            res = job.result() if job is not None else _run_crm_verify(runner, pending_xml)
+        except ToolMissing as exc:
+            findings = list(relaxng_findings(root) or [])
+            findings.append(Finding(WARNING, None, None, f"{exc}; Pacemaker's own check was skipped"))
+        else:
+            # crm_verify validates against the same schema: ours runs only to name what is wrong
+            schema = relaxng_findings(root) if _schema_trouble(res) else []
+            findings = list(schema or [])
+            findings += _crm_verify_lines(res, ids, skip_schema=schema is not None, schema_failed=has_errors(findings))
+    else:
+        findings = list(relaxng_findings(root) or [])
+    findings += semantic
     findings.sort(key=lambda f: f.severity != ERROR)
     return findings
