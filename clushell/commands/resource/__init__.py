@@ -8,13 +8,13 @@ the command reports what moved; ``-w``/``--wait`` does the same on a live cluste
 
 from __future__ import annotations
 
-from clushell.commands.resource import attrs, placement, roles, views
+from clushell.commands.resource import attrs, debug, placement, roles, views
 from clushell.commands.tree import Level
 
 LEVEL = Level(
     "resource",
     "Resource operations: start/stop, move/ban/clear, cleanup, attributes.",
-    commands=[*roles.COMMANDS, *placement.COMMANDS, *attrs.COMMANDS, *views.COMMANDS],
+    commands=[*roles.COMMANDS, *placement.COMMANDS, *attrs.COMMANDS, *views.COMMANDS, *debug.COMMANDS],
     long_help=("Each command acts on the cluster at once (or on the sandbox file).\n"
                "Add -w (or run clush -w) to wait until the cluster is idle and see what moved."),
 )
