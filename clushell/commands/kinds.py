@@ -60,7 +60,12 @@ def _shadow(value: str) -> str | None:
     # the character set is the shadow store's to judge; the length is the file system's
     if "/" in value:
         return None
-    return values.xml_text(value) or values.file_name(value, "shadow name", values.NAME_MAX - len("shadow."))
+    return values.xml_text(value) or values.file_name(value, "shadow name", SHADOW_NAME_MAX)
+
+
+#: the shadow store's longest file name is the temp file of its base record,
+#: ``..shadow.NAME.base.XXXXXXXX.tmp`` (27 bytes more than NAME)
+SHADOW_NAME_MAX = values.NAME_MAX - len("..shadow.") - len(".base.XXXXXXXX.tmp")
 
 
 _CHECKS: dict[str, Callable[[str], str | None]] = {

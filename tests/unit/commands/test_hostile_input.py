@@ -76,7 +76,7 @@ CASES = [
     ("node attribute node1 set 'a b' 1",
      "ERROR: column 26: attribute: name: invalid attribute name (a letter, '_' or '#' first, then letters, "
      "digits, '.', ':', '-', '_')\n"),
-    ("cib new " + "s" * 300, "ERROR: column 9: new: name: shadow name too long (300 bytes; at most 248)\n"),
+    ("cib new " + "s" * 300, "ERROR: column 9: new: name: shadow name too long (300 bytes; at most 228)\n"),
     # checks that came too late
     ("configure primitive x3 ocf:pacemaker:Dummy op monitor interval=abc",
      "ERROR: column 55: primitive: interval: invalid duration (expected e.g. 30s, 500ms, 2min, 1h or PT1M30S): "

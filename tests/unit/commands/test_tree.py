@@ -116,7 +116,7 @@ def test_values_are_checked_by_kind():
     assert check_value(Kind.SCORE, "lots").startswith("invalid score")
     assert check_value(Kind.DURATION, "PT1M30S") is None and check_value(Kind.DURATION, "500ms") is None
     assert check_value(Kind.DURATION, "abc").startswith("invalid duration")
-    assert check_value(Kind.SHADOW, "s" * 300) == "shadow name too long (300 bytes; at most 248)"
+    assert check_value(Kind.SHADOW, "s" * 300) == "shadow name too long (300 bytes; at most 228)"
     assert check_value(Kind.HOST, "a" * 64 + ".example") == "host name label too long (64 characters; at most 63)"
     assert check_value(Kind.FILE, "x\x00y") == "NUL byte is not allowed in a file name"
     assert check_value(Kind.ATTR, "a=b").startswith("invalid attribute name")
