@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from clushell.cib.change import VERSION_ATTRS
 from clushell.errors import ClushError, TransportError
-from clushell.pacemaker.cibadmin import CommitFailed, CommitInterrupted, tool_error, version_now
+from clushell.pacemaker.cibadmin import BIG_CIB_TIMEOUT, CommitFailed, CommitInterrupted, tool_error, version_now
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ _STILL_RUNNING = ('for p in /proc/[0-9]*; do grep -qsz "^CLUSH_TXN=$1\\$" "$p/en
 
 def _patch(runner: Runner, patch: str, txn: str) -> Result:
     return runner.run(["cibadmin", "--patch", "--xml-pipe"], stdin=patch.encode(), env={"CLUSH_TXN": txn},
-                      timeout=120)
+                      timeout=BIG_CIB_TIMEOUT)
 
 
 def _wait_until_finished(runner: Runner, txn: str, limit: float = 60.0) -> bool:

@@ -22,6 +22,7 @@ from lxml import etree
 from clushell.cib.verify import ERROR, WARNING, Finding, check
 from clushell.errors import ClushError, ToolMissing
 from clushell.pacemaker import ra
+from clushell.pacemaker.cibadmin import BIG_CIB_TIMEOUT
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ NOISE = ("Blind faith", "lack of quorum", "Errors found during check", "may prov
 _LOG_LINE = re.compile(r"^\((?P<fn>[^)]*)\)\s+(?P<level>error|warning|notice|info|crit):\s*(?P<msg>.*)$")
 _RNG_LINE = re.compile(r"(Relax-NG validity error|validity error :)")
 _schemas: dict[str, etree.RelaxNG] = {}
-VERIFY_TIMEOUT = 300
 
 
 def has_errors(findings: list[Finding]) -> bool:
@@ -95,7 +95,7 @@ def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schem
 
 
 def _run_crm_verify(runner: Runner, xml: bytes) -> Result:
-    return runner.run(["crm_verify", "-VV", "-p"], stdin=xml, timeout=VERIFY_TIMEOUT)
+    return runner.run(["crm_verify", "-VV", "-p"], stdin=xml, timeout=BIG_CIB_TIMEOUT)
 
 
 def _schema_trouble(res: Result) -> bool:
