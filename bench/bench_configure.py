@@ -306,6 +306,7 @@ def main() -> int:
     ap.add_argument("--no-pcs", action="store_true")
     ap.add_argument("--no-crm", action="store_true")
     ap.add_argument("--json", help="write the results here too")
+    ap.add_argument("--merge", nargs="*", help="--json files of earlier runs to print with this one's (--targets '')")
     ap.add_argument("--clush", default=str(Path(sys.executable).parent / "clush"))
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -321,6 +322,8 @@ def main() -> int:
     else:
         TOOLS["crm"] = ["crm"]
     results: dict = {}
+    for path in args.merge or ():  # figures of earlier runs (e.g. file and live run side by side)
+        results.update({(t, op, int(n)): row for t, op, n, row in json.loads(Path(path).read_text())})
     tool_out: set = set()
     with tempfile.TemporaryDirectory(prefix="clush-bench-") as tmpdir:
         tmp = Path(tmpdir)
@@ -332,7 +335,7 @@ def main() -> int:
                    XDG_CONFIG_HOME=str(tmp / "config"), XDG_DATA_HOME=str(tmp / "data"),
                    XDG_STATE_HOME=str(tmp / "state"))
         (tmp / "home").mkdir()
-        targets = args.targets.split(",")
+        targets = args.targets.split(",") if args.targets else []
         if "file" in targets:
             for n in sizes:
                 measure_size(FileTarget(tmp), n, args, env, tmp, results, tool_out)
@@ -347,7 +350,7 @@ def main() -> int:
                         measure_size(LiveTarget(cluster), n, args, env, tmp, results, tool_out)
     print(report.table(results, sizes, args, notes))
     if args.json:
-        Path(args.json).write_text(json.dumps({" ".join(map(str, k)): v for k, v in results.items()}, indent=1))
+        Path(args.json).write_text(json.dumps([[*k, v] for k, v in results.items()], indent=1))
     return 0
 
 

@@ -147,7 +147,10 @@ class PrivateCluster:
         time.sleep(0.2)  # a change just made may not have reached the controller yet
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            res = self.run(["crmadmin", "-q", "-S", "node1"], timeout=30)
+            try:
+                res = self.run(["crmadmin", "-q", "-S", "node1"], timeout=60)
+            except subprocess.TimeoutExpired:  # a controller busy with a big CIB answers late
+                continue
             if "S_IDLE" in res.stdout + res.stderr:
                 return
             time.sleep(0.2)
