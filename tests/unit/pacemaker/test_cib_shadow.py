@@ -35,7 +35,7 @@ def test_commit_refused_when_the_target_moved(clush, cib_file, env):
     subprocess.run(["cibadmin", "-C", "-o", "resources", "-X",
                     '<primitive id="other" class="ocf" provider="pacemaker" type="Dummy"/>'],
                    env=dict(os.environ, CIB_file=str(cib_file)), check=True)
-    res = clush(input="cib use s2\nconfigure primitive mine ocf:pacemaker:Dummy\ncib commit\n", env=env)
+    res = clush(input="cib use s2\nconfigure\nprimitive mine ocf:pacemaker:Dummy\ncommit\nup\ncib commit\n", env=env)
     assert res.returncode == 1
     assert "the target changed since shadow 's2' was made" in res.stderr
     assert 'id="other"' in ids_in(cib_file) and 'id="mine"' not in ids_in(cib_file)

@@ -31,7 +31,9 @@ def epoch(env):
 
 def test_commit_reports_the_new_epoch(shell):
     d, err, env = shell
-    assert d.run_line("configure primitive m1 ocf:pacemaker:Dummy")
+    assert d.run_line("configure")
+    assert d.run_line("primitive m1 ocf:pacemaker:Dummy")
+    assert d.run_line("commit")
     assert f"committed; CIB epoch now {epoch(env)}" in err.getvalue()
 
 
