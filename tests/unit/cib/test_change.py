@@ -13,6 +13,7 @@ from lxml import etree
 from clushell.cib import change as chg
 from clushell.cib.change import CommitConflict
 from clushell.pacemaker import cibio
+from clushell.pacemaker.cibadmin import CommitFailed
 from clushell.transport.local import LocalRunner
 from tests.realenv import require
 
@@ -158,7 +159,7 @@ def test_force_overwrites_a_conflict(cibfile):
 
 def test_schema_error_from_cibadmin_is_one_clear_error(cibfile):
     loaded = cibio.query(cibfile)
-    with pytest.raises(cibio.CommitFailed) as err:
+    with pytest.raises(CommitFailed) as err:
         cibio.commit(cibfile, loaded, edit(loaded, prim("t1"), colour="red"))
     assert "does not conform to the configured schema" in str(err.value) and "t1" in str(err.value)
     assert value(cibfile, prim("t1"), "colour") is None
