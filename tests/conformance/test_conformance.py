@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, cib_query, run_clush
+from tests.conftest import cib_query, run_clush
+from tests.paths import CONFORMANCE
 from tests.realenv import require
 
-CONF = SHARED / "conformance"
+CONF = CONFORMANCE
 
 
 def _cases() -> list[tuple[str, Path, Path]]:

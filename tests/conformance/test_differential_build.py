@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED, run_clush
+from tests.conftest import run_clush
+from tests.paths import CONFORMANCE
 from tests.realenv import require
 
 pytestmark = pytest.mark.crmsh
 
-CONF = SHARED / "conformance"
+CONF = CONFORMANCE
 BASE = CONF / "scenarios" / "base.xml"
 
 PRE = "property stonith-enabled=false\n"
