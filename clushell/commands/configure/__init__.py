@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.configure import edit, objects, show, statements
+from clushell.commands.configure import edit, objects, show, statements, tools
 from clushell.commands.tree import Arg, Command, Kind, Level, command
 from clushell.errors import ClushError
 from clushell.session import LeaveReason, StateKey, settle
@@ -62,7 +62,7 @@ def _leave(ctx: Context, reason: LeaveReason) -> None:
 
 
 COMMANDS: list[Command] = [
-    *statements.COMMANDS, do_commit, do_verify, *show.COMMANDS, *edit.COMMANDS, *objects.COMMANDS,
+    *statements.COMMANDS, do_commit, do_verify, *show.COMMANDS, *edit.COMMANDS, *objects.COMMANDS, *tools.COMMANDS,
 ]
 
 LEVEL = Level(
