@@ -128,8 +128,17 @@ def _statements(text: str, source: str) -> list:
                 raise ClushError(f"{source}:{stmt.line}: duplicate {'node' if ident[0] else 'object'} {ident[1]}")
             seen.add(ident)
         out.append((p, ident, stmt))
-    out.sort(key=lambda t: _ORDER.get(t[0].kind, 99))
+    # crm resolves the whole file first: within a kind, statements that refer to a set or rule
+    # by $id-ref come after those that may define it
+    out.sort(key=lambda t: (_ORDER.get(t[0].kind, 99), _refers(t[0])))
     return out
+
+
+def _refers(p) -> bool:
+    el = p.element
+    return el is not None and any(
+        isinstance(sub.tag, str) and sub.tag != "nvpair" and sub.get("id-ref") is not None for sub in el.iter()
+    )
 
 
 def merge_text(
@@ -178,7 +187,9 @@ def merge_text(
             keep = copy.deepcopy(old)
             place = _detach(work, old)
         stmt_text = stmt.text if not stmt.comments else "\n".join([*stmt.comments, stmt.text])
-        msgs.extend(apply_text(work, stmt_text + "\n", source=source, providers=providers))
+        # blank lines first, so that an error names the statement's line in the file
+        pad = "\n" * max(stmt.line - 1 - len(stmt.comments), 0)
+        msgs.extend(apply_text(work, pad + stmt_text + "\n", source=source, providers=providers))
         if keep is None and previous and ident in previous:
             new = _find(work, ident)
             if new is not None:
