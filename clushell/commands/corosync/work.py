@@ -81,6 +81,7 @@ def push(ctx: Context, st: Work, words: list[str], *, force: bool) -> None:
     from clushell.cluster import config
     from clushell.commands.cluster.common import fail_partial, nodeset, say, specs_for
 
+    ctx.session.check_may_commit()  # a script pushes nothing once a command failed
     text = st.conf.render()
     specs = specs_for(ctx, words) if words else _push_targets(ctx, st)
     nodes = nodeset(ctx, specs)

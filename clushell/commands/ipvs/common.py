@@ -84,6 +84,7 @@ def commit_directors(ctx: Context, names: list[str]) -> None:
     if not names:
         ctx.out.info("ipvs: no changes to commit")
         return
+    ctx.session.check_may_commit()  # a script commits nothing once a command failed
     for name in names:
         report = st.commit_one(name)
         show_report(ctx.out, report, name, offline=not st.is_live(name))

@@ -176,3 +176,18 @@ def test_director_lists_anywhere_and_sync_between_files(tmp_path: Path, env: dic
     assert "directors: file" in res.stdout and f"file: offline table {table}" in res.stdout
     res = clush(env, "--ipvs-file", str(table), "ipvs", "sync", "@file", "@file")
     assert res.returncode == 1 and "sync needs at least one peer other than the reference" in res.stderr
+
+
+@pytest.mark.parametrize("end", ["commit\n", "up\n", ""])
+def test_a_script_commits_nothing_after_a_failed_command(tmp_path: Path, env: dict[str, str], end: str) -> None:
+    """--continue-on-error reports every error; neither commit, level exit nor EOF writes the table."""
+    table = tmp_path / "lb.rules"
+    table.write_text(BASE)
+    res = clush(env, "--continue-on-error", "--ipvs-file", str(table), stdin=f"""ipvs
+service add tcp:10.1.1.110:80 sched=wlc
+service add tcp:10.1.1.111:80 sched=nosuch
+{end}""")
+    assert res.returncode == 1
+    assert "nosuch" in res.stderr
+    assert table.read_text() == BASE
+    assert "wrote" not in res.stderr
