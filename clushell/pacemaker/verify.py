@@ -123,7 +123,11 @@ def _crm_verify_lines(res: Result, ids: Callable[[], set[str]], *, skip_schema: 
         msg = m.group("msg")
         found.append(Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids()), None,
                              f"crm_verify: {msg}"))
-    if res.rc not in (0, 78) or (res.rc == 78 and not any(f.is_error for f in found) and not schema_failed):
+    # rc 78 with "Warnings found during check" (no quorum, unclean nodes): warnings, not a failure
+    warnings_only = "Warnings found during check" in res.err
+    if res.rc not in (0, 78) or (
+        res.rc == 78 and not any(f.is_error for f in found) and not schema_failed and not warnings_only
+    ):
         found.append(Finding(ERROR, None, None, f"crm_verify failed (rc {res.rc}): {res.first_error_line()}"))
     return found
 

@@ -73,14 +73,17 @@ def base_cib(tmp: Path, name: str, setup: str = "", xml: Path | None = None) -> 
     return cib
 
 
-def both(tmp: Path, script: str, *, setup: str = "", xml: Path | None = None, level: str = "configure") -> Pair:
-    """``script`` (statements of ``level``) through crm and clush on two copies of one CIB."""
+def both(
+    tmp: Path, script: str, *, setup: str = "", xml: Path | None = None, level: str = "configure", force: bool = True
+) -> Pair:
+    """``script`` (statements of ``level``) through crm and clush (both with -F unless ``force`` is
+    false) on two copies of one CIB."""
     a = base_cib(tmp, "crm.xml", setup, xml)
     b = tmp / "clush.xml"
     shutil.copy(a, b)
     tail = "commit\nquit\n" if level == "configure" else "quit\n"
     text = f"{level}\n{script.strip()}\n{tail}"
-    return Pair(run_crm(a, text), run_clush_on(b, text))
+    return Pair(run_crm(a, text, force=force), run_clush_on(b, text, force=force))
 
 
 def cib_diff(a: Path, b: Path) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from clushell.commands.configure import edit, objects, show, statements, tools
+from clushell.commands.configure import edit, filter, objects, show, statements, tools
 from clushell.commands.tree import Arg, Command, Kind, Level, command
 from clushell.errors import ClushError
 from clushell.session import LeaveReason, StateKey, settle
@@ -44,6 +44,10 @@ def do_verify(ctx: Context, args: list[str]) -> None:
 
     ws = get_workspace(ctx)
     if not report_findings(ctx, ws.pending.to_xml(pretty=False)):
+        if ctx.session.options.force and not ctx.session.options.interactive:
+            # crm -F: a failing verify in a script warns and the script goes on (commit still checks)
+            ctx.out.warn("verify: the configuration has errors (going on: -F)")
+            return
         raise ClushError("the configuration has errors")
 
 
@@ -63,6 +67,7 @@ def _leave(ctx: Context, reason: LeaveReason) -> None:
 
 COMMANDS: list[Command] = [
     *statements.COMMANDS, do_commit, do_verify, *show.COMMANDS, *edit.COMMANDS, *objects.COMMANDS, *tools.COMMANDS,
+    *filter.COMMANDS,
 ]
 
 LEVEL = Level(
