@@ -161,12 +161,16 @@ class Workspace:
         """Report what verification finds; refuse on errors unless forced (returns force)."""
         if not check:
             return force
-        if not report_findings(ctx, pending_xml, changed=set(changed)):
-            session = ctx.session
+        session = ctx.session
+        # one error that refuses the commit is said once, in the refusal (naming object and attribute)
+        fold = not force and not session.options.interactive
+        errors = check_and_report(ctx, pending_xml, changed=set(changed), fold_single_error=fold)
+        if errors:
             if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
                 force = True
             if not force:
-                raise ClushError("commit refused: the configuration has errors (use 'commit force' to override)")
+                why = errors[0] if len(errors) == 1 and fold else "the configuration has errors"
+                raise ClushError(f"commit refused: {why} (use 'commit force' to override)")
             ctx.out.info("commit forced")
         return force
 
@@ -267,9 +271,23 @@ def get_workspace(ctx: Any) -> Workspace:
 
 def report_findings(ctx: Any, xml: bytes, *, changed: set[str] | None = None) -> bool:
     """Print what verification finds in ``xml``; False when there are errors."""
+    return not check_and_report(ctx, xml, changed=changed)
+
+
+def check_and_report(ctx: Any, xml: bytes, *, changed: set[str] | None = None, fold_single_error: bool = False
+                     ) -> list[str]:
+    """Print what verification finds in ``xml`` and return the errors' texts.
+
+    With ``fold_single_error`` a lone error is not printed: the caller says it in its one line.
+    """
     from clushell.pacemaker.verify import verify_cib
 
     findings = verify_cib(ctx.session.runner, xml, changed_ids=changed)
+    errors = [str(f).split(": ", 1)[-1] for f in findings if f.is_error]  # level shown by out
+    fold = fold_single_error and len(errors) == 1
     for f in findings:
-        (ctx.out.error if f.is_error else ctx.out.warn)(str(f).split(": ", 1)[-1])  # level shown by out
-    return not any(f.is_error for f in findings)
+        if not f.is_error:
+            ctx.out.warn(str(f).split(": ", 1)[-1])
+        elif not fold:
+            ctx.out.error(str(f).split(": ", 1)[-1])
+    return errors
