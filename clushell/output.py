@@ -33,15 +33,15 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, details: bool = True) -> str:
     """Messages never carry raw control characters or broken bytes into the terminal: escape them.
 
-    Tabs stay, and so do line breaks before an indented detail line (some messages have those);
-    any other line break came from the input and is shown as \\n, so a message stays one line.
+    Tabs stay. With ``details``, so does a line break before a tab-indented detail line (warnings
+    quoting crm text have those); any other line break came from the input and is shown as \\n.
     """
     out = []
     for i, ch in enumerate(text):
-        if ch == "\n" and text[i + 1 : i + 2] in (" ", "\t"):
+        if ch == "\n" and details and text[i + 1 : i + 2] == "\t":
             out.append(ch)
         elif ch.isprintable() or ch == "\t":
             out.append(ch)
@@ -101,7 +101,7 @@ class Output:
     # -- messages --------------------------------------------------------------------
     def _message(self, level: str, text: str) -> None:
         if not text.isprintable():
-            text = printable(text)
+            text = printable(text, details=level != "ERROR")  # an error is one line
         if self.color and colour_wanted(self.stderr):
             style = {"ERROR": "\033[1;31m", "WARNING": "\033[33m", "INFO": "\033[36m"}[level]
             self.stderr.write(f"{style}{level}\033[0m: {text}\n")

@@ -161,7 +161,7 @@ def check(where: str, err: str, out: str) -> None:
     assert "internal error" not in err, f"{where}: {err}"
     assert "Traceback" not in err + out, f"{where}: {err}"
     for msg in err.splitlines():
-        assert msg.startswith(("ERROR: ", "WARNING: ", "INFO: ", "\t", "  ")) or not msg.strip(), f"{where}: {msg!r}"
+        assert msg.startswith(("ERROR: ", "WARNING: ", "INFO: ", "\t")) or not msg.strip(), f"{where}: {msg!r}"
         assert msg.isprintable() or "\t" in msg, f"{where}: raw control character in {msg!r}"
 
 
