@@ -130,3 +130,12 @@ def test_host_label_longer_than_dns_takes(seeded: Path) -> None:
     assert res.stderr.decode().splitlines()[-1] == (
         "ERROR: status: --host: host name label too long (64 characters; at most 63): "
         "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'")
+
+
+def test_messages_never_carry_raw_control_bytes() -> None:
+    err = io.StringIO()
+    out = Output(color=False, stdout=io.StringIO(), stderr=err)
+    out.error("no object 'a\nb\x01\udcff'")
+    out.warn("quoting crm text:\n\tprimitive p1 Dummy \x1b[31m")
+    assert err.getvalue() == ("ERROR: no object 'a\\nb\\x01\\xff'\n"
+                              "WARNING: quoting crm text:\n\tprimitive p1 Dummy \\x1b[31m\n")
