@@ -30,6 +30,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("core.editor", "", "Editor for 'configure edit' (empty: $VISUAL, $EDITOR, else vi)."),
     Setting("core.history", "yes", "Keep a command history file.", ("yes", "no")),
     Setting("core.obscure-pattern", "passw*", "Parameter names whose values 'show' masks."),
+    Setting("core.sort-elements", "yes", "'show' sorts objects of a type by id (no: CIB order, as crm's "
+            "sort-elements).", ("yes", "no")),
     Setting("cluster.nodes", "", "Cluster nodes to reach over SSH (space separated [USER@]HOST[:PORT])."),
     Setting("ipvs.directors", "", "Default IPVS directors (space separated); groups as ipvs.group.NAME."),
     Setting("ipvs.file", "", "Offline IPVS table (ipvsadm -Sn format) the ipvs level works on, as director @file."),

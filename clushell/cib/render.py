@@ -294,10 +294,18 @@ def count_nodes(configuration: Element) -> int:
     return 0 if nodes is None else sum(1 for n in nodes.iterchildren("node"))
 
 
-def render(objects: Iterable[Element], configuration: Element, style: Style | None = None) -> str:
-    """Several objects, sorted as crmsh sorts them, one statement each (no final newline)."""
+def render(objects: Iterable[Element], configuration: Element, style: Style | None = None, *,
+           by_id: bool = True) -> str:
+    """Several objects, sorted as crmsh sorts them, one statement each (no final newline).
+
+    ``by_id=False`` is crm's ``sort-elements no``: by type only, CIB order within a type.
+    """
     style = style or Style()
-    objs = sorted(objects, key=sort_key)
+    if by_id:
+        objs = sorted(objects, key=sort_key)
+    else:
+        place = {el: i for i, el in enumerate(iter_objects(configuration))}
+        objs = sorted(objects, key=lambda el: (sort_key(el)[0], place.get(el, len(place))))
     nodes = count_nodes(configuration) if any(o.tag == "fencing-topology" for o in objs) else 0
     return "\n".join(render_object(o, style, node_count=nodes) for o in objs)
 

@@ -60,5 +60,20 @@ def do_save(ctx: Context, args: list[str]) -> None:
     ctx.out.info(f"settings saved to {path}")
 
 
+def _switch(name: str, setting: str, help_: str):
+    def handler(ctx: Context, args: list[str]) -> None:
+        value = {"true": "yes", "on": "yes", "false": "no", "off": "no"}.get(args[0].lower(), args[0].lower())
+        _config(ctx).set(setting, value)
+
+    return command(name, help_, Arg("value", Kind.KEYWORD, "yes or no", choices=("yes", "no", "true", "false",
+                                                                                "on", "off")),
+                   aliases=(name.replace("-", "_"),), examples=(f"{name} no",),
+                   long_help=f"crm's '{name}': the same as 'set {setting} yes|no' (save keeps it).")(handler)
+
+
+do_sort_elements = _switch("sort-elements", "core.sort-elements",
+                           "Sort objects of a type by id in show (no: keep the CIB order).")
+
+
 LEVEL = Level("options", "User preferences (colour, pager, editor, cluster nodes, IPVS directors).",
-              commands=[do_show, do_set, do_reset, do_save])
+              commands=[do_show, do_set, do_reset, do_save, do_sort_elements])

@@ -56,7 +56,15 @@ def selection_text(ctx: Context, args: list[str], *, mask: bool = True) -> str:
         return ""
     if xml:  # ends with a newline; crmsh prints (and saves) it followed by another one
         return render.render_xml(objs, model.root, style, ordered=not specs)
-    return render.render(objs, model.configuration, style)
+    return render.render(objs, model.configuration, style, by_id=sort_elements(ctx))
+
+
+def sort_elements(ctx: Context) -> bool:
+    """The core.sort-elements preference (crm's sort-elements): sort objects of a type by id."""
+    from clushell.session import StateKey
+
+    config = ctx.session.get_state(StateKey.OPTIONS) or ctx.session.config
+    return config is None or config.get("core.sort-elements") != "no"
 
 
 def running_resources(ctx: Context) -> set[str]:
