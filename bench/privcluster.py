@@ -159,7 +159,9 @@ class PrivateCluster:
         """Replace the live configuration with the one of ``cib_xml``; wait until it settled."""
         path = self.base / "load.xml"
         path.write_text(cib_xml)
-        res = self.run(["cibadmin", "--replace", "--scope", "configuration", "--xml-file", str(path)], timeout=600)
+        # cibadmin's own 30 s wait is too short for 16,000 primitives on a busy machine
+        res = self.run(["cibadmin", "--replace", "--timeout", "1800", "--scope", "configuration",
+                        "--xml-file", str(path)], timeout=1900)
         if res.returncode != 0:
             raise RuntimeError(f"cannot load the bench CIB: {res.stderr.strip()}")
         self.wait_idle()
