@@ -218,13 +218,18 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
 
 
-def _root_tag(xml: bytes) -> bytes:
-    """The ``<cib ...>`` start tag of a CIB document as an empty element (the whole document if odd)."""
+def _version_from_tag(xml: bytes) -> tuple[int, int, int] | None:
+    """The version in the ``<cib ...>`` start tag of a CIB document (no parse of the rest)."""
+    from clushell.cib import change as chg
+
     start = xml.find(b"<cib")
     end = xml.find(b">", start)
     if start < 0 or end < 0 or xml[end - 1:end] == b"/":
-        return xml
-    return xml[start:end] + b"/>"
+        return None
+    try:
+        return chg.version(chg.parse(xml[start:end] + b"/>"))
+    except ClushError:
+        return None
 
 
 def _offending(patch: str, res: Result, new: _Element) -> str:
@@ -245,12 +250,12 @@ def _offending(patch: str, res: Result, new: _Element) -> str:
 
 def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> CommitOutcome:
     from clushell.cib import change as chg
+    from clushell.pacemaker.cibfile import read_direct
 
-    xml = query(runner)
-    try:
-        ver = chg.version(chg.parse(_root_tag(xml)))  # the <cib> tag is enough: no parse of a big CIB
-    except ClushError:
-        ver = chg.version(chg.parse(xml))
+    # only the new version is wanted: the <cib> tag of a local file, else no-children query
+    xml = read_direct(runner)
+    found = _version_from_tag(xml) if xml is not None else version_now(runner)
+    ver = found if found is not None else chg.version(chg.parse(query(runner)))
     msg = f"committed; CIB epoch now {ver[1]} (version {chg.version_text(ver)})"
     if moved:
         msg += " (the CIB had been changed by others since it was loaded; their changes were kept)"
