@@ -208,7 +208,9 @@ class Command:
         problems = []
         for arg in arg_at(self.args, index):
             if arg.kind == Kind.KEYWORD and arg.choices:
-                return  # keywords were checked above (or the position is ambiguous)
+                if value in arg.choices:
+                    return
+                continue  # the keyword itself was checked above where its position is certain
             problem = check_value(arg.kind, value)
             if problem is None:
                 return
