@@ -102,7 +102,7 @@ def read_conf(runner: Runner, node: str, path: str = COROSYNC_CONF) -> CorosyncC
 def names_from_cluster(runner: Runner) -> list[str]:
     """Node names of the cluster the runner's host belongs to: its corosync nodelist, else crm_node -l."""
     try:
-        conf = read_conf(runner, getattr(runner, "where", "node"))
+        conf = read_conf(runner, runner.where)
     except ClushError:
         conf = None
     if conf is not None and conf.nodes():

@@ -29,6 +29,7 @@ class _ClampedRunner:
         self.runner = runner
         self.limit = limit
         self.where = runner.where
+        self.hostname = runner.hostname
         self.base_env = runner.base_env
 
     def run(self, argv: Sequence[str], *, stdin: bytes | str | None = None, env: Mapping[str, str] | None = None,

@@ -110,7 +110,7 @@ class Workspace:
         if not self.has_pending():
             ctx.out.info("apparently there is nothing to commit")
             return False
-        force = force or bool(getattr(ctx.session.options, "force", False))
+        force = force or ctx.session.options.force
         pending_xml = self.pending.to_xml(pretty=False)
         path = cibfile.local_cib_file(runner)
         # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)

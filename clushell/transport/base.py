@@ -38,6 +38,8 @@ class Runner(Protocol):
 
     #: short description of where commands run, e.g. "local" or "root@node1"
     where: str
+    #: the address SSH connects to (after ~/.ssh/config); "" when commands run locally
+    hostname: str
     #: the target's environment added to every call; ``CIB_file`` names the CIB file of a file target
     base_env: dict[str, str]
 

@@ -18,6 +18,7 @@ class LocalRunner:
     """Runs argv locally with the given extra environment and LC_ALL=C."""
 
     where = "local"
+    hostname = ""
 
     def __init__(self, base_env: Mapping[str, str] | None = None):
         # base_env is the target's environment (e.g. CIB_file) added to every call

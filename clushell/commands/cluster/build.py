@@ -45,7 +45,7 @@ def do_init(ctx: Context, args: list[str]) -> None:
         addrs = dict(zip(specs, given, strict=True))
     nodes = nodeset(ctx, specs)
     try:
-        ssh_hosts = {n: getattr(nodes.runner(n), "hostname", "") for n in specs}
+        ssh_hosts = {n: nodes.runner(n).hostname for n in specs}
         setup.init(nodes, name, say(ctx), addrs=addrs, ssh_hosts=ssh_hosts, force="--force" in opts,
                    token=int(opts["token"]) if "token" in opts else None, crypto=opts.get("crypto", "yes") == "yes",
                    start="--no-start" not in opts)
@@ -75,7 +75,7 @@ def do_add(ctx: Context, args: list[str]) -> None:
     nodes = nodeset(ctx, specs)
     try:
         failed = membership.add(nodes, name, say(ctx), addr=opts.get("addr"),
-                                ssh_host=getattr(nodes.runner(name), "hostname", ""), force="--force" in opts,
+                                ssh_host=nodes.runner(name).hostname, force="--force" in opts,
                                 nodeid=int(opts["nodeid"]) if "nodeid" in opts else None)
     finally:
         nodes.close()

@@ -11,6 +11,7 @@ from clushell.errors import ClushError, UsageError
 if TYPE_CHECKING:
     from clushell.cluster.nodes import NodeSet
     from clushell.context import Context
+    from clushell.transport.base import Runner
 
 NODES = Arg("nodes", Kind.NODE, "nodes (default: every node of the cluster)", optional=True, repeat=True)
 FORCE = Opt("--force", "go ahead despite what the checks found", Kind.FLAG)
@@ -100,10 +101,11 @@ def nodeset(ctx: Context, specs: dict[str, str]) -> NodeSet:
 class _Borrowed:
     """The session's own runner lent to a NodeSet: closing the set leaves it open."""
 
-    def __init__(self, inner: Any):
+    def __init__(self, inner: Runner):
         self.inner = inner
         self.where = inner.where
-        self.hostname = getattr(inner, "hostname", "")
+        self.hostname = inner.hostname
+        self.base_env = inner.base_env
 
     def run(self, argv: Any, **kw: Any) -> Any:
         return self.inner.run(argv, **kw)

@@ -15,6 +15,8 @@ from clushell.transport.base import Result
 class FakeRunner:
     def __init__(self, name: str, files: dict[str, str] | None = None, delay: float = 0.0, down: bool = False):
         self.where = f"root@{name}"
+        self.hostname = ""
+        self.base_env: dict[str, str] = {}
         self.name, self.files, self.delay, self.down = name, files or {}, delay, down
         self.calls: list[list[str]] = []
         self.closed = False

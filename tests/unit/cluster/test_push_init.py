@@ -21,6 +21,8 @@ class Node:
         self.facts = facts or f"@@uid 0\n@@addr 127.0.0.1\n@@addr {self.addr}\n@@resolves {self.addr}\n@@syslog\n"
         self.calls: list[list[str]] = []
         self.where = f"root@{name}"
+        self.hostname = ""
+        self.base_env: dict[str, str] = {}
         self.full = False  # the disk is full: corosync.conf cannot be written
 
     @property
