@@ -8,8 +8,10 @@ more than the whole time budget).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -126,11 +128,17 @@ class SnapshotProviders(Providers):
         data[key] = value
         try:
             self.cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.cache.with_suffix(f".{os.getpid()}")
-            tmp.write_text(json.dumps(data))
+            # a unique temp name: pids repeat across containers sharing a home directory
+            fd, tmp = tempfile.mkstemp(dir=self.cache.parent, prefix=f".{self.cache.name}.", suffix=".tmp")
+        except OSError:
+            return  # no cache directory: only slower
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(json.dumps(data))
             os.replace(tmp, self.cache)
         except OSError:
-            pass  # no cache directory: only slower
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
     def index(self, model: Any = None) -> Any:
         data = self._load_cache()

@@ -3,8 +3,10 @@ later clush run too (scripts usually drain and undrain in separate invocations).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 from clushell import paths
@@ -32,11 +34,17 @@ def _save(data: dict[str, int]) -> None:
     path = _path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+        # a unique temp name: two shells draining at once must not write into one temp file
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError:
+        return  # remembering is a convenience: undrain weight=N still works
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps(data, indent=1, sort_keys=True))
         os.replace(tmp, path)
     except OSError:
-        pass  # remembering is a convenience: undrain weight=N still works
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 def remember(director: str, service: str, real: str, weight: int) -> None:
