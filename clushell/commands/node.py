@@ -85,14 +85,36 @@ def _maintenance(ctx: Context, args: list[str], value: str, verb: str) -> None:
     words, wait = take_wait(args)
     nodes = _nodes_arg(ctx, words, verb)
     runner = ctx.session.runner
-    change(ctx, lambda: [ops.node_attr(runner, "nodes", n, "set", "maintenance", value) for n in nodes], wait=wait)
+    cleaned = _maintenance_cleanup(ctx, nodes) if value == "true" else None
+
+    def act() -> None:
+        if cleaned is not None:
+            ops.commit_model(runner, *cleaned)
+        for n in nodes:
+            ops.node_attr(runner, "nodes", n, "set", "maintenance", value)
+
+    change(ctx, act, wait=wait)
+
+
+def _maintenance_cleanup(ctx: Context, nodes: list[str]):
+    """crm's question: resource maintenance/is-managed attributes a node's maintenance makes redundant.
+    Returns (original CIB, cleaned model) when some were removed, else None."""
+    from clushell.cib import maintenance
+    from clushell.commands.configure.maintenance import offer_cleanup
+    from clushell.pacemaker import ops
+
+    original, m = ops.load(ctx.session.runner)
+    found = list({id(r.nvpair): r for n in nodes for r in maintenance.for_node(m, n)}.values())
+    offer_cleanup(ctx, m, found, f"maintenance of {', '.join(nodes)}")
+    return (original, m) if found and any(r.nvpair.getparent() is None for r in found) else None
 
 
 @command("maintenance", "Put nodes in maintenance: resources there are no longer managed.",
          Arg("node", Kind.NODE, "node (default: this node)", optional=True, repeat=True))
 def do_maintenance(ctx: Context, args: list[str]) -> None:
-    """Node attribute maintenance=on."""
-    _maintenance(ctx, args, "on", "maintenance")
+    """Node attribute maintenance=true, as crm writes it. Resource-level maintenance and is-managed
+    attributes it makes redundant are offered for removal (crm's question; -F removes them)."""
+    _maintenance(ctx, args, "true", "maintenance")
 
 
 @command("ready", "Take nodes out of maintenance.",

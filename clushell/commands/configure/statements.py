@@ -57,6 +57,10 @@ def _statement_command(stmt: Statement) -> Command:
             _list_properties(ctx)
             return
         run_statement(ctx, name)
+        if name == "property":
+            from clushell.commands.configure.maintenance import after_property
+
+            after_property(ctx, args)
 
     return Command(
         name=name,
