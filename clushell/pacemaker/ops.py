@@ -149,7 +149,20 @@ def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bo
     if force and conflicting:
         doomed.extend(_meta_nvpairs(target, conflicting))
     simple = not doomed and not any(_meta_nvpairs(c, attr) for c in _descendant_resources(target))
+    # crm_resource writes into the set named RSC-meta_attributes (creating it): after a rename the
+    # set keeps its old id, and crm adds to that set instead
+    simple = simple and all(m.get("id") == f"{target.get('id')}-meta_attributes"
+                            for m in target.findall("meta_attributes"))
     simple = simple and len(target.findall("meta_attributes")) <= 1
+    if target.tag in ("clone", "master"):
+        # crm drops the empty meta sets of the clone's child (its is_emptynvpairs clean-up)
+        for child in target:
+            if child.tag in ("primitive", "group", "clone", "master", "bundle"):
+                for mset in child.findall("meta_attributes"):
+                    if not any(isinstance(c.tag, str) for c in mset) and mset.get("id-ref") is None:
+                        model.unregister(mset)
+                        child.remove(mset)
+                        simple = False
     for nv in {id(n): n for n in doomed}.values():
         parent = nv.getparent()
         model.unregister(nv)
