@@ -115,3 +115,20 @@ def test_graph_image_needs_dot_or_renders(tmp_path: Path) -> None:
         assert res.stderr.strip().count("\n") == 0
         assert "Graphviz's dot, which is not installed" in res.stderr
         assert not out.exists()
+
+
+@pytest.mark.parametrize("args", ["stonith-enabled", "-t stonith-enabled", "no-quorum-policy",
+                                  "--true maintenance-mode", "-t nosuch", "stonith-enabled no-quorum-policy"])
+def test_get_property_prints_what_crm_prints(args: str, tmp_path: Path) -> None:
+    cib = base_cib(tmp_path, "p.xml", PRE)
+    crm = crm_oracle.crm(cib, f"configure get_property {args}\n")
+    ours = run_clush("configure", "get_property", *args.split(), env={"CIB_file": str(cib)})
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == crm.stdout.decode()
+
+
+def test_get_property_unknown_is_one_error(tmp_path: Path) -> None:
+    cib = base_cib(tmp_path, "p.xml", PRE)
+    ours = run_clush("configure", "get_property", "nosuch", env={"CIB_file": str(cib)})
+    assert ours.returncode != 0
+    assert ours.stderr.count("ERROR") == 1 and "nosuch: property not set" in ours.stderr

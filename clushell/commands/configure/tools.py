@@ -103,4 +103,40 @@ def do_graph(ctx: Context, args: list[str]) -> None:
         ctx.out.print(res.stdout.decode(errors="replace"), end="")
 
 
-COMMANDS = [do_default_timeouts, do_graph]
+@command(
+    "get_property",
+    "Print the value of cluster properties (their default when not set).",
+    Arg("name", Kind.TEXT, "property name; -t/--true prints it as true/false", optional=True, repeat=True),
+    aliases=("get-property",),
+    usage="[-t|--true] [NAME...]",
+    examples=("get_property stonith-enabled", "get_property -t maintenance-mode"),
+    long_help=(
+        "As crm: one value per line, from the pending configuration's cluster_property_set, else the "
+        "cluster's documented default; a property neither set nor known is an error (with -t: false). "
+        "Without a name, lists the known properties."
+    ),
+)
+def do_get_property(ctx: Context, args: list[str]) -> None:
+    from clushell.pacemaker import ra
+
+    truth = any(a in ("-t", "--true") for a in args)
+    names = [a for a in args if a not in ("-t", "--true")]
+    try:
+        known = ra.cluster_options(ctx.session.runner)
+    except ClushError:
+        known = {}
+    if not names:
+        ctx.out.print("\n".join(sorted(known)))
+        return
+    conf = workspace(ctx).view.configuration
+    for name in names:
+        found = conf.xpath("crm_config/cluster_property_set/nvpair[@name=$n]/@value", n=name)
+        value = found[0] if found else (known[name].default if name in known else None)
+        if value is None and not truth:
+            raise ClushError(f"{name}: property not set", token=name)
+        if truth:
+            value = "true" if (value or "").lower() in ("true", "yes", "on", "1", "y") else "false"
+        ctx.out.print(value)
+
+
+COMMANDS = [do_default_timeouts, do_graph, do_get_property]
