@@ -8,9 +8,10 @@ LINES lines in one session, so one run checks EXAMPLES x LINES >= 20,000 inputs 
 minutes; CLUSH_FUZZ_EXAMPLES=N runs longer. Failing inputs are written to
 tests/data/fuzz-corpus/ (keep them: every run replays the corpus first).
 
-Safety: the levels that reach other machines or the host's services (cluster, corosync) are
-left out; in-process name resolution and TCP connections are refused, and the tools that act
-on the host (ipvsadm, systemctl, ssh, crm_node, ...) are replaced by stubs on PATH.
+Safety: the levels that reach other machines (cluster, corosync) are fuzzed with every SSH
+runner replaced by FakeNode (hostile words become node names, nothing connects anywhere);
+in-process name resolution and TCP connections are refused, and the tools that act on the host
+(ipvsadm, systemctl, ssh, crm_node, ...) are replaced by stubs on PATH.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clushell import target
 from clushell.batch import run_stream
 from clushell.commands.root import GLOBALS, build_tree
 from clushell.commands.tree import Command, walk
@@ -37,13 +39,15 @@ from clushell.dispatch import Dispatcher
 from clushell.output import Output
 from clushell.session import Options, Session
 from clushell.textfile import TextLines
+from clushell.transport import ssh
+from clushell.transport.base import Result
 from tests.paths import DATA
 from tests.realenv import require
 
 CORPUS = DATA / "fuzz-corpus"
 EXAMPLES = int(os.environ.get("CLUSH_FUZZ_EXAMPLES", "400"))
 LINES = 50  # lines per example (one session): EXAMPLES * LINES inputs per run
-SKIP_LEVELS = {"cluster", "corosync"}  # other machines and the host's services (see the docstring)
+SKIP_LEVELS: set[str] = set()  # every level is fuzzed (cluster/corosync against FakeNode runners)
 SKIP_COMMANDS = {("quit",)}
 #: host tools replaced by a stub that fails (a fuzzed line must never reach them for real)
 STUBBED = ("ipvsadm", "systemctl", "service", "ssh", "scp", "crm_node", "crmadmin", "stonith_admin",
@@ -126,6 +130,9 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     mp.setenv("VISUAL", "true")
     mp.setenv("PAGER", "cat")
     mp.setenv("CLUSH_CONFIG", str(base / "clush.conf"))
+    mp.setattr(ssh, "SshRunner", FakeNode)  # cluster/corosync: node runners are fakes
+    # never "this very node" (a LocalRunner on the host's /etc/corosync), even beside a live cluster
+    mp.setattr(target, "local_cluster_answers", lambda: False)
     mp.setattr(socket, "getaddrinfo", _no_network)
     mp.setattr(socket, "create_connection", _no_network)
     mp.setattr(socket.socket, "connect", _unix_only(socket.socket.connect))
@@ -140,6 +147,25 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield cib
     mp.undo()
     assert not os.path.exists("/tmp/clush-pwned")
+
+
+class FakeNode:
+    """Stands in for SshRunner: answers every tool with a failure, never connects."""
+
+    def __init__(self, host_spec: str, **_kw: object):
+        user, alias, _port = ssh.parse_host_spec(host_spec)  # hostile specs fail as for real
+        self.where, self.hostname, self.base_env = f"{user or 'root'}@{alias}", alias, {}
+
+    def run(self, argv, *, stdin=None, env=None, timeout=None) -> Result:  # noqa: ANN001
+        return Result(1, "", f"{argv[0]}: not run by the fuzz test")
+
+    def write_file(self, path: str, data: bytes, mode: int = 0o644) -> None:
+        from clushell.errors import TransportError
+
+        raise TransportError(f"{self.where}: cannot write {path}: not in the fuzz test")
+
+    def close(self) -> None:
+        pass
 
 
 def _no_network(*args: object, **kwargs: object) -> None:
