@@ -60,6 +60,10 @@ class Source:
     def ipvs_reals(self, service: str) -> list[Candidate]:
         return []
 
+    def known_hosts(self) -> list[Candidate]:
+        """Hosts known without a cluster: the cluster.nodes preference and ~/.ssh/config Host names."""
+        return []
+
     def shadow_names(self) -> list[str]:
         return []
 

@@ -168,6 +168,23 @@ def _ids(kind: str) -> Callable[[ArgContext, Arg], list[Candidate]]:
     return lambda ctx, arg: _not_given(ctx, ctx.ids(kind))
 
 
+def _nodes(ctx: ArgContext) -> list[Candidate]:
+    """The CIB's nodes, then the hosts known without a cluster (cluster.nodes, ~/.ssh/config) by name."""
+    out = ctx.ids("node")
+    seen = {c.text for c in out}
+    for c in ctx.live(lambda s: s.known_hosts(), []):
+        # [USER@]HOST[:PORT] -> HOST (parsed here: transport.ssh would load paramiko on every Tab)
+        name = c.text.rpartition("@")[2]
+        if name.startswith("["):
+            name = name[1:].partition("]")[0]
+        elif name.count(":") == 1:
+            name = name.partition(":")[0]
+        if name and name not in seen:
+            seen.add(name)
+            out.append(Candidate(name, c.meta))
+    return out
+
+
 def _by_state(running: bool) -> Callable[[ArgContext, Arg], list[Candidate]]:
     return lambda ctx, arg: _not_given(ctx, ctx.live(lambda s: s.resources_by_state(running), []))
 
@@ -297,7 +314,8 @@ KIND_SOURCES: dict[str, Callable[[ArgContext, Arg], list[Candidate]]] = {
     Kind.PROMOTABLE: _ids("promotable"),
     Kind.PRIMITIVE: _ids("primitive"),
     Kind.GROUP: _ids("group"),
-    Kind.NODE: _ids("node"),
+    Kind.NODE: lambda ctx, arg: _not_given(ctx, _nodes(ctx)),
+    Kind.HOST: lambda ctx, arg: _not_given(ctx, ctx.live(lambda s: s.known_hosts(), [])),
     Kind.ID: _ids("object"),
     Kind.SELECTOR: lambda ctx, arg: _statements().selector_candidates(ctx),
     Kind.RA: lambda ctx, arg: agent_candidates(ctx, ctx.current, templates=False),

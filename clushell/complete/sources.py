@@ -319,6 +319,32 @@ class Providers(Source):
                 out += [Candidate(r.text, f"{r.method} weight {r.weight}") for r in svc.reals.values()]
         return out
 
+    # -- hosts (a workstation without a cluster still knows some) ---------------------------
+    def known_hosts(self) -> list[Candidate]:
+        from clushell.config import Config
+
+        config = self.session.config if self.session is not None and self.session.config is not None else Config()
+        out = [Candidate(n, "cluster.nodes") for n in config.get("cluster.nodes").split()]
+        return out + [Candidate(h, "~/.ssh/config") for h in ssh_config_hosts() if h not in {c.text for c in out}]
+
+
+def ssh_config_hosts(path: str = "~/.ssh/config") -> list[str]:
+    """The literal names of ``Host`` lines (patterns with * ? ! are not host names)."""
+    import os
+    import re
+
+    try:
+        with open(os.path.expanduser(path), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return []
+    out: list[str] = []
+    for line in lines:
+        m = re.match(r"\s*host(?:\s+|\s*=\s*)(.*)", line, re.IGNORECASE)
+        if m:
+            out += [h for h in m.group(1).split() if not any(c in h for c in "*?!") and h not in out]
+    return out
+
 
 def _signature(model: Any) -> tuple:
     """O(1) change detector for a model, cheap enough for every keystroke.

@@ -17,7 +17,7 @@ from clushell.lineparse import tokenize
 
 #: kinds that offer nothing (free text, numbers, new names, key=value of old style)
 SILENT = {Kind.TEXT, Kind.NUMBER, Kind.NEW_ID, Kind.DIRECTOR, Kind.KEYWORD, Kind.OPTION, Kind.CONFIG,
-          Kind.DURATION, Kind.ATTR, Kind.HOST, Kind.FLAG}
+          Kind.DURATION, Kind.ATTR, Kind.FLAG}
 
 
 def _noop(ctx, args):
