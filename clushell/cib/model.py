@@ -164,16 +164,11 @@ class CibModel:
 
     # -- sections -----------------------------------------------------------------------
     def section(self, name: str, create: bool = True) -> Element | None:
-        """The ``<configuration>`` child ``name``; created in canonical order if missing."""
+        """The ``<configuration>`` child ``name``; appended if missing (crm's order: a new section
+        goes last, so a ``cibadmin -Q`` of what clush and crm wrote is the same)."""
         sec = self.configuration.find(name)
         if sec is None and create:
-            sec = etree.Element(name)
-            rank = SECTIONS.index(name) if name in SECTIONS else len(SECTIONS)
-            pos = 0
-            for i, child in enumerate(self.configuration):
-                if is_element(child) and child.tag in SECTIONS and SECTIONS.index(child.tag) < rank:
-                    pos = i + 1
-            self.configuration.insert(pos, sec)
+            sec = etree.SubElement(self.configuration, name)
         return sec
 
     # -- objects ------------------------------------------------------------------------
