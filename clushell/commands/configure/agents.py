@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: statements whose third word names a resource agent
 AGENT_STATEMENTS = ("primitive", "rsc_template")
+#: every resource class Pacemaker knows; a host lists only those it can run
+PACEMAKER_CLASSES = ("ocf", "lsb", "service", "systemd", "stonith", "nagios", "upstart")
 
 
 def check_agent(runner: Runner, statement: str, tokens: list[Token]) -> None:
@@ -52,7 +54,9 @@ def agent_problem(runner: Runner, spec: str) -> str | None:
     try:
         classes = ra.classes(runner)
         if cls not in classes:
-            return f"unknown resource agent class '{cls}'{_hint(cls, classes)}"
+            if cls in PACEMAKER_CLASSES:
+                return None  # a standard this host lacks (systemd in a container): crm accepts it too
+            return f"unknown resource agent class '{cls}'{_hint(cls, sorted({*classes, *PACEMAKER_CLASSES}))}"
         if provider is not None:
             providers = ra.providers(runner)
             if providers and provider not in providers:

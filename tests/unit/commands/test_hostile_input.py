@@ -89,6 +89,8 @@ CASES = [
     ("configure primitive x5 ocf:pacemakr:Dummy",
      "ERROR: column 24: primitive: unknown OCF provider 'pacemakr' in ocf:pacemakr:Dummy "
      "(did you mean ocf:pacemaker:Dummy?)\n"),
+    ("configure primitive x6 systmd:sshd",
+     "ERROR: column 24: primitive: unknown resource agent class 'systmd' (did you mean systemd?)\n"),
 ]
 
 
@@ -139,3 +141,15 @@ def test_messages_never_carry_raw_control_bytes() -> None:
     out.warn("quoting crm text:\n\tprimitive p1 Dummy \x1b[31m")
     assert err.getvalue() == ("ERROR: no object 'a\\nb\\x01\\xff'\n"
                               "WARNING: quoting crm text:\n\tprimitive p1 Dummy \\x1b[31m\n")
+
+
+def test_a_standard_class_this_host_does_not_run_is_accepted_as_crm_does(seeded: Path, tmp_path: Path) -> None:
+    """A container without systemd lists no systemd class; crm accepts systemd:NAME there, so do we."""
+    work = tmp_path / "cib.xml"
+    work.write_bytes(seeded.read_bytes())
+    err = io.StringIO()
+    session = Session(Options(cib_file=str(work)), build_tree(), Output(color=False, stdout=io.StringIO(), stderr=err))
+    d = Dispatcher(session, GLOBALS)
+    assert d.run_line("configure"), err.getvalue()
+    assert d.run_line("primitive svc1 systemd:sshd"), err.getvalue()
+    assert "unknown" not in err.getvalue()
