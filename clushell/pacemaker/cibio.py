@@ -193,7 +193,9 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         patch = crm_diff(runner, live, new, versioned=True)
         # a patch that changes the configuration is applied; one with only version bookkeeping is
         # applied unless the configurations are equal (nothing of mine, or the CIB already has it)
-        if patch is None or (not chg.parse_patch(patch) and chg.configuration_equal(live, new)):
+        if patch is None or (not _configuration_changes(chg.parse_patch(patch))
+                             and (chg.configuration_equal(live, new)
+                                  or _same_for_crm_diff(runner, live, new))):
             what = "nothing to commit" if target is None else "nothing to commit: the CIB already has these changes"
             return CommitOutcome(False, what, chg.version(live), moved, attempts=attempt)
         txn = uuid.uuid4().hex
@@ -262,6 +264,24 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> Com
     if skipped:
         msg += f"; not applicable any more: {'; '.join(skipped)}"
     return CommitOutcome(True, msg, ver, moved, xml, attempts, tuple(skipped))
+
+
+def _same_for_crm_diff(runner: Runner, live: _Element, new: _Element) -> bool:
+    """crm_diff sees no difference besides the version bookkeeping (it ignores what
+    configuration_equal does not, e.g. a v1 patch of a CIB without validate-with)."""
+    saved = dict(new.attrib)
+    new.attrib.clear()
+    new.attrib.update(live.attrib)
+    try:
+        return crm_diff(runner, live, new, versioned=False) is None
+    finally:
+        new.attrib.clear()
+        new.attrib.update(saved)
+
+
+def _configuration_changes(changes: list[Change]) -> list[Change]:
+    """The changes of a patch besides the version bookkeeping on the ``<cib>`` element itself."""
+    return [c for c in changes if not (c.op == "modify" and c.path.rstrip("/") in ("/cib", ""))]
 
 
 def _after_interrupt(runner: Runner, before: _Element, after: _Element, changes: list[Change]) -> CommitInterrupted:
