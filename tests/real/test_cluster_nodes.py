@@ -91,4 +91,5 @@ def test_default_sandbox_accepts_a_first_resource(tmp_path, monkeypatch, no_loca
     dispatcher = Dispatcher(session, GLOBALS)
     assert dispatcher.run_line("configure primitive first ocf:pacemaker:Dummy"), err.getvalue()
     assert "using the sandbox CIB" in err.getvalue()
+    assert dispatcher.leave_all("eof")  # a script's one-shot lines commit together at its end
     assert 'id="first"' in (tmp_path / "clush" / "sandbox.xml").read_text()
