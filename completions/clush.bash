@@ -17,7 +17,7 @@ _clush() {
     local cur=${words[cword]} prev=${words[cword-1]}
     COMPREPLY=()
     case $prev in
-        -f|--file|--cib-file)
+        -f|--file|--cib-file|--ipvs-file)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0;;
@@ -25,7 +25,7 @@ _clush() {
             return 0;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "-h --help --version -f --file -F --force -y --yes -w --wait --no-color --host --cib-file --accept-new-host-key --continue-on-error --demo --recreate -d --debug" -- "$cur"))
+        COMPREPLY=($(compgen -W "-h --help --version -f --file -F --force -y --yes -w --wait --no-color --host --cib-file --accept-new-host-key --continue-on-error --demo --recreate --ipvs-file -d --debug" -- "$cur"))
         return 0
     fi
     local prog=${words[0]}

@@ -33,5 +33,6 @@ complete -c clush -n __clush_no_command -l accept-new-host-key -d 'trust an SSH 
 complete -c clush -n __clush_no_command -l continue-on-error -d 'in scripts, go on after a failing command to report every error (nothing is committed)'
 complete -c clush -n __clush_no_command -l demo -d 'open the demo sandbox (a two-node cluster with a web service)'
 complete -c clush -n __clush_no_command -l recreate -d 'with --demo: start from a fresh demo sandbox'
+complete -c clush -n __clush_no_command -l ipvs-file -r -F -d 'the ipvs level works on the offline table in PATH (ipvsadm -Sn format)'
 complete -c clush -n __clush_no_command -s d -l debug -d 'show tracebacks and the external commands run'
 complete -c clush -n __clush_no_command -s h -l help -d 'show the options and exit'
