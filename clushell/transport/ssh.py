@@ -205,9 +205,11 @@ class SshRunner:
         except paramiko.BadHostKeyException as exc:
             client.close()
             fp = fingerprint(exc.key)
+            # known_hosts names a host on another port "[HOST]:PORT"; that is what ssh-keygen -R takes
+            known = self.hostname if self.port == 22 else f"[{self.hostname}]:{self.port}"
             raise HostKeyError(
-                f"host key of {exc.hostname} has CHANGED (now {exc.key.get_name()} {fp}); refusing to connect "
-                f"(if the change is expected: ssh-keygen -R '{exc.hostname}')",
+                f"host key of {known} has CHANGED (now {exc.key.get_name()} {fp}); refusing to connect "
+                f"(if the change is expected: ssh-keygen -R '{known}')",
                 host=exc.hostname, key_type=exc.key.get_name(), fingerprint=fp, changed=True,
             ) from None
         except paramiko.AuthenticationException as exc:

@@ -107,6 +107,7 @@ def test_changed_host_key_refused_even_with_accept_flag(sshd, tmp_path):
                 "stonith-enabled=false", home=home)
     assert res.returncode == 1
     assert "CHANGED" in res.stderr and host_fingerprint(sshd) in res.stderr
+    assert f"ssh-keygen -R '[127.0.0.1]:{sshd.port}'" in res.stderr  # the name known_hosts has
     assert "Traceback" not in res.stderr
 
 
