@@ -56,7 +56,15 @@ def expand(session: Any, names: list[str]) -> list[str]:
     return out
 
 
+#: what a configured director may be: local, a group name, or [USER@]HOST[:PORT]
+_DIRECTOR = re.compile(r"(?:[A-Za-z0-9_.-]+@)?(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
 def default_directors(session: Any) -> list[str]:
-    """The setting ipvs.directors (groups allowed), else this machine."""
-    names = _config(session, "ipvs.directors").replace(",", " ").split()
+    """The setting ipvs.directors (groups allowed, a leading @ tolerated), else this machine."""
+    names = [n.removeprefix("@") for n in _config(session, "ipvs.directors").replace(",", " ").split()]
+    for name in names:
+        if not _DIRECTOR.fullmatch(name):
+            raise IpvsError(f"preference ipvs.directors: '{name}' is not a director "
+                            "(local, a group name, or [USER@]HOST[:PORT])")
     return expand(session, names) or [LOCAL]
