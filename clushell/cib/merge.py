@@ -220,7 +220,8 @@ def _exists(model: CibModel, key: tuple[bool, str]) -> bool:
 def _find(model: CibModel, key: tuple[bool, str]):
     is_node, ident = key
     if is_node:
-        return model.nodes.get(ident) or model.node(ident)
+        found = model.nodes.get(ident)  # an element without children is falsy: test for None
+        return found if found is not None else model.node(ident)
     if ident == "fencing_topology":
         return model.configuration.find("fencing-topology")
     el = model.index.get(ident)
