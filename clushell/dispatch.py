@@ -100,6 +100,8 @@ class Dispatcher:
             loc = f"{loc}:{column}" if loc else f"column {column}"
         prefix = f"{loc}: " if loc else ""
         self.session.out.error(f"{prefix}{name + ': ' if name else ''}{exc.message}")
+        if exc.details:
+            self.session.out.detail(exc.details)
 
     def _execute(self, ctx: Context) -> None:
         session = self.session

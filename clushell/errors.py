@@ -7,14 +7,17 @@ class ClushError(Exception):
     """A problem the user can act on; printed as one line, never as a traceback.
 
     ``column`` is 1-based and counts characters of the input line; ``token`` is the
-    offending word as typed.
+    offending word as typed. ``details`` are lines shown under the error line (a conflict
+    table), never part of it.
     """
 
-    def __init__(self, message: str, *, column: int | None = None, token: str | None = None):
+    def __init__(self, message: str, *, column: int | None = None, token: str | None = None,
+                 details: str = ""):
         super().__init__(message)
         self.message = message
         self.column = column
         self.token = token
+        self.details = details
 
     def __str__(self) -> str:
         return self.message

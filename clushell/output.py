@@ -113,6 +113,12 @@ class Output:
         self.errors += 1
         self._message("ERROR", text)
 
+    def detail(self, text: str) -> None:
+        """Lines that explain the error line above them (a table), each escaped on its own."""
+        for line in text.splitlines():
+            self.stderr.write((line if line.isprintable() else printable(line)) + "\n")
+        self.stderr.flush()
+
     def warn(self, text: str) -> None:
         self._message("WARNING", text)
 

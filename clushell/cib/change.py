@@ -33,8 +33,7 @@ class CommitConflict(ClushError):
         head = (f"commit refused: the CIB was changed by someone else since it was loaded, and the change "
                 f"collides with yours on {', '.join(objs)}; nothing was written (your changes are kept: "
                 "'refresh' and redo them, or 'commit force' to overwrite)")
-        self.details = explain(conflicts)
-        super().__init__(head + "\n" + self.details)
+        super().__init__(head, details=explain(conflicts))
 
 
 @dataclass(frozen=True)
