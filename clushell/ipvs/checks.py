@@ -7,6 +7,7 @@ import ipaddress
 import re
 from dataclasses import replace
 
+from clushell.ipvs.importnotes import Notes
 from clushell.ipvs.model import IpvsError, Real, Service, _port, effective_real_port, join_hostport, parse_real_spec
 from clushell.ipvs.names import (
     DEFAULT_PERSISTENCE,
@@ -232,3 +233,28 @@ def daemon_args(state: str, iface: str, opts: dict[str, str]) -> list[str]:
             _int(key, value, lo, hi)
         argv += [flags[key], value]
     return argv
+
+
+def add_imported_real(svc: Service, spec: str, opts: dict[str, str], where: str, notes: Notes, *,
+                      said: str, ignorer: str, noun: str, quiet_fwm_port: bool = False) -> None:
+    """Add one real server read from another tool's file to ``svc``, as that tool would set it up.
+
+    A DR/TUN port that differs from the service's is a warning (the kernel uses the service
+    port), a duplicate is skipped with a warning, anything else wrong is an error at ``where``.
+    ``said`` is how the file named the server, ``ignorer`` the tool that ignores the port;
+    ``quiet_fwm_port``: the file format has a port on fwmark DR/TUN servers that means nothing.
+    """
+    try:
+        af, addr, port = parse_real_spec(svc, spec)
+        if quiet_fwm_port and svc.proto == "fwm" and opts["method"] in ("dr", "tun"):
+            port = 0
+        if effective_real_port(svc, opts["method"], port) != port:
+            notes.warn(where, f"{said} uses the service port {svc.port}; {ignorer} ignores port {port}")
+            port = svc.port
+        real = apply_real_options(svc, Real(addr, port, af=af), opts)
+    except IpvsError as exc:
+        raise IpvsError(f"{where}: {exc.message}") from None
+    if real.key in svc.reals:
+        notes.skip(where, f"duplicate {noun} {real.text}; skipped")
+        return
+    svc.reals[real.key] = real

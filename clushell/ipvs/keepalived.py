@@ -14,14 +14,12 @@ import os
 import re
 from typing import Any
 
-from clushell.ipvs.checks import apply_real_options, apply_service_options
+from clushell.ipvs.checks import add_imported_real, apply_service_options
 from clushell.ipvs.importnotes import Notes
 from clushell.ipvs.model import (
     IpvsError,
     Real,
     Table,
-    effective_real_port,
-    parse_real_spec,
     parse_service_spec,
     real_sort_key,
 )
@@ -265,21 +263,8 @@ def _ka_service(table: Table, warnings: Notes, spec: str, svc_opts: dict[str, st
         if port is None:
             port = "0" if svc.proto == "fwm" else str(svc.port)
         rspec = f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
-        try:
-            af, raddr, rport = parse_real_spec(svc, rspec)
-            if svc.proto == "fwm" and ropts["method"] in ("dr", "tun"):
-                rport = 0
-            if effective_real_port(svc, ropts["method"], rport) != rport:
-                warnings.warn(rwhere, f"{ropts['method'].upper()} real server {addr} uses the service port "
-                              f"{svc.port}; keepalived ignores port {rport}")
-                rport = svc.port
-            real = apply_real_options(svc, Real(raddr, rport, af=af), ropts)
-        except IpvsError as exc:
-            raise IpvsError(f"{rwhere}: {exc.message}") from None
-        if real.key in svc.reals:
-            warnings.skip(rwhere, f"duplicate real_server {real.text}; skipped")
-            continue
-        svc.reals[real.key] = real
+        add_imported_real(svc, rspec, ropts, rwhere, warnings, noun="real_server", ignorer="keepalived",
+                          said=f"{ropts['method'].upper()} real server {addr}", quiet_fwm_port=True)
     table.services[svc.key] = svc
 
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import re
 
-from clushell.ipvs.checks import apply_real_options, apply_service_options
+from clushell.ipvs.checks import add_imported_real, apply_service_options
 from clushell.ipvs.importnotes import Notes
 from clushell.ipvs.model import (
     IpvsError,
-    Real,
     Table,
-    effective_real_port,
-    parse_real_spec,
     parse_service_spec,
     real_sort_key,
 )
@@ -117,19 +114,8 @@ def parse_ldirectord(text: str, path: str = "ldirectord.cf") -> tuple[Table, Not
                 m = re.fullmatch(r"<([ul]):(\d+)>", extra.strip('"'))
                 if m:
                     ropts["upper" if m.group(1) == "u" else "lower"] = m.group(2)
-            try:
-                af, raddr, rport = parse_real_spec(svc, words[0])
-                if effective_real_port(svc, ropts["method"], rport) != rport:
-                    warnings.warn(rwhere, f"{words[1]} real server {words[0]} uses the service port {svc.port}; "
-                                  f"ipvsadm ignores port {rport}")
-                    rport = svc.port
-                real = apply_real_options(svc, Real(raddr, rport, af=af), ropts)
-            except IpvsError as exc:
-                raise IpvsError(f"{rwhere}: {exc.message}") from None
-            if real.key in svc.reals:
-                warnings.skip(rwhere, f"duplicate real {real.text}; skipped")
-                continue
-            svc.reals[real.key] = real
+            add_imported_real(svc, words[0], ropts, rwhere, warnings, noun="real", ignorer="ipvsadm",
+                              said=f"{words[1]} real server {words[0]}")
         if not svc.reals:
             warnings.warn(where, f"{svc.text} has no real= line (ldirectord sets up the service with no real "
                           "servers)")
