@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from clushell.ipvs.model import IpvsError
 
 
-class Notes(list[str]):
-    """The warnings of one import ("file:line: reason"), plus counts for its summary."""
+@dataclass(frozen=True)
+class Note:
+    """One warning of an import: where in the file, why, and whether the item was left out."""
+
+    where: str
+    why: str
+    skipped: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.why}"
+
+
+class Notes(list[Note]):
+    """The warnings of one import, plus counts for its summary."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.skipped = 0  # lines or items not imported, each with a warning
         self.ignored: list[str] = []  # known blocks that are not about the LVS table (vrrp_instance, ...)
 
+    @property
+    def skipped(self) -> int:
+        """Lines or items not imported, each with a warning."""
+        return sum(1 for note in self if note.skipped)
+
     def warn(self, where: str, why: str) -> None:
-        self.append(f"{where}: {why}")
+        self.append(Note(where, why))
 
     def skip(self, where: str, why: str) -> None:
-        self.skipped += 1
-        self.warn(where, why)
+        self.append(Note(where, why, skipped=True))
 
     def ignore(self, what: str) -> None:
         if what not in self.ignored:

@@ -107,8 +107,8 @@ def cmd_import(ctx: Context, args: list[str]) -> None:
 
     dirs, (fmt, path), opts = parts(cmd_import, args)
     table, notes = confio.import_file(fmt, path)
-    for w in notes:
-        ctx.out.warn(w)
+    for note in notes:
+        ctx.out.warn(str(note))
     st = state(ctx)
     staged = {}
     for name in st.pick(dirs):

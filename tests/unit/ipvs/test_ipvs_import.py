@@ -24,7 +24,7 @@ def load(tmp_path: Path, fmt: str, text: str | bytes, name: str = "conf") -> tup
     else:
         path.write_text(text)
     table, notes = confio.import_file(fmt, str(path))
-    return save_lines(table), list(notes), str(path)
+    return save_lines(table), [str(note) for note in notes], str(path)
 
 
 # ---------------------------------------------------------------- keepalived
