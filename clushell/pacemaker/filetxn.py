@@ -114,12 +114,21 @@ def _same_file(a: str, b: str) -> bool:
 def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
     """Run the body's tool calls on a locked copy of CIB file ``path``; install it if all went well.
 
-    ``path`` None (a live or remote target): nothing to do, yields None. While the body runs,
-    ``runner.base_env["CIB_file"]`` names the copy. A KeyboardInterrupt leaves the body as
-    :class:`CommitInterrupted` telling whether the change was applied.
+    ``path`` None: not a file on this machine. A CIB file on another host (``--host H
+    --cib-file PATH``) gets the same promises from clushell.pacemaker.remotetxn; a live cluster
+    needs nothing (yields None). While the body runs, ``runner.base_env["CIB_file"]`` names the
+    copy. A KeyboardInterrupt leaves the body as :class:`CommitInterrupted` telling whether the
+    change was applied.
     """
     if path is None:
-        yield None
+        from clushell.pacemaker import remotetxn
+
+        remote = remotetxn.remote_cib_file(runner)
+        if remote is None:
+            yield None
+            return
+        with remotetxn.transaction(runner, remote) as txn:
+            yield txn
         return
     path = os.path.realpath(path)  # a symlinked CIB file: replace the file, keep the link
     if path in _active:
