@@ -12,18 +12,29 @@ from clushell.cluster.nodes import AUTHKEY, COROSYNC_CONF
 from clushell.transport.base import Runner
 
 SCRIPT = r"""
-echo "@@uid $(id -u)"
-echo "@@uname $(uname -n)"
+r() { n=$1; shift; echo "@@$n"; "$@" 2>&1; echo "@@rc $?"; }
+uid=; while read -r k v _; do [ "$k" = Uid: ] && uid=$v && break; done </proc/self/status 2>/dev/null
+echo "@@uid ${uid:-$(id -u)}"
+h=; read -r h </proc/sys/kernel/hostname 2>/dev/null
+echo "@@uname ${h:-$(uname -n)}"
 for t in corosync corosync-cfgtool corosync-quorumtool pacemakerd crm_node crmadmin crm_mon systemctl; do
   command -v "$t" >/dev/null 2>&1 || echo "@@missing $t"
 done
-for f in CONF AUTHKEY; do
-  [ -e "$f" ] && echo "@@sum $(sha256sum "$f" 2>/dev/null || echo "- $f")"
-done
-echo "@@cfgtool"; corosync-cfgtool -s 2>&1; echo "@@rc $?"
-echo "@@quorum"; corosync-quorumtool -s 2>&1; echo "@@rc $?"
-echo "@@pacemakerd"; crmadmin -P -t 3000 2>&1; echo "@@rc $?"
-echo "@@dc"; crmadmin -D -t 3000 2>&1; echo "@@rc $?"
+set --
+for f in CONF AUTHKEY; do [ -e "$f" ] && set -- "$@" "$f"; done
+[ $# -gt 0 ] && sha256sum -- "$@" 2>/dev/null
+if t=$(mktemp -d 2>/dev/null); then
+  trap 'rm -rf -- "$t"' EXIT
+  r cfgtool corosync-cfgtool -s >"$t/1" &
+  r quorum corosync-quorumtool -s >"$t/2" &
+  r pacemakerd crmadmin -P -t 3000 >"$t/3" &
+  r dc crmadmin -D -t 3000 >"$t/4" &
+  wait
+  cat -- "$t/1" "$t/2" "$t/3" "$t/4"
+else
+  r cfgtool corosync-cfgtool -s; r quorum corosync-quorumtool -s
+  r pacemakerd crmadmin -P -t 3000; r dc crmadmin -D -t 3000
+fi
 echo "@@end"
 """.replace("CONF", COROSYNC_CONF).replace("AUTHKEY", AUTHKEY)
 
@@ -74,8 +85,9 @@ def parse(node: str, out: str) -> NodeState:
             st.uname = rest.strip()
         elif word == "@@missing":
             st.missing.append(rest.strip())
-        elif word == "@@sum":
-            digest, _, path = rest.strip().partition(" ")
+        elif word == "@@sum" or (len(word) == 64 and rest.strip() in (COROSYNC_CONF, AUTHKEY)):
+            # sha256sum's own lines ("DIGEST  PATH"), or "@@sum DIGEST  PATH"
+            digest, _, path = (rest.strip() if word == "@@sum" else line).partition(" ")
             if path.strip() == COROSYNC_CONF and digest != "-":
                 st.conf_sha256 = digest
             elif path.strip() == AUTHKEY and digest != "-":

@@ -100,3 +100,55 @@ def test_health_unreachable_node() -> None:
     by = {c.what: c for c in checks(states)}
     assert not by["reachable"].ok and "n2 (cannot connect" in by["reachable"].detail
     assert by["corosync.conf"].ok  # judged on the nodes that answered
+
+
+def _stub_tools(tmp_path, delay: float) -> dict[str, str]:
+    """corosync-cfgtool, corosync-quorumtool and crmadmin stubs that each take ``delay`` seconds."""
+    import os
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    texts = {"corosync-cfgtool": CFGTOOL.format(third="connected"), "corosync-quorumtool": QUORUM}
+    for tool, text in texts.items():
+        (bin_dir / tool).write_text(f"#!/bin/sh\nsleep {delay}\ncat <<'X'\n{text}X\n")
+    (bin_dir / "crmadmin").write_text(
+        f"#!/bin/sh\nsleep {delay}\n"
+        "case \"$1\" in -P) echo \"Status of pacemakerd: 'Pacemaker is running' (last updated x)\";;\n"
+        "  -D) echo 'Designated Controller is: n2';; esac\n")
+    for f in bin_dir.iterdir():
+        f.chmod(0o755)
+    return {"PATH": f"{bin_dir}:{os.environ['PATH']}", "LC_ALL": "C"}
+
+
+def test_the_probe_script_runs_its_tools_at_once_and_parses(tmp_path) -> None:
+    """The real script under /bin/sh: four 0.4 s tools take ~0.4 s, not 1.6 s; blocks stay in order."""
+    import subprocess
+    import time
+
+    env = _stub_tools(tmp_path, 0.4)
+    t0 = time.monotonic()
+    res = subprocess.run(["sh", "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=30, check=False)
+    took = time.monotonic() - t0
+    assert res.returncode == 0, res.stderr
+    assert took < 1.2, took
+    st = parse("n1", res.stdout)
+    assert st.root == (__import__("os").geteuid() == 0)
+    assert st.uname == __import__("os").uname().nodename
+    assert (st.corosync, st.pacemaker, st.quorate, st.votes, st.dc) == ("running", "running", True, "3/3", "n2")
+    assert st.members == ["n1", "n2", "n3"]
+    assert [ln for ln in res.stdout.splitlines() if ln in ("@@cfgtool", "@@quorum", "@@pacemakerd", "@@dc")] == \
+        ["@@cfgtool", "@@quorum", "@@pacemakerd", "@@dc"]
+    assert res.stdout.rstrip().endswith("@@end")
+
+
+def test_the_probe_script_leaves_no_temp_files(tmp_path) -> None:
+    import subprocess
+
+    env = {**_stub_tools(tmp_path, 0), "TMPDIR": str(tmp_path / "tmp")}
+    (tmp_path / "tmp").mkdir()
+    res = subprocess.run(["sh", "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert "@@end" in res.stdout and list((tmp_path / "tmp").iterdir()) == []
+    # no writable temp directory: the tools run one after another, same output
+    env["TMPDIR"] = str(tmp_path / "missing")
+    res2 = subprocess.run(["sh", "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=30, check=False)
+    assert parse("n1", res2.stdout) == parse("n1", res.stdout)
