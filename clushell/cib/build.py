@@ -323,8 +323,9 @@ def _parse(tokens: list[Token], raw: str) -> P.Parsed:
 
 
 def _prefixed(exc: ClushError, prefix: str) -> ClushError:
-    new = type(exc)(f"{prefix}{exc.message}", column=exc.column, token=exc.token)
-    return new
+    """``exc`` placed in a file: the prefix names file:line:column, so the error no longer points
+    into the command line (no column, no token: the caller would add a second position)."""
+    return type(exc)(f"{prefix}{exc.message}", details=exc.details)
 
 
 def apply_line(

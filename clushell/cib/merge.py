@@ -116,7 +116,7 @@ def _statements(text: str, source: str) -> list:
             p = parse_statement(stmt.tokens, stmt.text)
         except ClushError as exc:
             where = f"{source}:{stmt.line}:{exc.column}: " if exc.column else f"{source}:{stmt.line}: "
-            raise ClushError(f"{where}{exc.message}", token=exc.token) from None
+            raise ClushError(f"{where}{exc.message}", details=exc.details) from None  # the position is in it
         if p.kind in ("monitor", "xml"):
             ident = None
         elif p.kind == "node":

@@ -201,7 +201,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
                         )
             except ClushError as exc:
                 if not _can_ask(ctx):
-                    raise ClushError(f"{exc.message} (edit discarded; nothing changed)", token=exc.token) from None
+                    raise ClushError(f"{exc.message} (edit discarded; nothing changed)") from None
                 ctx.out.error(exc.message)
                 if _ask_again(ctx):
                     continue

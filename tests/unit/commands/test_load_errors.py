@@ -1,0 +1,87 @@
+"""Issue 14: a load/script error names file:line:column exactly once (never 'column N: load: f:2:N')."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_clush
+from tests.paths import CONFORMANCE
+
+DUMMY = "ocf:pacemaker:Dummy"
+# statement 2 of the file fails; the column is that of the offending word on that line
+BAD = {
+    "missing-resource": ("location l1 nosuch 100: node1", 13),
+    "missing-in-order": ("order o1 Mandatory: p1 nosuch", 24),
+    "missing-in-group": ("group g p1 nosuch", 12),
+    "parse-error": (f"primitive p2 {DUMMY} params =x", 41),
+    "bad-duration": (f"primitive p2 {DUMMY} op monitor interval=bogus", 45),
+}
+
+
+@pytest.fixture
+def cib(tmp_path: Path) -> Path:
+    path = tmp_path / "cib.xml"
+    shutil.copy(CONFORMANCE / "scenarios" / "base.xml", path)
+    res = run_clush("configure", "property", "stonith-enabled=false", env={"CIB_file": str(path)})
+    assert res.returncode == 0, res.stderr
+    return path
+
+
+def _one_position(stderr: str, name: str, column: int) -> None:
+    errors = [ln for ln in stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, stderr
+    assert f"{name}:2:{column}: " in errors[0], errors[0]
+    assert "column" not in errors[0], errors[0]
+    # the column of the file appears once: no second ':N:' of the command line before it
+    assert len(re.findall(rf":{column}\b", errors[0])) == 1, errors[0]
+
+
+@pytest.mark.parametrize("how", ["update", "replace"])
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_load_one_shot(case: str, how: str, cib: Path, tmp_path: Path) -> None:
+    stmt, column = BAD[case]
+    f = tmp_path / "in.crm"
+    f.write_text(f"primitive p1 {DUMMY}\n{stmt}\n")
+    before = cib.read_text()
+    res = run_clush("-F", "configure", "load", how, str(f), env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    _one_position(res.stderr, str(f), column)
+    assert cib.read_text() == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_load_in_a_script(case: str, cib: Path, tmp_path: Path) -> None:
+    stmt, column = BAD[case]
+    f = tmp_path / "in.crm"
+    f.write_text(f"primitive p1 {DUMMY}\n{stmt}\n")
+    res = run_clush(input=f"configure\nload update {f}\n", env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, res.stderr
+    # where the script's line is, then where in the file
+    assert errors[0].startswith(f"ERROR: <stdin>:2: load: {f}:2:{column}: "), errors[0]
+
+
+def test_load_from_stdin(cib: Path) -> None:
+    stmt, column = BAD["missing-resource"]
+    res = run_clush("configure", "load", "update", "-", input=f"primitive p1 {DUMMY}\n{stmt}\n",
+                    env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    _one_position(res.stderr, "<stdin>", column)
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_script_statement(case: str, cib: Path, tmp_path: Path) -> None:
+    stmt, column = BAD[case]
+    script = tmp_path / "s.clush"
+    script.write_text(f"configure\n{stmt}\n")
+    res = run_clush("-f", str(script), env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, res.stderr
+    assert re.match(rf"ERROR: {re.escape(str(script))}:2:\d+: ", errors[0]), errors[0]
+    assert "column" not in errors[0]
