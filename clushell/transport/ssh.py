@@ -25,6 +25,7 @@ import paramiko
 
 from clushell import values
 from clushell.errors import ToolMissing, TransportError
+from clushell.transport import sshconf
 from clushell.transport.base import Result
 
 CONNECT_TIMEOUT = 15.0
@@ -113,6 +114,14 @@ class _Policy(paramiko.MissingHostKeyPolicy):
         )
 
 
+class _Client(paramiko.SSHClient):
+    """An SSHClient on the process's shared known hosts (only ever looked up, never written)."""
+
+    def __init__(self, known: paramiko.HostKeys):
+        super().__init__()
+        self._system_host_keys = known
+
+
 class SshRunner:
     """Runs argv on a remote host over one reused SSH connection."""
 
@@ -138,9 +147,9 @@ class SshRunner:
         if cib_file:
             self.base_env["CIB_file"] = cib_file
         self.user_given, self.alias, self.port_given = parse_host_spec(host_spec)
-        self.cfg = self._ssh_config(self.alias)
+        self.cfg = sshconf.ssh_config(self.alias)  # parsed once per process
         self.hostname: str = self.cfg.get("hostname", self.alias)
-        self.user: str = self.user_given or self.cfg.get("user") or _local_user()
+        self.user: str = self.user_given or self.cfg.get("user") or sshconf.local_user()
         self.port: int = self.port_given or int(self.cfg.get("port", 22))
         if str(self.cfg.get("connecttimeout", "")).isdigit() and connect_timeout == CONNECT_TIMEOUT:
             self.connect_timeout = float(self.cfg["connecttimeout"])
@@ -150,17 +159,6 @@ class SshRunner:
         self.connects = 0  # how many connections were opened (tests check reuse)
 
     # -- configuration -----------------------------------------------------------------
-    @staticmethod
-    def _ssh_config(alias: str) -> dict[str, Any]:
-        path = os.path.expanduser("~/.ssh/config")
-        if not os.path.exists(path):
-            return {}
-        try:
-            text = _config_text(path, os.path.dirname(path))
-            return dict(paramiko.SSHConfig.from_text(text).lookup(alias))
-        except (OSError, paramiko.SSHException, ValueError) as exc:
-            raise TransportError(f"{path}: cannot read it: {exc}") from None
-
     def _known_hosts_files(self) -> list[str]:
         files = self.cfg.get("userknownhostsfile", "~/.ssh/known_hosts").split()
         return [os.path.expanduser(f) for f in files]
@@ -181,20 +179,17 @@ class SshRunner:
 
     # -- connection --------------------------------------------------------------------
     def _connect(self) -> paramiko.SSHClient:
-        client = paramiko.SSHClient()
-        for path in [SYSTEM_KNOWN_HOSTS, *self._known_hosts_files()]:
-            if os.path.exists(path):
-                try:
-                    client.load_system_host_keys(path)
-                except (OSError, paramiko.SSHException) as exc:
-                    raise TransportError(f"{path}: cannot read known hosts: {exc}") from None
+        # known hosts and key files are parsed once per process and shared by every connection
+        client = _Client(sshconf.known_hosts([SYSTEM_KNOWN_HOSTS, *self._known_hosts_files()]))
         client.set_missing_host_key_policy(_Policy(self))
         keys = [os.path.expanduser(k) for k in self.cfg.get("identityfile", [])]
+        loaded, files = sshconf.private_keys(keys)
         target = f"{self.user}@{self.hostname}:{self.port}"
         try:
             client.connect(
                 self.hostname, port=self.port, username=self.user,
-                key_filename=[k for k in keys if os.path.exists(k)] or None,
+                pkey=loaded[0][1] if loaded else None,  # the others only if the first is refused
+                key_filename=[path for path, _ in loaded[1:]] + files or None,
                 timeout=self.connect_timeout, banner_timeout=self.connect_timeout,
                 auth_timeout=self.connect_timeout, sock=self._proxy_sock(),
                 allow_agent=True, look_for_keys=not keys,
@@ -372,28 +367,3 @@ class SshRunner:
             raise TransportError(lost)
         return bytes(out), bytes(err), rc
 
-
-def _config_text(path: str, base: str, depth: int = 0) -> str:
-    """The ssh config with its ``Include`` lines inlined (paramiko ignores them), as ssh(1) reads it."""
-    import glob
-    import re
-
-    out = []
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"\s*include\s+(.+)", line, re.IGNORECASE)
-            if not m or depth > 8:
-                out.append(line)
-                continue
-            for pattern in shlex.split(m.group(1)):
-                pattern = os.path.expanduser(pattern)
-                for inc in sorted(glob.glob(pattern if os.path.isabs(pattern) else os.path.join(base, pattern))):
-                    if os.path.isfile(inc):
-                        out.append(_config_text(inc, base, depth + 1) + "\n")
-    return "".join(out)
-
-
-def _local_user() -> str:
-    import getpass
-
-    return getpass.getuser()
