@@ -48,9 +48,15 @@ class NodeSet:
 
     def runner(self, name: str) -> Runner:
         with self._lock:
-            if name not in self._runners:
-                self._runners[name] = self._make(name)
-            return self._runners[name]
+            made = self._runners.get(name)
+        if made is not None:
+            return made
+        fresh = self._make(name)  # outside the lock: nodes set up their runners at the same time
+        with self._lock:
+            made = self._runners.setdefault(name, fresh)
+        if made is not fresh:
+            fresh.close()
+        return made
 
     def each(self, fn: Callable[[str, Runner], T], names: Sequence[str] | None = None) -> list[Outcome[T]]:
         """``fn(node, runner)`` on every node at once; outcomes in node order. Ctrl-C drops every connection."""

@@ -104,3 +104,20 @@ def test_read_conf_reports_syntax_errors_with_node_line_and_column() -> None:
 def test_host_spec() -> None:
     assert host_spec("n1", None) == "n1" and host_spec("n1", "admin") == "admin@n1"
     assert host_spec("root@n1", "admin") == "root@n1"
+
+
+def test_runners_are_made_at_the_same_time_and_once_per_node() -> None:
+    """Making a runner (reading ssh config, ...) for one node does not wait for another node's."""
+    made: list[str] = []
+
+    def make(name: str) -> FakeRunner:
+        made.append(name)
+        time.sleep(0.3)
+        return FakeRunner(name)
+
+    nodes = NodeSet(["n1", "n2", "n3"], make)
+    t0 = time.monotonic()
+    nodes.each(lambda n, r: r.run(["true"]))
+    assert time.monotonic() - t0 < 0.8
+    nodes.each(lambda n, r: r.run(["true"]))
+    assert sorted(made) == ["n1", "n2", "n3"]
