@@ -1,0 +1,212 @@
+"""Commits to a CIB file on another host (--host H --cib-file PATH) over a real sshd on loopback.
+
+As safe as a local file (clushell.pacemaker.remotetxn): the tools work on a copy beside the
+file, the final step locks ``.<name>.lock`` (the lock a local clush takes), re-checks the version
+and renames; a concurrent change is never overwritten, and no temp file stays behind.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from clushell.pacemaker import filetxn
+from tests.clushproc import ClushProc
+from tests.paths import BENCH, CLUSH
+from tests.realenv import require
+
+pytestmark = pytest.mark.ssh
+
+
+@pytest.fixture
+def remote(sshd, monkeypatch):
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    return sshd
+
+
+@pytest.fixture
+def cib(tmp_path) -> Path:
+    require("cibadmin", "crm_attribute", "crm_diff", "crm_verify", "flock")
+    os.chmod(tmp_path, 0o755)
+    path = tmp_path / "remote cib.xml"
+    with open(path, "w") as f:
+        subprocess.run(["cibadmin", "--empty"], stdout=f, check=True)
+    prop(path, "stonith-enabled", "false")
+    return path
+
+
+def prop(path: Path, name: str, value: str | None = None) -> str:
+    argv = ["crm_attribute", "-t", "crm_config", "-n", name] + (["-v", value] if value else ["-q", "-G"])
+    res = subprocess.run(argv, env={**os.environ, "CIB_file": str(path)}, capture_output=True, text=True)
+    return res.stdout.strip()
+
+
+def clush(server, cib: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLUSH, "--host", server.alias, "--cib-file", str(cib), *args], input=stdin,
+                          capture_output=True, text=True, timeout=300, env=server.env())
+
+
+def proc(server, cib: Path) -> ClushProc:
+    return ClushProc("--host", server.alias, "--cib-file", str(cib), env={"HOME": server.home})
+
+
+def leftovers(cib: Path) -> list[str]:
+    keep = {cib.name, os.path.basename(filetxn.lock_path(str(cib)))}
+    return sorted(set(os.listdir(cib.parent)) - keep)
+
+
+def errors(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.startswith("ERROR")]
+
+
+def test_commit_renames_a_copy_over_the_file(remote, cib):
+    inode = os.stat(cib).st_ino
+    res = clush(remote, cib, stdin="configure\nproperty remote-test=one\nprimitive r1 Dummy\ncommit\n")
+    assert res.returncode == 0, res.stderr
+    assert "committed; CIB epoch now" in res.stderr
+    assert prop(cib, "remote-test") == "one" and os.stat(cib).st_ino != inode
+    assert leftovers(cib) == [] and os.path.exists(filetxn.lock_path(str(cib)))
+
+
+def test_a_change_made_on_the_host_after_load_is_never_overwritten(remote, cib):
+    prop(cib, "remote-test", "loaded")
+    p = proc(remote, cib)
+    p.send("configure", "property remote-test=mine")
+    p.sync(timeout=120)
+    prop(cib, "remote-test", "theirs")  # cibadmin (crm_attribute) on the file, meanwhile
+    p.send("commit")
+    rc = p.close()
+    assert rc == 1, p.stderr
+    errs = errors(p.stderr)
+    assert len(errs) == 1 and "commit refused" in errs[0] and "changed by someone else" in errs[0], p.stderr
+    assert prop(cib, "remote-test") == "theirs" and leftovers(cib) == []
+
+
+def test_a_disjoint_change_on_the_host_is_kept_beside_mine(remote, cib):
+    p = proc(remote, cib)
+    p.send("configure", "property remote-mine=1")
+    p.sync(timeout=120)
+    prop(cib, "remote-theirs", "2")
+    p.send("commit")
+    assert p.close() == 0, p.stderr
+    assert prop(cib, "remote-mine") == "1" and prop(cib, "remote-theirs") == "2" and leftovers(cib) == []
+
+
+@pytest.mark.parametrize("same", [True, False], ids=["same-attribute", "different-attributes"])
+def test_two_clush_committing_at_once_lose_nothing(remote, cib, same):
+    rounds = int(os.environ.get("CLUSH_SSH_RACE_ROUNDS", "3"))
+    for n in range(rounds):
+        names = ["race", "race"] if same else [f"race-a{n}", f"race-b{n}"]
+        values = [f"a{n}", f"b{n}"]
+        ps = [proc(remote, cib) for _ in range(2)]
+        for p, name, value in zip(ps, names, values, strict=True):
+            p.send("configure", f"property {name}={value}")
+        for p in ps:
+            p.sync(timeout=120)
+        for p in ps:
+            p.send("commit")
+        rcs = [p.close() for p in ps]
+        won = [rc == 0 and "committed; CIB epoch now" in p.stderr for p, rc in zip(ps, rcs, strict=True)]
+        for p, ok in zip(ps, won, strict=True):
+            if not ok:  # refused, in one line: by the three-way check or by the final re-check
+                errs = errors(p.stderr)
+                assert len(errs) == 1 and "commit refused" in errs[0], p.stderr
+                print(f"round {n}: {errs[0]}")
+        if same:
+            assert won.count(True) == 1, [p.stderr for p in ps]
+            assert prop(cib, "race") == values[won.index(True)]
+        else:
+            assert any(won), [p.stderr for p in ps]
+        for name, value, ok in zip(names, values, won, strict=True):
+            assert (prop(cib, name) == value) is ok, f"round {n}: {name}: {[p.stderr for p in ps]}"
+        assert leftovers(cib) == []
+
+
+def test_the_final_step_waits_for_the_writer_lock(remote, cib):
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with filetxn.locked(str(cib)):  # what a local clush holds while it commits
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(5)
+    p = subprocess.Popen([CLUSH, "--host", remote.alias, "--cib-file", str(cib), "configure", "property",
+                          "remote-test=after-lock"], env=remote.env(), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not [n for n in leftovers(cib) if n.endswith(".tmp")] and time.monotonic() < deadline:
+            time.sleep(0.05)  # the copy exists: clush is committing
+        time.sleep(3)
+        assert p.poll() is None, p.communicate()  # still waiting for the lock
+        assert prop(cib, "remote-test") == ""
+    finally:
+        release.set()
+        t.join()
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert prop(cib, "remote-test") == "after-lock" and leftovers(cib) == []
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> Path:
+    require("cibadmin", "crm_attribute", "flock")
+    path = tmp_path_factory.mktemp("bigremote") / "cib.xml"
+    subprocess.run([sys.executable, str(BENCH / "gen_cib.py"), "1500", str(path)], check=True, capture_output=True)
+    prop(path, "stonith-enabled", "false")
+    return path
+
+
+def test_sigint_while_committing_leaves_a_whole_file_and_no_copy(remote, big, tmp_path):
+    trials = int(os.environ.get("CLUSH_SSH_SIGINT_TRIALS", "4"))
+    seed = int(os.environ.get("CLUSH_SIGINT_SEED", random.randrange(1 << 30)))
+    rng = random.Random(seed)
+    os.chmod(tmp_path, 0o755)
+    timing = tmp_path / "timing.xml"
+    shutil.copy(big, timing)
+    p = proc(remote, timing)
+    p.send("configure", "property int-test=v0")
+    p.sync(timeout=300)
+    start = time.monotonic()
+    p.send("commit")
+    p.sync(timeout=300)
+    took = time.monotonic() - start
+    assert p.close() == 0 and "committed" in p.stderr, p.stderr
+    for t in range(trials):
+        d = tmp_path / f"t{t}"
+        d.mkdir()
+        os.chmod(d, 0o755)
+        cib = d / "cib.xml"
+        shutil.copy(big, cib)
+        p = proc(remote, cib)
+        p.send("configure", "property int-test=v1")
+        p.sync(timeout=300)
+        delay = 1.2 * took * (t + rng.random()) / trials
+        p.send("commit")
+        time.sleep(delay)
+        p.interrupt()
+        rc = p.close()
+        where = f"trial {t} (seed {seed}, {delay:.2f} s of {took:.2f}, rc {rc})"
+        from lxml import etree
+
+        root = etree.parse(str(cib)).getroot()  # whole and valid XML, never cut
+        assert root.tag == "cib" and len(root.findall(".//primitive")) >= 1500, where
+        applied = bool(root.xpath("//nvpair[@name='int-test'][@value='v1']"))
+        err = p.stderr
+        said_applied = "the change was applied" in err or "committed; CIB epoch now" in err
+        assert said_applied != ("nothing was changed" in err), f"{where}: {err}"
+        assert applied == said_applied, f"{where}: {err}"
+        assert "Traceback" not in err
+        assert leftovers(cib) == [], f"{where}: {leftovers(cib)}"
+        print(f"{where}: {'applied' if applied else 'not applied'}")
