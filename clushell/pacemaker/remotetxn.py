@@ -91,6 +91,11 @@ SETTLE = (
     'if [ -z "$found" ] && grep -qsxF -- "$2" "$l"; then r=applied; fi; echo "$r"'
 )
 
+class ConcurrentChange(ClushError):
+    """The file changed between the copy and the rename; nothing was written (committing again
+    starts from the new version, so the three-way check merges or refuses as usual)."""
+
+
 _active: dict[int, Txn] = {}  # id(runner) -> its transaction (inside it, CIB_file names the copy)
 
 
@@ -151,6 +156,10 @@ def transaction(runner: Runner, path: str) -> Iterator[Txn]:
             raise CommitInterrupted(False, interrupted_message(False)) from None
         if isinstance(exc, ClushError):
             exc.message = exc.message.replace(copy, real)  # name the user's file, not our copy
+            if isinstance(exc, TransportError) and left == "notapplied" and "nothing was" not in exc.message:
+                # the copy is gone with whatever the tool did to it: the file is as it was
+                exc.message = exc.message.replace("; it may or may not have taken effect (not retried)", "")
+                exc.message += f"; nothing was changed (CIB file {real} is as it was)"
             exc.args = (exc.message,)
             if left is None:
                 raise _with_leftover(exc, None, real, token, where) from None
@@ -175,7 +184,8 @@ def transaction(runner: Runner, path: str) -> Iterator[Txn]:
         txn.applied = res.out.strip() == "installed"
         return
     _settle_quietly(runner, real, token)
-    raise ClushError(_finish_error(res.rc, real, where, copied, res.out, res.err))
+    message = _finish_error(res.rc, real, where, copied, res.out, res.err)
+    raise ConcurrentChange(message) if res.rc == 3 else ClushError(message)
 
 
 def _restore(runner: Runner, saved: str | None, path: str, key: int) -> None:
@@ -229,8 +239,8 @@ def _finish_error(rc: int, path: str, where: str, copied: str, out: str, err: st
     what = f"CIB file {path} on {where}"
     if rc == 3:
         return (f"commit refused: {what} was changed by someone else during the commit (version "
-                f"{_version(copied)}, now {_version(out.strip())}); nothing was written (your changes "
-                "are kept: commit again to take the other change into account)")
+                f"{_version(copied)}, now {_version(out.strip())}); nothing was written (try again: the other "
+                "change will be taken into account)")
     if rc == 75:
         return (f"{what} is locked by another writer ({_lock_name(path)}) for more than {LOCK_WAIT:g} s; "
                 "nothing was written")

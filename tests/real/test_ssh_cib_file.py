@@ -210,3 +210,37 @@ def test_sigint_while_committing_leaves_a_whole_file_and_no_copy(remote, big, tm
         assert "Traceback" not in err
         assert leftovers(cib) == [], f"{where}: {leftovers(cib)}"
         print(f"{where}: {'applied' if applied else 'not applied'}")
+
+
+def test_connection_cut_while_committing_says_what_happened_and_leaves_no_copy(remote, big, tmp_path):
+    trials = int(os.environ.get("CLUSH_SSH_CUT_TRIALS", "3"))
+    rng = random.Random(int(os.environ.get("CLUSH_SIGINT_SEED", random.randrange(1 << 30))))
+    for t in range(trials):
+        d = tmp_path / f"cut{t}"
+        d.mkdir()
+        os.chmod(d, 0o755)
+        cib = d / "cib.xml"
+        shutil.copy(big, cib)
+        p = proc(remote, cib)
+        p.send("configure", "property cut-test=v1")
+        p.sync(timeout=300)
+        p.send("commit")
+        deadline = time.monotonic() + 60
+        while not [n for n in leftovers(cib) if n.endswith(".tmp")] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 3))
+        remote.kill_sessions()  # the network goes away; the commands on the host keep running
+        rc = p.close()
+        from lxml import etree
+
+        root = etree.parse(str(cib)).getroot()
+        applied = bool(root.xpath("//nvpair[@name='cut-test'][@value='v1']"))
+        err = p.stderr
+        where = f"trial {t} (rc {rc})"
+        assert "Traceback" not in err, err
+        if applied:
+            assert rc == 0 and ("committed" in err or "was applied" in err), f"{where}: {err}"
+        else:
+            assert rc == 1 and ("nothing was changed" in err or "nothing was written" in err), f"{where}: {err}"
+        assert leftovers(cib) == [], f"{where}: {leftovers(cib)}"
+        print(f"{where}: {'applied' if applied else 'not applied'}: {err.strip().splitlines()[-1:]}")

@@ -99,6 +99,7 @@ def test_concurrent_change_is_one_error_and_the_copy_goes():
     with pytest.raises(ClushError) as err, filetxn.transaction(r, None):
         r.run(["cibadmin", "--patch"])
     msg = err.value.message
+    assert isinstance(err.value, remotetxn.ConcurrentChange)
     assert msg.startswith("commit refused: CIB file /srv/c l/real.xml on root@node1 was changed by someone else")
     assert "0.5.3" in msg and "0.6.0" in msg and "nothing was written" in msg and "\n" not in msg
     assert COPY not in msg
@@ -129,6 +130,15 @@ def test_failure_in_the_tools_removes_the_copy_and_names_the_file():
     settle = r.calls[-1]
     assert settle[1][3:] == [remotetxn.TAG, REAL, r.calls[0][1][5]] and remotetxn.TAG not in settle[2]
     assert r.base_env == {"CIB_file": PATH}
+
+
+def test_connection_lost_in_the_tools_says_nothing_was_changed():
+    r = FakeRunner()
+    with pytest.raises(TransportError) as err, filetxn.transaction(r, None):
+        raise TransportError("root@node1: connection lost while crm_verify was running; it may or may not have "
+                             "taken effect (not retried)")
+    assert err.value.message == ("root@node1: connection lost while crm_verify was running; nothing was changed "
+                                 "(CIB file /srv/c l/real.xml is as it was)")
 
 
 def test_ctrl_c_in_the_tools_is_nothing_changed():
