@@ -40,6 +40,7 @@ from clushell.transport.base import Runner
 
 TAG = "CLUSH_FILE_TXN"  # environment variable marking the transaction's remote processes
 LOCK_WAIT = 300.0  # seconds FINISH waits for another writer's lock before giving up
+ORPHAN_MINUTES = 60  # a copy untouched this long, with none of its tools running, is a killed clush's
 _ARG0 = "clush-txn"
 
 # version attributes of a CIB file's <cib> tag, as one word list ("-" for a missing one)
@@ -48,12 +49,19 @@ _VER = ('ver() { h=$(head -c 8192 -- "$1" | tr "\\n\\r\\t" "   " | grep -o "<cib
         'x=$(printf "%s" "$h" | sed -n "s/.* $a=\\"\\([^\\"]*\\)\\".*/\\1/p"); printf "%s " "${x:--}"; done; }; ')
 _NAMES = 'd=$(dirname -- "$f"); b=$(basename -- "$f"); l="$d/.$b.lock"; '
 
-# $1 path as given, $2 token
+# $0 the tag's name, $1 path as given, $2 token, $3 minutes after which an orphaned copy is removed
 BEGIN = (
     _VER + 'f=$(readlink -f -- "$1" 2>/dev/null); [ -n "$f" ] || f=$1; ' + _NAMES
     + 'if [ ! -f "$f" ] || [ ! -r "$f" ]; then exit 66; fi; '
     'if [ ! -w "$f" ]; then exit 77; fi; '
     'if [ ! -w "$d" ] || { [ -e "$l" ] && [ ! -w "$l" ]; }; then exit 73; fi; '
+    # copies of transactions whose clush was killed (or never reached the host again): old, and
+    # no process of theirs runs; only names with a 16-hex token (local copies have none)
+    'for o in "$d/.$b".*.tmp; do r=${o#"$d/.$b."}; k=${r%%.*}; '
+    'case $k in ????????????????) ;; *) continue ;; esac; case $k in *[!0-9a-f]*) continue ;; esac; '
+    '[ -n "$(find "$o" -prune -mmin "+$3" 2>/dev/null)" ] || continue; '
+    'for p in /proc/[0-9]*; do grep -qszx -- "$0=$k" "$p/environ" && continue 2; done; '
+    'rm -f -- "$o"; done; '
     't=$(mktemp -- "$d/.$b.$2.XXXXXXXX.tmp") || exit 73; '
     'cp -p -- "$f" "$t" 2>/dev/null || { rm -f -- "$t"; exit 74; }; '
     'printf "%s\\n%s\\n" "$f" "$t"; ver "$t"; echo; cksum < "$t"'
@@ -130,7 +138,7 @@ def transaction(runner: Runner, path: str) -> Iterator[Txn]:
     token = secrets.token_hex(8)
     where = runner.where
     try:
-        res = runner.run(["sh", "-c", BEGIN, _ARG0, path, token], env={TAG: token}, timeout=300)
+        res = runner.run(["sh", "-c", BEGIN, TAG, path, token, f"{ORPHAN_MINUTES}"], env={TAG: token}, timeout=300)
     except KeyboardInterrupt:
         _settle_quietly(runner, path, token)
         raise CommitInterrupted(False, interrupted_message(False)) from None

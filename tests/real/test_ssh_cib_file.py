@@ -244,3 +244,42 @@ def test_connection_cut_while_committing_says_what_happened_and_leaves_no_copy(r
             assert rc == 1 and ("nothing was changed" in err or "nothing was written" in err), f"{where}: {err}"
         assert leftovers(cib) == [], f"{where}: {leftovers(cib)}"
         print(f"{where}: {'applied' if applied else 'not applied'}: {err.strip().splitlines()[-1:]}")
+
+
+def test_sigkilled_clush_leaves_the_file_whole_and_its_copy_is_swept_later(remote, big, tmp_path):
+    import signal
+
+    os.chmod(tmp_path, 0o755)
+    cib = tmp_path / "cib.xml"
+    shutil.copy(big, cib)
+    before = cib.read_bytes()
+    p = proc(remote, cib)
+    p.send("configure", "property kill-test=v1")
+    p.sync(timeout=300)
+    p.send("commit")
+    deadline = time.monotonic() + 60
+    while not [n for n in leftovers(cib) if n.endswith(".tmp")] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(p.proc.pid, signal.SIGKILL)  # no chance to clean up
+    p.close()
+    assert cib.read_bytes() == before  # the tools only ever touched the copy
+    orphans = [n for n in leftovers(cib) if n.endswith(".tmp")]
+    assert orphans
+    for n in orphans:  # let the tools it started on the host finish (a cut channel does not stop them)
+        tag = f"CLUSH_FILE_TXN={n[len(cib.name) + 2:].split('.')[0]}".encode()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and any(tag in _environ(pid) for pid in os.listdir("/proc")):
+            time.sleep(0.1)
+    for n in orphans:
+        os.utime(cib.parent / n, (time.time() - 7200, time.time() - 7200))
+    res = clush(remote, cib, "configure", "property", "kill-test=v2")
+    assert res.returncode == 0, res.stderr
+    assert prop(cib, "kill-test") == "v2" and leftovers(cib) == []
+
+
+def _environ(pid: str) -> list[bytes]:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f.read().split(b"\0")
+    except OSError:
+        return []

@@ -65,7 +65,7 @@ def test_normal_commit_is_begin_tools_on_the_copy_finish():
     assert r.kinds() == ["begin", "tool", "finish"]
     begin, tool, finish = r.calls
     token = begin[1][5]
-    assert begin[1][3:] == ["clush-txn", PATH, token] and begin[3][remotetxn.TAG] == token
+    assert begin[1][3:] == [remotetxn.TAG, PATH, token, "60"] and begin[3][remotetxn.TAG] == token
     assert tool[2]["CIB_file"] == COPY and tool[2][remotetxn.TAG] == token
     assert finish[1][3:8] == ["clush-txn", REAL, COPY, token, "0 5 3 "] and finish[1][8] == "1234 5678"
     assert remotetxn.TAG not in finish[2] and finish[2]["CIB_file"] == PATH

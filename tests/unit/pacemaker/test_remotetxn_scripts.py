@@ -160,3 +160,25 @@ def test_ctrl_c_stops_the_transactions_tools_before_removing_the_copy(cib):
         raise KeyboardInterrupt
     time.sleep(2.5)
     assert not os.path.exists(txn.copy) and others(cib) == []
+
+
+def test_orphaned_copies_of_killed_commits_are_removed_by_the_next(cib):
+    d = os.path.dirname(cib)
+    name = os.path.basename(cib)
+    old = os.path.join(d, f".{name}.0123456789abcdef.AbCdEf12.tmp")  # a killed clush's copy, 2 h old
+    fresh = os.path.join(d, f".{name}.fedcba9876543210.AbCdEf12.tmp")  # maybe a commit still going on
+    local = os.path.join(d, f".{name}.k3j_x9q2.tmp")  # a local clush's copy: never ours to remove
+    busy = os.path.join(d, f".{name}.00000000000000aa.AbCdEf12.tmp")  # old, but its tool still runs
+    for path in (old, fresh, local, busy):
+        with open(path, "w") as f:
+            f.write("<cib/>")
+    for path in (old, local, busy):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    tool = subprocess.Popen(["sleep", "30"], env={**os.environ, remotetxn.TAG: "00000000000000aa"})
+    try:
+        with filetxn.transaction(LoopRunner(cib), None):
+            pass
+    finally:
+        tool.kill()
+        tool.wait()
+    assert others(cib) == sorted(os.path.basename(p) for p in (fresh, local, busy))
