@@ -283,3 +283,29 @@ def _environ(pid: str) -> list[bytes]:
             return f.read().split(b"\0")
     except OSError:
         return []
+
+
+def test_other_writers_go_through_the_same_transaction(remote, cib):
+    """resource commands on a remote file: copy, lock, rename; nothing left."""
+    inode = os.stat(cib).st_ino
+    res = clush(remote, cib, stdin="resource stop r1\n")
+    assert res.returncode == 1 and os.stat(cib).st_ino == inode and leftovers(cib) == [], res.stderr
+    res = clush(remote, cib, stdin="configure\nprimitive r1 Dummy\ncommit\nup\nresource stop r1\n"
+                                   "resource utilization r1 set cpu 2\n")
+    assert res.returncode == 0, res.stderr
+    got = subprocess.run(["cibadmin", "-Q", "--xpath", "//primitive[@id='r1']//nvpair[@name='target-role']"],
+                         env={**os.environ, "CIB_file": str(cib)}, capture_output=True, text=True).stdout
+    assert 'value="Stopped"' in got and leftovers(cib) == []
+    got = subprocess.run(["cibadmin", "-Q", "--xpath", "//primitive[@id='r1']/utilization"],
+                         env={**os.environ, "CIB_file": str(cib)}, capture_output=True, text=True).stdout
+    assert 'name="cpu" value="2"' in got
+
+
+def test_a_directory_the_user_cannot_write_is_one_clear_line(remote, cib):
+    os.chmod(cib, 0o666)  # the file is writable, its directory (for the copy and the lock) is not
+    res = subprocess.run([CLUSH, "--host", remote.user_alias, "--cib-file", str(cib), "configure", "property",
+                          "remote-test=x"], capture_output=True, text=True, timeout=120, env=remote.env())
+    assert res.returncode == 1
+    errs = errors(res.stderr)
+    assert len(errs) == 1 and "not writable" in errs[0] and "clushuser@" in errs[0], res.stderr
+    assert prop(cib, "remote-test") == "" and leftovers(cib) == []
