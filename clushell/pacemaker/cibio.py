@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from clushell.cib.change import VERSION_ATTRS
 from clushell.errors import ClushError, TransportError
 from clushell.pacemaker.cibadmin import BIG_CIB_TIMEOUT, CommitFailed, CommitInterrupted, tool_error, version_now
+from clushell.pacemaker.cibfile import local_cib_file
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -167,8 +168,11 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
     my_changes: list[Change] | None = None  # original -> pending, needed only when the CIB moved
     moved = False
     skipped: list[str] = []
+    # a cluster (not a file here): the first patch goes from the version loaded, unread; Pacemaker
+    # refuses it (rc 103) if the CIB has moved since, and the next attempt reads it
+    unread = local_cib_file(runner) is None
     for attempt in range(1, retries + 1):
-        now = query(runner)
+        now = original if attempt == 1 and unread else query(runner)
         # byte for byte what was loaded (a CIB file nobody touched): no second parse or comparison
         live = orig if now == original else chg.strip_status(chg.parse(now))
         if live is orig or chg.configuration_equal(live, orig):
@@ -210,7 +214,12 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
                 raise  # a file: clushell.pacemaker.filetxn knows whether it was installed
             raise _after_interrupt(runner, live, new, chg.parse_patch(patch)) from None
         if res.rc == 0:
-            return _done(runner, moved, attempt, skipped)
+            try:
+                return _done(runner, moved, attempt, skipped)
+            except KeyboardInterrupt:
+                if runner.base_env.get("CIB_file"):
+                    raise  # the file's transaction knows whether the copy was installed
+                raise CommitInterrupted(True, "interrupted, but the change was applied") from None
         if res.rc == 103 or (res.rc == 1 and version_now(runner) != chg.version(live)):
             # the CIB moved between our read and the patch (often status only): re-read; a short
             # random pause keeps two busy writers from colliding in lockstep
@@ -218,6 +227,66 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
             continue
         raise CommitFailed(tool_error("commit failed", runner, res) + _offending(patch, res, new))
     raise CommitFailed(f"commit failed: the CIB kept changing during {retries} attempts; nothing was written")
+
+
+CREATE_SCOPES = ("resources", "constraints")  # sections every CIB has (the schema requires them)
+
+
+def commit_created(runner: Runner, loaded: tuple[str | None, ...], frag: _Element) -> CommitOutcome | None:
+    """New objects at the end of one section of a live cluster's CIB: one ``cibadmin --create``.
+
+    ``frag``: the new objects (clushell.pacemaker.cibfile.appended), added to version ``loaded``.
+    None, nothing written, unless the CIB is still at that version (a no-children query just
+    before), cibadmin accepts (an id taken since is refused) and the objects are in one section
+    (one ``--create`` per section would not be atomic): the caller then takes :func:`commit`.
+
+    ``--create`` only adds: an id that exists is refused (rc 108, or the schema's unique ids), and
+    nothing present is changed or removed; a change someone makes between the check and the create
+    is kept, and said (the epoch then moved by more than this one change).
+    """
+    from lxml import etree
+
+    if (runner.where != "local" or runner.base_env.get("CIB_file") or len(frag) != 1
+            or frag[0].tag not in CREATE_SCOPES or not len(frag[0])):
+        return None
+    want = tuple(int(v or 0) for v in loaded)
+    if version_now(runner) != want:
+        return None
+    section = frag[0]
+    try:
+        res = runner.run(["cibadmin", "--create", "--scope", section.tag, "--xml-pipe"],
+                         stdin=etree.tostring(section), timeout=BIG_CIB_TIMEOUT)
+    except KeyboardInterrupt:
+        raise _created_interrupt(runner, section) from None
+    if res.rc != 0:
+        return None
+    try:
+        ver = version_now(runner)
+        moved = ver is None or ver[:2] != (want[0], want[1] + 1)
+        return _done(runner, moved, 1, [], ver)
+    except KeyboardInterrupt:
+        raise CommitInterrupted(True, "interrupted, but the change was applied") from None
+
+
+def _created_interrupt(runner: Runner, section: _Element) -> CommitInterrupted:
+    """Ctrl-C during ``cibadmin --create``: are the new objects in the CIB now?"""
+    from clushell.cib import change as chg
+
+    try:
+        live = chg.parse(query(runner))
+    except ClushError as exc:
+        return CommitInterrupted(False, f"interrupted during the commit; whether it was applied is unknown ({exc}): "
+                                 "check with 'show'")
+    ver = chg.version_text(chg.version(live))
+    there = live.find(f"configuration/{section.tag}")
+    have = {(el.tag, el.get("id")) for el in (there if there is not None else ())}
+    found = [(el.tag, el.get("id")) in have for el in section]
+    if all(found):
+        return CommitInterrupted(True, f"interrupted, but the change was applied (version {ver})")
+    if not any(found):
+        return CommitInterrupted(False, f"interrupted: nothing was changed (version {ver})")
+    return CommitInterrupted(False, f"interrupted during the commit and the CIB has changed since (version {ver}); "
+                             "your changes are kept: 'refresh' to look")
 
 
 def _version_from_tag(xml: bytes) -> tuple[int, int, int] | None:
@@ -250,13 +319,14 @@ def _offending(patch: str, res: Result, new: _Element) -> str:
     return f" (changed: {where})" if where else ""
 
 
-def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str]) -> CommitOutcome:
+def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str],
+          ver: tuple[int, int, int] | None = None) -> CommitOutcome:
     from clushell.cib import change as chg
     from clushell.pacemaker.cibfile import read_direct
 
     # only the new version is wanted: the <cib> tag of a local file, else no-children query
-    xml = read_direct(runner)
-    found = _version_from_tag(xml) if xml is not None else version_now(runner)
+    xml = read_direct(runner) if ver is None else None
+    found = ver or (_version_from_tag(xml) if xml is not None else version_now(runner))
     ver = found if found is not None else chg.version(chg.parse(query(runner)))
     msg = f"committed; CIB epoch now {ver[1]} (version {chg.version_text(ver)})"
     if moved:

@@ -113,8 +113,10 @@ class Workspace:
         force = force or ctx.session.options.force
         pending_xml = self.pending.to_xml(pretty=False)
         path = cibfile.local_cib_file(runner)
-        # only new objects, on a local file: one cibadmin --modify (see clushell.pacemaker.cibfile)
-        frag = cibfile.appended(self.original, self.pending) if path and not replace else None
+        # only new objects: on a local file one cibadmin --modify (see clushell.pacemaker.cibfile),
+        # on the cluster here one cibadmin --create (cibio.commit_created)
+        local = path or (runner.where == "local" and not runner.base_env.get("CIB_file"))
+        frag = cibfile.appended(self.original, self.pending) if local and not replace else None
         # crmsh 4.4 skips verification of a configuration without primitives
         check = verify and self.pending.resources_count() > 0
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
@@ -135,6 +137,8 @@ class Workspace:
                 elif txn is not None and frag is not None and cibfile.commit_appended(runner, txn.copy, loaded, frag):
                     version = cibfile.file_version(txn.copy)
                     message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
+                elif txn is None and frag is not None and (made := cibio.commit_created(runner, loaded, frag)):
+                    message = made.message
                 else:
                     outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
                     message = outcome.message if outcome.changed else ""
