@@ -43,6 +43,69 @@ def test_init_check_failure_changes_nothing(fresh_lab: Lab) -> None:
     assert "Traceback" not in res.stderr
 
 
+def _errors(res) -> list[str]:
+    return [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+
+
+def _nothing_anywhere(lab: Lab) -> bool:
+    return all(lab.on(i, ["ls", "-A", "/etc/corosync"]).stdout.strip() == "" for i in range(1, 4))
+
+
+def test_init_refuses_a_changed_or_unknown_host_key_and_changes_nothing(fresh_lab: Lab) -> None:
+    import subprocess
+
+    lab = fresh_lab
+    names = [lab.name(i) for i in range(1, 4)]
+    key = lab.base / "n2" / "ssh" / "hostkey"
+    known = lab.base / "client-home" / ".ssh" / "known_hosts"
+    saved = {p: p.read_bytes() for p in (key, key.with_name("hostkey.pub"), known)}
+    for p in (key, key.with_name("hostkey.pub")):
+        p.unlink()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    lab.restart_sshd(2)  # fnode2 now shows a host key the client has never seen for it
+    try:
+        res = lab.clush_client("cluster", "init", "web", *names)
+        assert res.returncode != 0 and len(_errors(res)) == 1, res.stderr
+        line = _errors(res)[0]
+        assert "nothing was changed" in line and "fnode2: host key of 10.215.0.12 has CHANGED" in line
+        assert "ssh-keygen -R '10.215.0.12'" in line and "fnode1" not in line and "fnode3" not in line
+        assert _nothing_anywhere(lab) and "Traceback" not in res.stderr
+        # unknown (no line for it in known_hosts): refused with the fingerprint, and not learned
+        known.write_text("".join(ln for ln in saved[known].decode().splitlines(keepends=True)
+                                 if not ln.startswith("10.215.0.12 ")))
+        before = known.read_text()
+        res = lab.clush_client("cluster", "init", "web", *names)
+        assert res.returncode != 0 and len(_errors(res)) == 1, res.stderr
+        line = _errors(res)[0]
+        assert "fnode2: host key of 10.215.0.12 is not known (ssh-ed25519 SHA256:" in line
+        assert "--accept-new-host-key" in line and known.read_text() == before
+        assert _nothing_anywhere(lab)
+    finally:
+        for p, data in saved.items():
+            p.write_bytes(data)
+        lab.restart_sshd(2)
+
+
+def test_init_unresolvable_node_or_one_node_under_two_names_is_one_line(fresh_lab: Lab) -> None:
+    lab = fresh_lab
+    res = lab.clush_client("cluster", "init", "web", "fnode1", "nosuch.invalid")
+    assert res.returncode != 0 and len(_errors(res)) == 1, res.stderr
+    line = _errors(res)[0]
+    assert "nothing was changed" in line and "nosuch.invalid: cannot connect to root@nosuch.invalid:22" in line
+    # fnode1b is fnode1 again (another ~/.ssh/config alias): its address is taken
+    cfg = lab.base / "client-home" / ".ssh" / "config"
+    saved = cfg.read_text()
+    alias = f"\nHost fnode1b\n  HostName {lab.addr(1)}\n  User root\n  IdentityFile {lab.base}/clientkey\n"
+    cfg.write_text(saved + alias)
+    try:
+        res = lab.clush_client("cluster", "init", "web", "fnode1", "fnode1b", "fnode2")
+    finally:
+        cfg.write_text(saved)
+    assert res.returncode != 0 and len(_errors(res)) == 1, res.stderr
+    assert "fnode1b: address 10.215.0.11 is also fnode1's" in _errors(res)[0]
+    assert _nothing_anywhere(lab) and "Traceback" not in res.stderr
+
+
 @pytest.fixture(scope="module")
 def cluster(fresh_lab: Lab) -> Lab:
     lab = fresh_lab

@@ -228,6 +228,15 @@ class Lab:
                   30, what=f"corosync on {self.name(i)}")
         self.spawn(i, "pacemakerd", [*DAEMON_ENV, "pacemakerd", "-f"])
 
+    def restart_sshd(self, i: int, config: str | None = None) -> None:
+        """Stop node i's sshd (its sessions stay) and start it again, with another sshd_config if given."""
+        port_open = ["bash", "-c", f"exec 3<>/dev/tcp/{self.addr(i)}/22"]
+        self._signal(i, self.daemons[self.key(i)]["sshd"], signal.SIGTERM)
+        self.wait(lambda: self.on("cl", port_open, timeout=5).returncode != 0, 15, what=f"{self.name(i)} sshd down")
+        default = str(self.base / self.key(i) / "ssh" / "sshd_config")
+        self.spawn(i, "sshd", ["/usr/sbin/sshd", "-D", "-e", "-f", config or default])
+        self.wait(lambda: self.on("cl", port_open, timeout=5).returncode == 0, 15, what=f"{self.name(i)} sshd up")
+
     @staticmethod
     def ns_pids(ns: str) -> list[int]:
         res = _run(["ip", "netns", "pids", ns], timeout=10)
