@@ -301,11 +301,40 @@ def test_other_writers_go_through_the_same_transaction(remote, cib):
     assert 'name="cpu" value="2"' in got
 
 
-def test_a_directory_the_user_cannot_write_is_one_clear_line(remote, cib):
+@pytest.fixture
+def open_dir():
+    """A directory other users can reach (pytest's own are private to root)."""
+    import tempfile
+
+    d = tempfile.mkdtemp(prefix="clush-remote-")
+    os.chmod(d, 0o755)
+    yield Path(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_a_directory_the_user_cannot_write_is_one_clear_line(remote, cib, open_dir):
+    cib = Path(shutil.copy(cib, open_dir / "cib.xml"))
     os.chmod(cib, 0o666)  # the file is writable, its directory (for the copy and the lock) is not
     res = subprocess.run([CLUSH, "--host", remote.user_alias, "--cib-file", str(cib), "configure", "property",
                           "remote-test=x"], capture_output=True, text=True, timeout=120, env=remote.env())
     assert res.returncode == 1
     errs = errors(res.stderr)
-    assert len(errs) == 1 and "not writable" in errs[0] and "clushuser@" in errs[0], res.stderr
+    assert len(errs) == 1 and "its directory" in errs[0] and "clushuser@" in errs[0], res.stderr
     assert prop(cib, "remote-test") == "" and leftovers(cib) == []
+
+
+def test_a_haclient_user_commits_to_its_own_file(remote, cib, open_dir):
+    import pwd
+
+    user = pwd.getpwnam("clushuser")
+    d = open_dir / "user dir"
+    d.mkdir()
+    mine = d / "cib.xml"
+    shutil.copy(cib, mine)
+    for path in (d, mine):
+        os.chown(path, user.pw_uid, user.pw_gid)
+    res = subprocess.run([CLUSH, "--host", remote.user_alias, "--cib-file", str(mine), "configure", "property",
+                          "remote-test=by-user"], capture_output=True, text=True, timeout=120, env=remote.env())
+    assert res.returncode == 0, res.stderr
+    assert prop(mine, "remote-test") == "by-user" and os.stat(mine).st_uid == user.pw_uid
+    assert leftovers(mine) == []

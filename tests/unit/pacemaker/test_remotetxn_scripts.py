@@ -182,3 +182,13 @@ def test_orphaned_copies_of_killed_commits_are_removed_by_the_next(cib):
         tool.kill()
         tool.wait()
     assert others(cib) == sorted(os.path.basename(p) for p in (fresh, local, busy))
+
+
+def test_a_symlinked_file_is_replaced_and_the_link_kept(cib, tmp_path):
+    link = tmp_path / "link.xml"
+    link.symlink_to(cib)
+    r = LoopRunner(str(link))
+    with filetxn.transaction(r, None) as txn:
+        prop(r, "remote-test", "through-link")
+    assert txn.path == cib and link.is_symlink() and prop(cib, "remote-test") == "through-link"
+    assert os.path.exists(filetxn.lock_path(cib)) and others(cib) == []
