@@ -203,10 +203,12 @@ def _restore(runner: Runner, saved: str | None, path: str, key: int) -> None:
 
 
 def _settle_quietly(runner: Runner, path: str, token: str) -> str | None:
-    """Run SETTLE with Ctrl-C held back; its verdict, or None when the host cannot be reached."""
-    blocked = threading.current_thread() is threading.main_thread()
-    if blocked:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Run SETTLE with Ctrl-C ignored; its verdict, or None when the host cannot be reached.
+
+    (A signal mask would not do: paramiko's thread would take the signal for the process.)
+    """
+    main = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
         # $0 of the script is the tag's name: the script itself never carries the tag
         res = runner.run(["sh", "-c", SETTLE, TAG, path, token], timeout=60)
@@ -214,8 +216,8 @@ def _settle_quietly(runner: Runner, path: str, token: str) -> str | None:
     except ClushError:
         return None
     finally:
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        if main and old is not None:
+            signal.signal(signal.SIGINT, old)
 
 
 def _with_leftover(exc: ClushError, outcome: str | None, path: str, token: str, where: str) -> ClushError:

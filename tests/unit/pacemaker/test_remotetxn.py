@@ -203,3 +203,20 @@ def test_begin_failures_are_one_line():
     with pytest.raises(ClushError, match=r"CIB file .* on root@node1 is read-only: nothing was changed"):
         with filetxn.transaction(r, None):
             raise AssertionError("the body must not run")
+
+
+def test_ctrl_c_during_the_clean_up_does_not_stop_it():
+    import os
+    import signal
+
+    class Impatient(FakeRunner):
+        def run(self, argv, **kw):
+            if argv[:3] == ["sh", "-c", remotetxn.SETTLE]:
+                os.kill(os.getpid(), signal.SIGINT)  # the user presses Ctrl-C again
+            return super().run(argv, **kw)
+
+    r = Impatient(finish=KeyboardInterrupt(), settle="applied")
+    with pytest.raises(CommitInterrupted) as err, filetxn.transaction(r, None):
+        pass
+    assert err.value.applied and r.kinds()[-1] == "settle"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
