@@ -33,6 +33,11 @@ class Source:
         stonith, node, tag, constraint, object, clone."""
         return []
 
+    def ids_with_prefix(self, kind: str, prefix: str) -> list[Candidate]:
+        """``ids(kind)`` that start with ``prefix``, in the same order (sources with many ids
+        answer this without building every candidate)."""
+        return [c for c in self.ids(kind) if c.text.startswith(prefix)]
+
     def resources_by_state(self, running: bool) -> list[Candidate]:
         return self.ids("resource")
 
@@ -97,6 +102,14 @@ class ArgContext:
 
     def ids(self, kind: str) -> list[Candidate]:
         return self.live(lambda s: s.ids(kind), [])
+
+    def ids_at_cursor(self, kind: str, prefix: str | None = None) -> list[Candidate]:
+        """The ids of a kind that can stand at the cursor: those starting with ``prefix``
+        (default: the word typed so far). Only for lists the engine filters by that prefix anyway."""
+        prefix = self.current if prefix is None else prefix
+        if not prefix:
+            return self.ids(kind)
+        return self.live(lambda s: s.ids_with_prefix(kind, prefix), [])
 
     def ra_info(self, spec: str) -> AgentInfo | None:
         return self.live(lambda s: s.ra_info(spec), None)

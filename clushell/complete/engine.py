@@ -79,13 +79,12 @@ def complete_words(root: Level, globals_: list[Command], path: list[Level], word
 
 
 def _filter(cands: list[Candidate], current: str) -> list[Candidate]:
+    """Those starting with ``current``, the first of each text (this runs over every id of a big CIB)."""
     seen: set[str] = set()
-    out = []
-    for c in cands:
-        if c.text.startswith(current) and c.text not in seen:
-            seen.add(c.text)
-            out.append(c)
-    return out
+    add = seen.add
+    if not current:
+        return [c for c in cands if not (c.text in seen or add(c.text))]
+    return [c for c in cands if c.text.startswith(current) and not (c.text in seen or add(c.text))]
 
 
 def argument_candidates(ctx: ArgContext) -> list[Candidate]:
@@ -160,12 +159,15 @@ def kind_candidates(ctx: ArgContext, arg: Arg) -> list[Candidate]:
 
 
 def _not_given(ctx: ArgContext, cands: list[Candidate]) -> list[Candidate]:
+    if not ctx.args:
+        return cands
     given = set(ctx.args)
     return [c for c in cands if c.text not in given]
 
 
 def _ids(kind: str) -> Callable[[ArgContext, Arg], list[Candidate]]:
-    return lambda ctx, arg: _not_given(ctx, ctx.ids(kind))
+    # only the ids the engine keeps anyway (those starting with the word typed so far)
+    return lambda ctx, arg: _not_given(ctx, ctx.ids_at_cursor(kind))
 
 
 def _nodes(ctx: ArgContext) -> list[Candidate]:

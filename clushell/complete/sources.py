@@ -13,6 +13,7 @@ failure into "no candidates". Run states ("what runs where") come from pacemaker
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ class ModelIndex:
             "constraint", "object", "clone")}
         self.metas: dict[str, str] = {}  # resource id -> agent or kind, shown beside the id
         self.id_sets: dict[str, set[str]] | None = None
+        self._sorted: dict[str, tuple[list[str], list[int]]] = {}  # kind -> texts sorted, their positions
         conf = model.configuration
         resources = conf.find("resources")
         if resources is not None:
@@ -58,6 +60,25 @@ class ModelIndex:
                 self.lists["tag"].append(Candidate(ident, "tag"))
             elif kind in ("location", "colocation", "order", "rsc_ticket"):
                 self.lists["constraint"].append(Candidate(ident, kind))
+
+    def with_prefix(self, kind: str, prefix: str) -> list[Candidate]:
+        """The candidates of a kind starting with ``prefix``, in list order (bisect in a sorted copy)."""
+        cands = self.lists.get(kind, [])
+        if not prefix:
+            return list(cands)
+        found = self._sorted.get(kind)
+        if found is None:
+            order = sorted(range(len(cands)), key=lambda i: cands[i].text)
+            found = self._sorted[kind] = ([cands[i].text for i in order], order)
+        texts, order = found
+        lo = bisect.bisect_left(texts, prefix)
+        if ord(prefix[-1]) < 0x10FFFF:  # the texts starting with prefix sort below its successor
+            hi = bisect.bisect_left(texts, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo)
+        else:
+            hi = lo
+            while hi < len(texts) and texts[hi].startswith(prefix):
+                hi += 1
+        return [cands[i] for i in sorted(order[lo:hi])]
 
     def _resources(self, parent: Any, container: str | None) -> None:
         for el in parent:
@@ -209,6 +230,9 @@ class Providers(Source):
     # -- ids ---------------------------------------------------------------------------------
     def ids(self, kind: str) -> list[Candidate]:
         return list(self.index().lists.get(kind, []))
+
+    def ids_with_prefix(self, kind: str, prefix: str) -> list[Candidate]:
+        return self.index().with_prefix(kind, prefix)
 
     def run_states(self) -> dict[str, bool]:
         """Configured resource id -> running anywhere (from crm_mon; cached briefly)."""

@@ -102,13 +102,15 @@ def selector_candidates(ctx: ArgContext) -> list[Candidate]:
     if cur.startswith("type:"):
         return [Candidate(f"type:{t}", "objects of this type") for t in OBJECT_TYPES]
     if cur.startswith("tag:"):
-        return [Candidate(f"tag:{c.text}", c.meta) for c in ctx.ids("tag")]
+        return [Candidate(f"tag:{c.text}", c.meta) for c in ctx.ids_at_cursor("tag", cur[4:])]
     if cur.startswith("related:"):
-        return [Candidate(f"related:{c.text}", c.meta) for c in ctx.ids("object")]
-    out = ctx.ids("object")
+        return [Candidate(f"related:{c.text}", c.meta) for c in ctx.ids_at_cursor("object", cur[8:])]
+    out = ctx.ids_at_cursor("object")  # only what the engine keeps: a big CIB has many ids
     out += [Candidate("xml", "show as XML"), Candidate("changed", "objects with pending changes"),
             Candidate("type:", "objects of a type"), Candidate("tag:", "objects with a tag"),
             Candidate("related:", "an object and the constraints that refer to it")]
+    if not ctx.args:
+        return out
     given = set(ctx.args)
     return [c for c in out if c.text not in given]
 
