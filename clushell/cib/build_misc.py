@@ -113,8 +113,11 @@ def add_xml(b: Builder, p: P.Parsed) -> None:
         raise P.fail(p.head, f"xml: <{el.tag}> is not a configuration object")
     if el.tag != "fencing-topology":
         ident = el.get("id")
-        if not ident or not valid_id(ident) and el.tag != "node":
-            raise P.fail(p.head, f"xml: <{el.tag}> needs a valid id attribute")
+        if not ident:
+            raise P.ParseError(f"<{el.tag}> has no id attribute", column=p.head.col)
+        if not valid_id(ident) and el.tag != "node":  # crm: "invalid object id"
+            raise P.ParseError(f"<{el.tag}> id {ident!r} is not valid (an id starts with a letter or '_', then "
+                               "letters, digits, '_', '-' or '.')", column=p.head.col)
         if el.tag == "node" and ident in b.model.nodes:
             raise ClushError(f"xml: node id {ident} is already used", token=ident)
     inside = {s.get("id") for s in el.iter() if isinstance(s.tag, str) and s.tag in ("primitive", "group", "clone",

@@ -32,9 +32,9 @@ OP_ATTRS = (
     "enabled",
     "record-pending",
     "role",
-    "requires",
     "on-fail",
-)
+)  # the op attributes of Pacemaker's schema 3.x, as crm reads them from it ('requires' went in 3.0: an op
+# parameter now, in the op's instance_attributes as crm writes it)
 #: op attributes that hold a Pacemaker duration (checked as typed: crm_verify would only warn)
 DURATION_ATTRS = ("interval", "timeout", "start-delay")
 ROLES = ("Started", "Stopped", "Master", "Slave", "Promoted", "Unpromoted")

@@ -51,6 +51,8 @@ def tool_error(what: str, runner: Runner, res: Result) -> str:
         return (f"{what}: {msg} (the CIB's crm_feature_set is newer than the Pacemaker on {runner.where}; "
                 "create CIB files with 'cibadmin --empty' there)")
     if res.rc == 78 or "validate-with" in msg or "schema" in msg.lower():
+        if "conform to the configured schema" in msg:  # says it already
+            return f"{what}: {msg}"
         return f"{what}: {msg} (the result does not validate against the CIB's schema)"
     if msg == f"exit code {res.rc}":  # the tool said nothing: name the usual causes
         who = f"the user {runner.where.split('@')[0]}" if "@" in runner.where else "this user"

@@ -312,8 +312,7 @@ def _offending(patch: str, res: Result, new: _Element) -> str:
 
     found = relaxng_findings(new) or []
     if found:
-        f = found[0]
-        return f": {f.object_id or 'configuration'}{' ' + f.attribute if f.attribute else ''}: {f.message}"
+        return f": {str(found[0]).split(': ', 1)[-1]}"  # 'OBJ: what (schema NAME)
     changes = chg.parse_patch(patch)
     where = ", ".join(sorted({chg._object_id(c.path) for c in changes})[:5])
     return f" (changed: {where})" if where else ""

@@ -15,6 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -28,7 +29,7 @@ from clushell.transport.base import Result, Runner
 if TYPE_CHECKING:
     from clushell.pacemaker.ra import AgentInfo
 
-__all__ = ["Finding", "verify_cib", "relaxng_findings", "crm_verify_findings", "has_errors"]
+__all__ = ["Finding", "SchemaFinding", "verify_cib", "relaxng_findings", "crm_verify_findings", "has_errors"]
 
 SCHEMA_DIR = "/usr/share/pacemaker"
 # crm_verify lines that say nothing about the configuration being checked
@@ -52,39 +53,32 @@ def _schema(validate_with: str) -> etree.RelaxNG | None:
     return _schemas[path]
 
 
-def _owner_id(root: etree._Element, path: str | None) -> str | None:
-    """Id of the element at ``path`` or of its nearest ancestor that has one."""
-    if not path:
-        return None
-    try:
-        found = root.xpath(path)
-    except etree.XPathError:
-        return None
-    el = found[0] if isinstance(found, list) and found else None
-    while el is not None and el.get("id") is None:
-        el = el.getparent()
-    return el.get("id") if el is not None else None
+@dataclass(frozen=True)
+class SchemaFinding(Finding):
+    """What Pacemaker's schema refuses: cibadmin will not write it, forced or not."""
+
+    schema: str = ""
+
+    def __str__(self) -> str:
+        return self.say()
+
+    def say(self, note: str = "") -> str:
+        """'error: OBJ: what (schema NAME[; note])'."""
+        where = f"{self.severity}: {self.object_id or 'configuration'}: {self.message}"
+        return f"{where} ({'; '.join(w for w in (f'schema {self.schema}' if self.schema else '', note) if w)})"
 
 
 def relaxng_findings(root: etree._Element) -> list[Finding] | None:
-    """Schema errors from Pacemaker's installed RelaxNG; None if the schema is not installed here."""
-    schema = _schema(root.get("validate-with", ""))
+    """Schema errors from Pacemaker's installed RelaxNG, one for the object at fault (libxml's
+    cascade diagnosed by clushell.pacemaker.schemadiag); None if the schema is not installed here."""
+    from clushell.pacemaker.schemadiag import diagnose
+
+    name = root.get("validate-with", "")
+    schema = _schema(name)
     if schema is None:
         return None
-    if schema.validate(root):
-        return []
-    found = []
-    for entry in schema.error_log:
-        # "extra content" repeats the real error one level up; the first one is enough
-        if "has extra content" in entry.message and found:
-            continue
-        attr = None
-        m = re.search(r"Invalid attribute (\S+)", entry.message)
-        if m:
-            attr = m.group(1)
-        found.append(Finding(ERROR, _owner_id(root, entry.path), attr,
-                             f"schema {root.get('validate-with')}: {entry.message}"))
-    return found
+    found = diagnose(root, schema, name, SCHEMA_DIR)
+    return [] if found is None else [SchemaFinding(ERROR, found.object_id, found.attribute, found.text, name)]
 
 
 def crm_verify_findings(runner: Runner, xml: bytes, ids: set[str], *, skip_schema: bool,
@@ -104,15 +98,18 @@ def _schema_trouble(res: Result) -> bool:
 
 
 def _crm_verify_lines(res: Result, ids: Callable[[], set[str]], *, skip_schema: bool,
-                      schema_failed: bool = False) -> list[Finding]:
+                      schema_failed: bool = False, root: etree._Element | None = None) -> list[Finding]:
     found: list[Finding] = []
+    rng_said = False
     for line in res.err.splitlines():
         line = line.strip()
         if not line or any(n in line for n in NOISE):
             continue
         if _RNG_LINE.search(line):
-            if not skip_schema:
-                found.append(Finding(ERROR, _mentioned_id(line, ids()), None, f"crm_verify: {line}"))
+            # libxml's cascade: its first line is the innermost element, the rest repeat it upwards
+            if not skip_schema and not rng_said:
+                found.append(_rng_finding(line, ids, root))
+                rng_said = True
             continue
         m = _LOG_LINE.match(line)
         if not m:
@@ -152,6 +149,25 @@ class _Background:
         if self._error is not None:
             raise self._error
         return self._value
+
+
+_RNG_WHERE = re.compile(
+    r"^(?:Entity: )?line (?P<line>\d+): element (?P<tag>[\w-]+): Relax-NG validity error ?: ?(?P<msg>.*)$")
+
+
+def _rng_finding(line: str, ids: Callable[[], set[str]], root: etree._Element | None) -> Finding:
+    """One crm_verify schema line as a finding on the object at that line of the CIB sent."""
+    m = _RNG_WHERE.match(line)
+    if m and root is not None:
+        for el in root.iter(m.group("tag")):
+            if el.sourceline == int(m.group("line")):
+                tag = m.group("tag")
+                while el.getparent() is not None and el.getparent().getparent() is not None \
+                        and el.getparent().getparent().tag != "configuration":
+                    el = el.getparent()  # up to the top-level object
+                return SchemaFinding(ERROR, el.get("id"), None, f"{tag}: {m.group('msg')}", "crm_verify")
+    msg = m.group("msg") if m else line
+    return SchemaFinding(ERROR, _mentioned_id(line, ids()), None, msg, "crm_verify")
 
 
 def _mentioned_id(text: str, ids: set[str]) -> str | None:
@@ -195,7 +211,8 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
             # crm_verify validates against the same schema: ours runs only to name what is wrong
             schema = relaxng_findings(root) if _schema_trouble(res) else []
             findings = list(schema or [])
-            findings += _crm_verify_lines(res, ids, skip_schema=schema is not None, schema_failed=has_errors(findings))
+            findings += _crm_verify_lines(res, ids, skip_schema=schema is not None, schema_failed=has_errors(findings),
+                                          root=root)
     else:
         findings = list(relaxng_findings(root) or [])
     findings += semantic

@@ -163,12 +163,17 @@ class Workspace:
 
     def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool) -> bool:
         """Report what verification finds; refuse on errors unless forced (returns force)."""
-        if not check:
+        from clushell.pacemaker.verify import SchemaFinding, relaxng_findings, verify_cib
+
+        if not check:  # no resources: crm does not verify, but the schema still decides (cheap here)
+            _refuse_schema(relaxng_findings(load(pending_xml).root) or [])
             return force
         session = ctx.session
+        findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed))
+        _refuse_schema([f for f in findings if isinstance(f, SchemaFinding)])
         # one error that refuses the commit is said once, in the refusal (naming object and attribute)
         fold = not force and not session.options.interactive
-        errors = check_and_report(ctx, pending_xml, changed=set(changed), fold_single_error=fold)
+        errors = _report(ctx, findings, fold_single_error=fold)
         if errors:
             if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
                 force = True
@@ -192,8 +197,10 @@ class Workspace:
         if force:
             argv.append("--force")
         res = runner.run(argv, stdin=etree.tostring(self.pending.configuration), timeout=120)
-        if not res.ok:
-            raise ClushError(f"commit failed: {res.first_error_line()}")
+        if not res.ok:  # the tool's words, never a line of the CIB dump it prints first
+            from clushell.pacemaker.cibadmin import tool_error
+
+            raise ClushError(tool_error("commit failed", runner, res))
 
     # -- helpers ------------------------------------------------------------------------------
     def reload(self, runner: Any) -> None:
@@ -286,12 +293,26 @@ def check_and_report(ctx: Any, xml: bytes, *, changed: set[str] | None = None, f
     """
     from clushell.pacemaker.verify import verify_cib
 
-    findings = verify_cib(ctx.session.runner, xml, changed_ids=changed)
-    errors = [str(f).split(": ", 1)[-1] for f in findings if f.is_error]  # level shown by out
+    return _report(ctx, verify_cib(ctx.session.runner, xml, changed_ids=changed), fold_single_error=fold_single_error)
+
+
+def _refuse_schema(found: list[Any]) -> None:
+    """cibadmin refuses what the schema refuses, forced or not: one line (more under it), nothing else."""
+    if found:
+        more = "\n".join(_text(f) for f in found[1:])
+        raise ClushError(f"commit refused: {found[0].say('cannot be forced').split(': ', 1)[-1]}", details=more)
+
+
+def _text(finding: Any) -> str:
+    return str(finding).split(": ", 1)[-1]  # without the level: ctx.out says it
+
+
+def _report(ctx: Any, findings: list[Any], *, fold_single_error: bool = False) -> list[str]:
+    errors = [_text(f) for f in findings if f.is_error]
     fold = fold_single_error and len(errors) == 1
     for f in findings:
         if not f.is_error:
-            ctx.out.warn(str(f).split(": ", 1)[-1])
+            ctx.out.warn(_text(f))
         elif not fold:
-            ctx.out.error(str(f).split(": ", 1)[-1])
+            ctx.out.error(_text(f))
     return errors

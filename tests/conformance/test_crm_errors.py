@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.crmdiff import PRE, both, cib_diff
+from tests.conformance.crmdiff import PRE, assert_same, both, cib_diff
 
 pytestmark = pytest.mark.crmsh
 
@@ -20,6 +20,29 @@ REFUSED = {
 }
 
 
+# statements crm parses and writes, and the schema then refuses (crm prints libxml's cascade, several
+# ERROR lines; under -F it crashes with a NameError traceback after cibadmin refused)
+SCHEMA = {
+    "op-on-fail": ("primitive p Dummy op monitor interval=10s on-fail=bogus",
+                   ("p", "op p-monitor-10s", "on-fail", "'bogus'", "expected ignore, block")),
+    "op-enabled": ("primitive p Dummy op monitor interval=10s enabled=maybe",
+                   ("p", "op p-monitor-10s", "enabled", "'maybe'", "true or false")),
+    "xml-order-kind": ("xml '<rsc_order id=\"o\" first=\"d1\" then=\"d1\" kind=\"Bogus\"/>'",
+                       ("o", "kind", "'Bogus'", "Optional, Mandatory or Serialize")),
+    "xml-node-type": ("xml '<node id=\"n1\" uname=\"n1\" type=\"bogus\"/>'",
+                      ("n1", "type", "'bogus'", "member, ping or remote")),
+    "xml-wrong-element": ("xml '<primitive id=\"p\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\">"
+                          "<bogus/></primitive>'", ("p", "element bogus is not allowed in primitive")),
+    "xml-unknown-attribute": ("xml '<primitive id=\"p\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\" "
+                              "bogus=\"1\"/>'", ("p", "primitive has no attribute bogus")),
+    "xml-empty-group": ("xml '<group id=\"g\"/>'", ("g", "a group needs at least one primitive")),
+    "xml-location-no-score": ("xml '<rsc_location id=\"lx\" rsc=\"d1\" node=\"n1\"/>'",
+                              ("lx", "rsc_location needs attribute score")),
+    "xml-class": ("xml '<primitive id=\"p\" class=\"bogus\" type=\"Dummy\"/>'",
+                  ("p", "class 'bogus' is not valid for primitive")),
+}
+
+
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_schema_refusal_is_one_line(name: str, tmp_path: Path) -> None:
     statement, words = REFUSED[name]
@@ -30,3 +53,26 @@ def test_schema_refusal_is_one_line(name: str, tmp_path: Path) -> None:
     assert len(errors) == 1, pair.clush.err
     assert "commit refused" in errors[0] and all(w in errors[0] for w in words), errors[0]
     assert not cib_diff(pair.crm.cib, pair.clush.cib)  # neither wrote it
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["normal", "forced"])
+@pytest.mark.parametrize("name", sorted(SCHEMA))
+def test_schema_cascade_is_one_line(name: str, force: bool, tmp_path: Path) -> None:
+    statement, words = SCHEMA[name]
+    pair = both(tmp_path, statement, setup=PRE + "primitive d1 Dummy\n", force=force)
+    crm_said = pair.crm.errors()
+    assert crm_said or "Traceback" in pair.crm.err, "crm accepted it"
+    assert pair.clush.rc != 0
+    errors = pair.clush.errors()
+    assert len(errors) == 1, pair.clush.err  # crm: libxml's cascade, several lines
+    assert "commit refused" in errors[0] and "cannot be forced" in errors[0], errors[0]
+    assert all(w in errors[0] for w in words), errors[0]
+    assert "Relax-NG" not in pair.clush.err and "Traceback" not in pair.clush.err
+    assert "commit forced" not in pair.clush.err  # nothing claims a forced commit that cannot happen
+    assert not cib_diff(pair.crm.cib, pair.clush.cib)  # neither wrote it
+
+
+def test_op_requires_is_an_op_parameter_as_crm_writes_it(tmp_path: Path) -> None:
+    """Schema 3.x has no op attribute 'requires': crm puts it in the op's instance_attributes."""
+    assert_same(both(tmp_path, "primitive p Dummy op monitor interval=10s requires=quorum",
+                     setup=PRE + "primitive d1 Dummy\n"))

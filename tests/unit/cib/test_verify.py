@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 
 import pytest
@@ -144,7 +145,8 @@ def test_boolean_property_checked(runner):
 def test_schema_error_names_object_and_attribute(runner):
     bad = '<primitive id="s1" class="ocf" provider="pacemaker" type="Dummy" colour="red"/>'
     f = only(verify_cib(runner, cib(bad)), "s1")
-    assert f.is_error and f.attribute == "colour" and "pacemaker-3" in f.message
+    assert f.is_error and f.attribute == "colour" and "pacemaker-3" in str(f)
+    assert re.fullmatch(r"error: s1: primitive has no attribute colour \(schema pacemaker-[0-9.]+\)", str(f))
 
 
 def test_crm_verify_scheduler_errors_are_reported(runner):
