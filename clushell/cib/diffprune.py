@@ -30,10 +30,13 @@ def prune_unchanged(old: etree._Element, new: etree._Element) -> tuple[etree._El
     tags = [[s.tag for s in conf if isinstance(s.tag, str)] for conf in (conf_old, conf_new)]
     if any(len(set(t)) != len(t) for t in tags):
         return None
-    drop: dict[str, set[tuple[str, str]]] = {}
+    drop: dict[str, set[tuple[str, str]] | None] = {}
     for sec_new in conf_new:
         sec_old = conf_old.find(sec_new.tag) if isinstance(sec_new.tag, str) else None
         if sec_old is None:
+            continue
+        if etree.tostring(sec_old) == etree.tostring(sec_new):
+            drop[sec_new.tag] = None  # nothing changed in it: all of it goes (one comparison, not one per object)
             continue
         keyed: list[dict[tuple[str, str], etree._Element]] = []
         for sec in (sec_old, sec_new):
@@ -57,8 +60,9 @@ def _shallow(el: etree._Element) -> etree._Element:
     return out
 
 
-def _copy_without(root: etree._Element, drop: dict[str, set[tuple[str, str]]]) -> etree._Element:
-    """A copy of the CIB ``root`` without the configuration objects named in ``drop``."""
+def _copy_without(root: etree._Element, drop: dict[str, set[tuple[str, str]] | None]) -> etree._Element:
+    """A copy of the CIB ``root`` without the configuration objects named in ``drop`` (None: all
+    the section's content)."""
     import copy
 
     top = _shallow(root)
@@ -69,6 +73,9 @@ def _copy_without(root: etree._Element, drop: dict[str, set[tuple[str, str]]]) -
         conf = _shallow(child)
         top.append(conf)
         for sec in child:
+            if isinstance(sec.tag, str) and sec.tag in drop and drop[sec.tag] is None:
+                conf.append(_shallow(sec))
+                continue
             gone = drop.get(sec.tag) if isinstance(sec.tag, str) else None
             if not gone:
                 conf.append(copy.deepcopy(sec))

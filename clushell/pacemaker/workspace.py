@@ -240,13 +240,51 @@ class Workspace:
 
         if self._pending is None:
             return []
-        old_top, new_top = tops(self.original), tops(self._pending)
         # a top-level object serialised alike on both sides holds no change (ids are unique, so
         # what it contains appears nowhere else): only the rest is compared object by object
-        same = {k for k, el in old_top.items() if k in new_top and etree.tostring(el) == etree.tostring(new_top[k])}
+        found = _differing_tops(self.original, self._pending, key)
+        same: set[str] = set()
+        if found is not None:
+            old_top, new_top = found
+        else:
+            old_top, new_top = tops(self.original), tops(self._pending)
+            same = {k for k, el in old_top.items() if k in new_top and etree.tostring(el) == etree.tostring(new_top[k])}
         old, new = objs(self.original, old_top), objs(self._pending, new_top)
         keys = [k for k in old.keys() | new.keys() if old.get(k) != new.get(k)]
         return sorted(k.split(":", 1)[1] for k in keys)
+
+
+def _differing_tops(old: CibModel, new: CibModel, key: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The top-level objects of each side not serialised alike on the other, by ``key(model, el)``,
+    found section by section (a section serialised alike is one comparison, not one per object).
+    None when objects cannot be paired by tag and id: the caller then compares them all."""
+    from lxml import etree
+
+    def sections(model: CibModel) -> dict[str, Any]:
+        return {sec.tag: sec for sec in model.configuration.iterchildren("*")}
+
+    def by_id(sec: Any) -> dict[tuple[str, str | None], Any] | None:
+        if sec is None:
+            return {}
+        kids = [sec] if sec.tag == "fencing-topology" else list(sec.iterchildren("*"))
+        out = {(el.tag, el.get("id")): el for el in kids}
+        return out if len(out) == len(kids) else None
+
+    old_top: dict[str, Any] = {}
+    new_top: dict[str, Any] = {}
+    old_secs, new_secs = sections(old), sections(new)
+    for tag in [*old_secs, *(t for t in new_secs if t not in old_secs)]:
+        a, b = old_secs.get(tag), new_secs.get(tag)
+        if a is not None and b is not None and etree.tostring(a) == etree.tostring(b):
+            continue
+        ka, kb = by_id(a), by_id(b)
+        if ka is None or kb is None:
+            return None
+        same = {k for k, el in ka.items() if k in kb and etree.tostring(el) == etree.tostring(kb[k])}
+        for model, kids, top in ((old, ka, old_top), (new, kb, new_top)):
+            top.update((key(model, el), el) for k, el in kids.items()
+                       if k not in same and model.kind_of(el) is not None)
+    return old_top, new_top
 
 
 def _conf_bytes(model: CibModel) -> bytes:
