@@ -25,12 +25,11 @@ import paramiko
 
 from clushell import values
 from clushell.errors import ToolMissing, TransportError
-from clushell.transport import sshconf
+from clushell.transport import sshalive, sshconf
 from clushell.transport.base import Result
 
 CONNECT_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 120.0
-KEEPALIVE = 15
 SYSTEM_KNOWN_HOSTS = "/etc/ssh/ssh_known_hosts"
 # A fixed /bin/sh script: the remote user's PATH often lacks the sbin directories where
 # Pacemaker's tools live.  Everything else arrives as positional parameters, so whatever the
@@ -218,7 +217,7 @@ class SshRunner:
             raise TransportError(f"cannot connect to {target}: {reason}") from None
         transport = client.get_transport()
         assert transport is not None
-        transport.set_keepalive(int(self.cfg.get("serveraliveinterval", KEEPALIVE)))
+        sshalive.watch(transport, *sshalive.settings(self.cfg))  # a dead server fails what waits on it
         self.connects += 1
         return client
 
@@ -309,10 +308,15 @@ class SshRunner:
         """Atomic replace over SFTP (see Runner.write_file and transport/sftp.py)."""
         from clushell.transport.sftp import write_file
 
+        transport = None
         try:
             transport = self._transport()
             write_file(transport, self.where, path, data, mode)
         except TransportError:
+            if transport is not None and not transport.is_active():  # dropped (or silent) mid-write
+                self._drop()
+                raise TransportError(f"{self.where}: connection lost while writing {path}; "
+                                     "the file there is the old one or the new one, never half") from None
             raise
         except (paramiko.SSHException, OSError, EOFError) as exc:
             self._drop()

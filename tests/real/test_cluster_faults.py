@@ -102,3 +102,40 @@ def test_clush_on_a_node_uses_the_local_runner_for_itself(formed: Lab) -> None:
     assert lab.on(1, ["corosync-cmapctl", "-g", "totem.token"]).stdout.strip().endswith("= 4600")
     assert accepted(1) == on_self  # never over SSH to itself
     assert accepted(2) > on_two  # the others over SSH
+
+
+def test_a_node_whose_link_goes_down_mid_push_is_named_and_keeps_its_file(formed: Lab) -> None:
+    """fnode3's link goes down when the file transfer starts (after the .bak copy): no hang, one line, old file."""
+    import time
+
+    lab = formed
+    before = {i: _cat(lab, i) for i in range(1, 4)}
+    new = "7400" if "\ttoken: 7300\n" in before[1] else "7300"
+    script = lab.base / "n3" / "linkdown.sh"
+    script.write_text("#!/bin/sh\nip link set eth0 down\nexec /usr/lib/openssh/sftp-server\n")
+    script.chmod(0o755)
+    plain = lab.base / "n3" / "ssh" / "sshd_config"
+    linkdown = plain.with_name("sshd_config.linkdown")
+    linkdown.write_text(plain.read_text().replace("Subsystem sftp internal-sftp", f"Subsystem sftp {script}"))
+    ssh_config = lab.base / "client-home" / ".ssh" / "config"
+    saved = ssh_config.read_text()
+    ssh_config.write_text(saved + "\nHost fnode3\n  ServerAliveInterval 1\n  ServerAliveCountMax 3\n")
+    lab.restart_sshd(3, str(linkdown))
+    try:
+        t0 = time.monotonic()
+        res = lab.clush_ssh(1, input=f"corosync set totem.token {new}\ncorosync push\n", timeout=150)
+        took = time.monotonic() - t0
+    finally:
+        ssh_config.write_text(saved)
+        lab.on(3, ["ip", "link", "set", "eth0", "up"])
+        lab.restart_sshd(3)
+    assert res.returncode == 1, res.stderr
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, res.stderr
+    assert "corosync.conf: 2 of 3 nodes done; failed: fnode3: " in errors[0]
+    assert f"connection lost while writing {CONF}" in errors[0] and "Traceback" not in res.stderr
+    assert took < 60, took  # ServerAliveInterval 1 x ServerAliveCountMax 3, not TCP's many minutes
+    assert all(f"\ttoken: {new}\n" in _cat(lab, i) for i in (1, 2))
+    assert _cat(lab, 3) == before[3] and _temps(lab, 3) == []
+    lab.wait(lambda: lab.state(1)[1:] == (3, True), 120, what="fnode3 back in the membership")
+    _heal(lab)
