@@ -12,6 +12,7 @@ known here. This module imports the standard library only.
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Callable
 from types import ModuleType
@@ -80,11 +81,16 @@ def complete_words(root: Level, globals_: list[Command], path: list[Level], word
 
 def _filter(cands: list[Candidate], current: str) -> list[Candidate]:
     """Those starting with ``current``, the first of each text (this runs over every id of a big CIB)."""
+    if current:
+        cands = [c for c in cands if c.text.startswith(current)]
+    if len(set(map(_TEXT, cands))) == len(cands):  # the usual case, checked at C speed
+        return cands
     seen: set[str] = set()
     add = seen.add
-    if not current:
-        return [c for c in cands if not (c.text in seen or add(c.text))]
-    return [c for c in cands if c.text.startswith(current) and not (c.text in seen or add(c.text))]
+    return [c for c in cands if not (c.text in seen or add(c.text))]
+
+
+_TEXT = operator.attrgetter("text")
 
 
 def argument_candidates(ctx: ArgContext) -> list[Candidate]:

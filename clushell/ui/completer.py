@@ -9,6 +9,7 @@ data the completer already has, so it never blocks either.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from prompt_toolkit.lexers import Lexer
 from prompt_toolkit.styles import Style
 
 from clushell.commands.tree import Command, Kind, Level
+from clushell.complete.base import Candidate
 from clushell.complete.engine import complete_line
 from clushell.complete.sources import Providers
 from clushell.complete.statements import references
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
 ID_KINDS = {Kind.RESOURCE: "resource", Kind.STOPPED_RESOURCE: "resource", Kind.RUNNING_RESOURCE: "resource",
             Kind.PROMOTABLE: "promotable", Kind.PRIMITIVE: "primitive", Kind.GROUP: "group", Kind.NODE: "node",
             Kind.ID: "object"}
+
+
+_TEXT = operator.attrgetter("text")
 
 
 def providers_for(session: Session) -> Providers:
@@ -57,8 +62,31 @@ class TreeCompleter(Completer):
             cands = complete_line(self.session, text, self.providers)
         except Exception:  # a bug here must cost the menu, never the shell
             return
-        for cand in cands:
+        shown, more = menu_items(cands, text[len(text) + start :])
+        for cand in shown:
             yield Completion(cand.text, start_position=start, display_meta=cand.meta)
+        if more:
+            yield Completion(shown[-1].text, start_position=start, display=f"... {more} more",
+                             display_meta="type more of the word to see them")
+
+
+#: completions handed to the menu at most (16,000 would cost the shell ~100 ms of CPU a key)
+MENU_CAP = 1000
+
+
+def menu_items(cands: list[Candidate], typed: str) -> tuple[list[Candidate], int]:
+    """The candidates the menu shows (at most ``MENU_CAP``) and how many are left out.
+
+    The shown ones include the least and the greatest text, so Tab inserts the same common
+    part as it would with all of them (every text lies between those two). Quoted words are
+    never capped: there a candidate may differ from the typed text before the cursor.
+    """
+    if len(cands) <= MENU_CAP or any(ch in typed for ch in "\"'\\"):
+        return cands, 0
+    lo, hi = min(cands, key=_TEXT), max(cands, key=_TEXT)
+    ends = [lo] if hi is lo else [lo, hi]
+    shown = [c for c in cands[:MENU_CAP] if c is not lo and c is not hi][: MENU_CAP - len(ends)] + ends
+    return shown, len(cands) - len(shown)
 
 
 def make_completer(session: Session) -> Completer:
