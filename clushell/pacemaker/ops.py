@@ -104,105 +104,21 @@ def is_promotable(model: CibModel, el) -> bool:
 # -- crmsh's "deep" meta attribute (resource start/stop/manage/...) --------------------------------
 def meta_target(model: CibModel, el):
     """Where crmsh puts a meta attribute: a group member keeps it, anything else goes to the top."""
-    parent = el.getparent()
-    if el.tag == "primitive" and parent is not None and parent.tag == "group":
-        return el
-    return model.top_of(el)
+    from clushell.cib.deepmeta import meta_target as target
 
-
-def _meta_nvpairs(el, attr: str) -> list:
-    return list(el.iterfind(f"meta_attributes/nvpair[@name='{attr}']"))
-
-
-def _descendant_resources(el) -> list:
-    return [c for c in el.iter("primitive", "group", "clone", "master", "bundle") if c is not el]
+    return target(el)
 
 
 def set_deep_meta(model: CibModel, rid: str, attr: str, value: str, *, force: bool = False) -> tuple[str, bool]:
-    """Set meta ``attr`` like crmsh's set_deep_meta_attr.
+    """Set meta ``attr`` like crmsh's set_deep_meta_attr (clushell.cib.deepmeta).
 
     Returns the id that got it and whether the change is *simple*: one attribute on one
     element, nothing removed, no copy of it further down (crm_resource can then do it).
-
-    A clone's child loses its own copy; a group's members lose theirs only with force
-    (crmsh asks, and batch mode answers no). is-managed and maintenance conflict: the
-    other one is removed from the target with force.
     """
-    from lxml import etree
+    from clushell.cib.deepmeta import set_deep_meta as deep
 
-    from clushell.cib.ids import IdGen
-
-    el = resource_el(model, rid)
-    target = meta_target(model, el)
-    doomed: list = []
-    conflicting = {"maintenance": "is-managed", "is-managed": "maintenance"}.get(attr, "")
-    if target.tag in ("clone", "master"):
-        for child in target:
-            if child.tag in ("primitive", "group", "clone", "master", "bundle"):
-                doomed.extend(_meta_nvpairs(child, attr))
-    inner = [c for c in target if c.tag == "group"]
-    if force and (target.tag == "group" or inner):
-        for child in _descendant_resources(target):
-            doomed.extend(_meta_nvpairs(child, attr))
-            if conflicting:
-                doomed.extend(_meta_nvpairs(child, conflicting))
-    if force and conflicting:
-        doomed.extend(_meta_nvpairs(target, conflicting))
-    simple = not doomed and not any(_meta_nvpairs(c, attr) for c in _descendant_resources(target))
-    # crm_resource writes into the set named RSC-meta_attributes (creating it): after a rename the
-    # set keeps its old id, and crm adds to that set instead
-    simple = simple and all(m.get("id") == f"{target.get('id')}-meta_attributes"
-                            for m in target.findall("meta_attributes"))
-    simple = simple and len(target.findall("meta_attributes")) <= 1
-    if target.tag in ("clone", "master"):
-        # crm drops the empty meta sets of the clone's child (its is_emptynvpairs clean-up)
-        for child in target:
-            if child.tag in ("primitive", "group", "clone", "master", "bundle"):
-                for mset in child.findall("meta_attributes"):
-                    if not any(isinstance(c.tag, str) for c in mset) and mset.get("id-ref") is None:
-                        model.unregister(mset)
-                        child.remove(mset)
-                        simple = False
-    for nv in {id(n): n for n in doomed}.values():
-        parent = nv.getparent()
-        model.unregister(nv)
-        parent.remove(nv)
-        if len([c for c in parent if isinstance(c.tag, str)]) == 0:
-            parent.getparent().remove(parent)
-            model.unregister(parent)
-    existing = _meta_nvpairs(target, attr)
-    if existing:
-        for nv in existing:
-            nv.set("value", value)
-        return target.get("id", ""), simple and len(existing) == 1
-    gen = IdGen(model.id_in_use)
-    sets = target.findall("meta_attributes")
-    if not sets:
-        mset = etree.Element("meta_attributes", id=_free(gen, f"{target.get('id')}-meta_attributes"))
-        # crmsh keeps meta_attributes before the operations/children it describes
-        pos = 0
-        for i, child in enumerate(target):
-            if isinstance(child.tag, str) and child.tag in ("instance_attributes",):
-                pos = i + 1
-        target.insert(pos, mset)
-        model.register(mset)
-        sets = [mset]
-    for mset in sets:
-        nv = etree.SubElement(mset, "nvpair", id=_free(gen, f"{mset.get('id')}-{attr}"), name=attr, value=value)
-        model.register(nv)
-    return target.get("id", ""), simple
-
-
-def _free(gen, base: str) -> str:
-    if gen.is_free(base):
-        gen.assigned.add(base)
-        return base
-    for i in range(1000):
-        cand = f"{base}-{i}"
-        if gen.is_free(cand):
-            gen.assigned.add(cand)
-            return cand
-    raise ClushError(f"no free id near {base}")
+    outcome = deep(model, resource_el(model, rid), attr, value, force=force)
+    return outcome.target.get("id", ""), outcome.simple
 
 
 def commit_model(runner: Runner, original: bytes, model: CibModel) -> bool:
@@ -217,42 +133,53 @@ def commit_model(runner: Runner, original: bytes, model: CibModel) -> bool:
 ATTR_FLAGS = {"param": [], "meta": ["--meta"], "utilization": ["--utilization"]}
 
 
+RSC_ATTR_WORDS = {"param": "parameter", "meta": "meta attribute", "utilization": "utilization attribute"}
+
+
 def resource_attr(runner: Runner, kind: str, rid: str, action: str, name: str, value: str | None = None) -> str:
-    """param/meta/utilization of a resource: set, delete or show (returns the shown value)."""
+    """param/meta/utilization of a resource: set, delete or show, as crm runs crm_resource.
+
+    Returns what crm_resource printed (crm shows it): "Set 'RSC' option: ..." for set, the value
+    for show ("" when the attribute is not set: crm_resource says so on stderr and exits 0).
+    """
     base = ["crm_resource", "-r", rid, *ATTR_FLAGS[kind]]
     what = f"{kind} {name} of {rid}"
     if action == "set":
-        tool(runner, [*base, "-p", name, "-v", value or ""], what)
-        return ""
+        return tool(runner, [*base, "-p", name, "-v", value or ""], what).out
     if action == "delete":
-        tool(runner, [*base, "-d", name], what)
-        return ""
-    res = tool(runner, [*base, "-g", name, "--quiet"], what)
-    # crm_resource -g of a missing attribute says so on stderr with rc 0 (quirk 3)
-    if not res.out.strip():
-        raise ClushError(f"{what} is not set")
-    return res.out.strip()
+        return tool(runner, [*base, "-d", name], what).out
+    return tool(runner, [*base, "-g", name], what).out
+
+
+NODE_SCOPES = {"nodes": ["-t", "nodes"], "status": ["-t", "status"], "utilization": ["-z", "-t", "nodes"]}
+NODE_ATTR_WORDS = {"nodes": "attribute", "status": "status attribute", "utilization": "utilization attribute"}
 
 
 def node_attr(runner: Runner, scope: str, node: str, action: str, name: str, value: str | None = None) -> str:
-    """Node attribute in ``scope``: nodes (permanent), status (transient) or utilization."""
-    base = ["crm_attribute", "-N", node, "-n", name]
-    base += ["-z"] if scope == "utilization" else ["-t", scope]
+    """Node attribute in ``scope``: nodes (permanent), status (transient) or utilization, with
+    crm's crm_attribute calls. Returns what crm_attribute printed: "scope=nodes  name=N value=V"
+    for show, "Deleted ..." for delete."""
+    base = ["crm_attribute", *NODE_SCOPES[scope], "-N", node, "-n", name]
     what = f"{name} of node {node}"
     if action == "set":
-        tool(runner, [*base, "-v", value or ""], what)
-        return ""
-    if action == "delete":
-        tool(runner, [*base, "-D"], what, ok=(0, 105))
-        return ""
-    res = runner.run([*base, "-G", "-q"], timeout=60)
-    if res.rc == 105 or not res.out.strip():
-        raise ClushError(f"{what} is not set")
+        res = runner.run([*base, "-v", value or ""], timeout=60)
+        if res.rc == 105 and scope == "status":
+            raise ClushError(f"node {node} has no status entry (it never joined the cluster): "
+                             f"transient attribute {name} cannot be set")
+    elif action == "delete":  # a missing attribute is no error (rc 0)
+        res = runner.run([*base, "-D"], timeout=60)
+    else:
+        res = runner.run([*base, "-G"], timeout=60)
+        if res.rc == 105 and "Could not map" not in res.err:
+            raise ClushError(f"node {node} has no {NODE_ATTR_WORDS[scope]} {name}")
+    if "Could not map" in res.err:
+        raise ClushError(f"node {node} is not in the configuration's nodes section: "
+                         f"crm_attribute cannot find its id ({what})")
     if not res.ok:
         from clushell.pacemaker.cibadmin import tool_error
 
         raise ClushError(_clean(tool_error(what, runner, res), what))
-    return res.out.strip()
+    return res.out
 
 
 def set_standby(runner: Runner, node: str, on: bool, lifetime: str = "forever") -> None:
