@@ -131,10 +131,15 @@ def _attr_command(name: str, scope: str, what: str):
         node, action, attr, value = attr_args(name, args)
         ops.require_node(model(ctx), node)
         runner = ctx.session.runner
+        printed: list[str] = []
         if action == "show":
-            ctx.out.print(f"{attr}={ops.node_attr(runner, scope, node, 'show', attr)}")
-            return
-        change(ctx, lambda: ops.node_attr(runner, scope, node, action, attr, value))
+            printed.append(ops.node_attr(runner, scope, node, "show", attr))
+        else:
+            change(ctx, lambda: printed.append(ops.node_attr(runner, scope, node, action, attr, value)))
+        # what crm prints: crm_attribute's "scope=nodes  name=N value=V" or "Deleted nodes attribute: ..."
+        for text in printed:
+            if text.strip():
+                ctx.out.print(text.rstrip("\n"))
 
     return command(
         name, f"Set, delete or show a {what} of a node.",
@@ -151,29 +156,72 @@ do_utilization = _attr_command("utilization", "utilization", "utilization attrib
 do_status_attr = _attr_command("status-attr", "status", "transient (status) attribute")
 
 
-@command("show", "Show nodes: id, type, state and attributes.",
+@command("show", "Show nodes: id, type, attributes (as crm prints them).",
          Arg("node", Kind.NODE, "node name", optional=True), aliases=("list",))
 def do_show(ctx: Context, args: list[str]) -> None:
-    """Configured attributes and utilization from the CIB, state from crm_mon."""
-    from clushell.pacemaker import mon, ops
+    """crm's layout: NAME(ID): TYPE (and "(offline)"), then a tab-indented line per other XML
+    attribute of the node ("description: ...") and per instance attribute set ("a=1 b=2").
+    Nodes known only from the status section show their node_state. 'status' shows states."""
+    from clushell.pacemaker import ops
 
     m = model(ctx)
     if args:
         ops.require_node(m, args[0])
-    st = mon.fetch(ctx.session.runner)
+    status = m.root.find("status")
+    states = list(status.iterchildren("node_state")) if status is not None else []
+    configured = list(m.nodes.values())
+
+    def find(name: str, elements: list):
+        return next((e for e in elements if (e.get("uname") or e.get("id")) == name), None)
+
+    names = args or sorted({e.get("uname") or e.get("id", "") for e in configured + states})
+    for name in names:
+        el, state = find(name, configured), find(name, states)
+        offline = state is not None and state.get("crmd") == "offline"
+        for line in _node_lines(el if el is not None else state, offline):
+            ctx.out.print(line)
+
+
+def _node_lines(el, offline: bool) -> list[str]:
+    from clushell.cib.render_fmt import quote_wrap
+
+    uname, ident = el.get("uname", ""), el.get("id", "")
+    head = uname if uname == ident else f"{uname}({ident})"
+    lines = [f"{head}: {el.get('type') or 'member'}{'(offline)' if offline else ''}"]
+    lines += [f"\t{k}: {v}" for k, v in el.attrib.items() if k not in ("type", "uname", "id")]
+    for aset in el.iterchildren("instance_attributes"):
+        pairs = []
+        for nv in aset.xpath("./nvpair | ./attributes/nvpair"):
+            ref, key, value = nv.get("id-ref"), nv.get("name"), nv.get("value")
+            if ref is not None:
+                pairs.append(f"@{ref}:{key}" if key is not None else f"@{ref}")
+            else:
+                pairs.append(key if value is None else f"{key}={quote_wrap(value)}")
+        if pairs:  # crm prints a line holding only a tab for an empty set
+            lines.append("\t" + " ".join(pairs))
+    return lines
+
+
+@command("server", "Print each node's server: its name, or a remote node's server address.",
+         Arg("node", Kind.NODE, "node name", optional=True, repeat=True))
+def do_server(ctx: Context, args: list[str]) -> None:
+    """As crm: the configured nodes in CIB order; a remote node prints the server parameter of
+    its primitive when it has one."""
+    from clushell.pacemaker import ops
+
+    m = model(ctx)
+    for name in args:
+        ops.require_node(m, name)
     for el in m.nodes.values():
         name = el.get("uname") or el.get("id", "")
-        if args and name != args[0]:
+        if args and name not in args:
             continue
-        info = st.node(name)
-        state = info.state if info else "unknown"
-        dc = " DC" if info and info.is_dc else ""
-        ctx.out.print(f"{name}({el.get('id', '')}): {el.get('type', 'member')} {state}{dc}")
-        for tag, label in (("instance_attributes", ""), ("utilization", "utilization ")):
-            for nv in el.iterfind(f"{tag}/nvpair"):
-                ctx.out.print(f"        {label}{nv.get('name')}={nv.get('value', '')}")
-        for attr, value in sorted((st.node_attributes.get(name) or {}).items()):
-            ctx.out.print(f"        transient {attr}={value}")
+        if el.get("type") == "remote":
+            server = m.root.xpath("//primitive[@id=$n]/instance_attributes/nvpair[@name='server']", n=name)
+            if server:
+                ctx.out.print(server[0].get("value", ""))
+                continue
+        ctx.out.print(name)
 
 
 @command("status", "Show node states (online, standby, maintenance, offline, DC).")
@@ -257,6 +305,6 @@ def do_fence(ctx: Context, args: list[str]) -> None:
 LEVEL = Level(
     "node",
     "Node operations: standby/online, maintenance, attributes, delete, fence.",
-    commands=[do_show, do_status, do_standby, do_online, do_maintenance, do_ready, do_attribute,
+    commands=[do_show, do_server, do_status, do_standby, do_online, do_maintenance, do_ready, do_attribute,
               do_utilization, do_status_attr, do_clearstate, do_delete, do_fence],
 )

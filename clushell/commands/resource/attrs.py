@@ -19,10 +19,18 @@ def _attr_command(kind: str):
         rid, action, name, value = attr_args(kind, args)
         ops.resource_el(model(ctx), rid)
         runner = ctx.session.runner
+        printed: list[str] = []
         if action == "show":
-            ctx.out.print(ops.resource_attr(runner, kind, rid, "show", name))
-            return
-        change(ctx, lambda: ops.resource_attr(runner, kind, rid, action, name, value))
+            printed.append(ops.resource_attr(runner, kind, rid, "show", name))
+            if not printed[0].strip():
+                # crm exits 0 here too (crm_resource's answer); the show just has nothing to print
+                ctx.out.warn(f"{rid} has no {ops.RSC_ATTR_WORDS[kind]} {name}")
+        else:
+            change(ctx, lambda: printed.append(ops.resource_attr(runner, kind, rid, action, name, value)))
+        # what crm prints: the value, or crm_resource's "Set 'RSC' option: id=... name=... value=..."
+        for text in printed:
+            if text.strip():
+                ctx.out.print(text.rstrip("\n"))
 
     what = {"param": "an instance attribute (parameter)", "meta": "a meta attribute",
             "utilization": "a utilization attribute"}[kind]

@@ -47,15 +47,17 @@ def test_standby_all(cib: Path, clush) -> None:
 def test_attributes(cib: Path, clush) -> None:
     assert run(clush, cib, "node", "attribute", "node1", "set", "site", "east").returncode == 0
     res = run(clush, cib, "node", "attribute", "node1", "show", "site")
-    assert res.stdout.strip() == "site=east"
+    assert res.stdout == "scope=nodes  name=site value=east\n"  # crm_attribute's line, as crm prints it
     assert run(clush, cib, "node", "utilization", "node1", "set", "cpu", "8").returncode == 0
     assert run(clush, cib, "node", "status-attr", "node2", "set", "pingd", "100").returncode == 0
-    show = run(clush, cib, "node", "show").stdout
-    assert "node1(1): member online" in show and "site=east" in show and "utilization cpu=8" in show
-    assert "transient pingd=100" in show
-    assert run(clush, cib, "node", "attribute", "node1", "delete", "site").returncode == 0
+    res = run(clush, cib, "node", "status-attr", "node2", "show", "pingd")
+    assert res.stdout == "scope=status  name=pingd value=100\n"
+    show = run(clush, cib, "node", "show", "node1").stdout
+    assert show.startswith("node1(1): member\n") and "\tsite=east" in show  # crm's layout
+    res = run(clush, cib, "node", "attribute", "node1", "delete", "site")
+    assert res.returncode == 0 and res.stdout.startswith("Deleted nodes attribute: ")
     res = run(clush, cib, "node", "attribute", "node1", "show", "site")
-    assert res.returncode == 1 and "site of node node1 is not set" in res.stderr
+    assert res.returncode == 1 and "node node1 has no attribute site" in res.stderr
 
 
 def test_maintenance_ready(cib: Path, clush) -> None:
