@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from clushell.cib.change import VERSION_ATTRS
+from clushell.cib.change import VERSION_ATTRS, CommitConflict
 from clushell.pacemaker import cibadmin, cibio
 from clushell.transport.local import LocalRunner
 from tests.real.test_commit import ClushSession
@@ -135,3 +135,42 @@ def test_add_after_another_sessions_commit_keeps_both_and_says_so(live_cluster, 
     assert b.close() == 0, b.stderr
     assert "changed by others" in b.stderr
     assert live_cluster.query(f"//primitive[@id='{a_id}']") and live_cluster.query(f"//primitive[@id='{b_id}']")
+
+
+@pytest.fixture
+def prop(live_cluster):
+    name = live_cluster.unique_id("clush-unread-prop")
+    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "loaded"])
+    yield name
+    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
+
+
+def _with_property(xml: bytes, name: str, value: str) -> bytes:
+    doc = etree.fromstring(xml)
+    doc.xpath(f"//nvpair[@name='{name}']")[0].set("value", value)
+    return etree.tostring(doc)
+
+
+def test_unread_first_patch_still_sees_a_collision(live_cluster, prop):
+    """The first patch goes from the loaded version without reading the CIB: Pacemaker refuses it
+    when the CIB moved, and the re-read finds the same attribute changed by someone else."""
+    runner = LocalRunner()
+    loaded = cibio.query(runner)
+    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", prop, "-v", "theirs"])
+    with pytest.raises(CommitConflict):
+        cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+    assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{prop}']")
+
+
+def test_unread_first_patch_merges_a_disjoint_change(live_cluster, prop, fresh_id):
+    runner = LocalRunner()
+    other = fresh_id("unread-other")
+    loaded = cibio.query(runner)
+    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-v", "theirs"])
+    try:
+        outcome = cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+        assert outcome.changed and outcome.moved and outcome.attempts >= 2
+        assert 'value="mine"' in live_cluster.query(f"//nvpair[@name='{prop}']")
+        assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{other}']")
+    finally:
+        live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-D"])
