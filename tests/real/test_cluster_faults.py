@@ -71,6 +71,26 @@ def test_a_node_whose_rename_fails_mid_push_keeps_its_file(formed: Lab) -> None:
     _heal(lab)
 
 
+def test_another_clusters_node_or_a_bad_value_writes_nothing(formed: Lab) -> None:
+    lab = formed
+    before = {i: _cat(lab, i) for i in range(1, 4)}
+    name = next(ln.split(":")[1].strip() for ln in before[3].splitlines() if "cluster_name:" in ln)
+    path = lab.base / "n3" / "etc-corosync" / "corosync.conf"
+    path.write_text(before[3].replace(f"cluster_name: {name}", "cluster_name: other"))
+    try:
+        res = lab.clush_ssh(1, input="corosync set totem.token 4800\ncorosync push\n")
+        errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+        assert res.returncode == 1 and len(errors) == 1, res.stderr
+        assert f"fnode3 belongs to cluster 'other', not '{name}'; nothing was written" in errors[0]
+        assert [_cat(lab, i) for i in (1, 2)] == [before[1], before[2]] and "other" in _cat(lab, 3)
+    finally:
+        path.write_text(before[3])
+    res = lab.clush_ssh(1, "corosync", "set", "totem.token", "soon")
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert res.returncode == 1 and len(errors) == 1 and "not a whole number" in errors[0], res.stderr
+    assert [_cat(lab, i) for i in range(1, 4)] == [before[1], before[2], before[3]]
+
+
 def test_clush_on_a_node_uses_the_local_runner_for_itself(formed: Lab) -> None:
     from tests.conftest import clush_argv
 
