@@ -117,7 +117,13 @@ def _statements(text: str, source: str) -> list:
         except ClushError as exc:
             where = f"{source}:{stmt.line}:{exc.column}: " if exc.column else f"{source}:{stmt.line}: "
             raise ClushError(f"{where}{exc.message}", details=exc.details) from None  # the position is in it
-        if p.kind in ("monitor", "xml"):
+        if p.kind == "xml":
+            # an object given as XML (a node whose name needs it, say) replaces its namesake like a statement
+            el = p.element
+            ident = None
+            if el is not None and el.get("id") and el.tag != "fencing-topology":
+                ident = (el.tag == "node", el.get("id"))
+        elif p.kind == "monitor":
             ident = None
         elif p.kind == "node":
             ident = (True, p.extra.get("node_id") or p.ident)
@@ -130,8 +136,20 @@ def _statements(text: str, source: str) -> list:
         out.append((p, ident, stmt))
     # crm resolves the whole file first: within a kind, statements that refer to a set or rule
     # by $id-ref come after those that may define it
-    out.sort(key=lambda t: (_ORDER.get(t[0].kind, 99), _refers(t[0])))
+    # a tag naming a constraint of the file (crm's show puts tags first) comes after constraints
+    cons = {ident[1] for p, ident, _ in out if ident is not None and p.kind in _CONSTRAINT_KINDS}
+    late = _ORDER["rsc_ticket"] + 0.5
+
+    def rank(p) -> float:
+        if p.kind == "tag" and any(t.text in cons for t in p.refs):
+            return late
+        return _ORDER.get(p.kind, 99)
+
+    out.sort(key=lambda t: (rank(t[0]), _refers(t[0])))
     return out
+
+
+_CONSTRAINT_KINDS = ("location", "colocation", "order", "rsc_ticket")
 
 
 def _refers(p) -> bool:

@@ -56,3 +56,24 @@ def test_build_error_in_a_reordered_file_names_its_line(tmp_path: Path) -> None:
     res = run_clush_on(cib, f"configure\nload update {src}\ncommit\n")
     errors = [ln for ln in res.err.splitlines() if "ERROR" in ln]
     assert res.rc != 0 and len(errors) == 1 and f"{src}:6:" in errors[0], res.err
+
+
+# an object given as an `xml` statement replaces its namesake, as crm's load does (a node whose name
+# needs XML is saved that way: `show` -> `load replace` must take it back)
+XML_EXISTING = {
+    "xml-primitive": ("primitive p1 Dummy params fake=1\n",
+                      'xml <primitive id="p1" class="ocf" provider="heartbeat" type="Dummy">'
+                      '<instance_attributes id="p1-instance_attributes"><nvpair id="p1-instance_attributes-fake" '
+                      'name="fake" value="2"/></instance_attributes></primitive>\n'),
+    "xml-node": ("node node1\n", 'xml <node id="node1" uname="node1"><instance_attributes id="node1-ia">'
+                 '<nvpair id="node1-ia-a" name="a" value="1"/></instance_attributes></node>\n'),
+}
+
+
+@pytest.mark.parametrize("method", ["update", "replace"])
+@pytest.mark.parametrize("name", sorted(XML_EXISTING))
+def test_xml_statement_replaces_an_existing_object(name: str, method: str, tmp_path: Path) -> None:
+    setup, text = XML_EXISTING[name]
+    src = tmp_path / "in.crm"
+    src.write_text(PRE + text)
+    assert_same(both(tmp_path, f"load {method} {src}", setup=PRE + setup))

@@ -25,7 +25,7 @@ from tests.paths import DATA as TEST_DATA
 DATA = TEST_DATA / "render"
 CLUSH = str(Path(sys.executable).parent / "clush")
 #: round trips that do not work yet
-UNSUPPORTED = {"c16-bundle": "load replace of an existing node given as an `xml <node>` statement"}
+UNSUPPORTED: dict[str, str] = {}
 
 CIBS = sorted(DATA.glob("*.cib.xml")) + sorted(crm_oracle.CONFORMANCE.glob("*/*.exp.xml"))
 
