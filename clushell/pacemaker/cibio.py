@@ -2,8 +2,8 @@
 
 ``commit`` never loses a concurrent change (../shared/reference/pacemaker-cli.md §2.4):
 
-1. re-read the live CIB; if its configuration is still the one loaded, go to 3 with my change
-   as it is (one crm_diff in all);
+1. re-read the live CIB (a cluster's first attempt: assume the loaded one, unread; step 3 checks);
+   if its configuration is still the one loaded, go to 3 with my change as it is (one crm_diff);
 2. otherwise compute mine = crm_diff(loaded -> pending) and theirs = crm_diff(loaded -> live)
    and compare element by element, attribute by attribute:
    overlapping -> CommitConflict (three columns: loaded / now / yours), nothing written;
@@ -11,8 +11,9 @@
 3. send a *versioned* patch (source = the live version just read, target = num_updates + 1):
    Pacemaker applies it only if the CIB is still exactly at that version (compare-and-swap),
    otherwise rc 103 and we go back to 1;
-4. re-read, report the new version.
+4. read the new version (no-children query), report it.
 
+``commit_created``: only new objects, in one section, on the cluster here: one guarded ``--create``.
 crm_diff is pure computation: it runs on this machine when installed, else on the target.
 """
 
