@@ -99,6 +99,7 @@ SETTLE = (
     'if [ -z "$found" ] && grep -qsxF -- "$2" "$l"; then r=applied; fi; echo "$r"'
 )
 
+
 class ConcurrentChange(ClushError):
     """The file changed between the copy and the rename; nothing was written (committing again
     starts from the new version, so the three-way check merges or refuses as usual)."""
@@ -161,7 +162,8 @@ def transaction(runner: Runner, path: str) -> Iterator[Txn]:
         if isinstance(exc, CommitInterrupted):
             raise
         if isinstance(exc, KeyboardInterrupt):
-            raise CommitInterrupted(False, interrupted_message(False)) from None
+            said = _with_leftover(ClushError(interrupted_message(False)), left, real, token, where).message
+            raise CommitInterrupted(False, said) from None
         if isinstance(exc, ClushError):
             exc.message = exc.message.replace(copy, real)  # name the user's file, not our copy
             if isinstance(exc, TransportError) and left == "notapplied" and "nothing was" not in exc.message:
@@ -177,9 +179,13 @@ def transaction(runner: Runner, path: str) -> Iterator[Txn]:
         res = runner.run(["sh", "-c", FINISH, _ARG0, real, copy, token, copied, checksum, f"{LOCK_WAIT:g}"],
                          timeout=LOCK_WAIT + 120)
     except KeyboardInterrupt:
-        applied = _settle_quietly(runner, real, token) == "applied"
-        txn.applied = applied
-        raise CommitInterrupted(applied, interrupted_message(applied)) from None
+        outcome = _settle_quietly(runner, real, token)
+        txn.applied = applied = outcome == "applied"
+        if outcome in ("applied", "notapplied"):
+            raise CommitInterrupted(applied, interrupted_message(applied)) from None
+        unknown = ClushError(f"interrupted during the commit; whether CIB file {real} was replaced is unknown "
+                             f"({where} did not answer): check with 'show'")
+        raise CommitInterrupted(False, _with_leftover(unknown, outcome, real, token, where).message) from None
     except TransportError as exc:
         outcome = _settle_quietly(runner, real, token)
         if outcome == "applied":

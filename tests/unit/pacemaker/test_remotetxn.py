@@ -220,3 +220,23 @@ def test_ctrl_c_during_the_clean_up_does_not_stop_it():
         pass
     assert err.value.applied and r.kinds()[-1] == "settle"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_when_the_host_does_not_answer_says_it_is_unknown():
+    class Gone(FakeRunner):
+        def run(self, argv, **kw):
+            if argv[:3] == ["sh", "-c", remotetxn.SETTLE]:
+                raise TransportError("root@node1: connection lost and could not be reopened")
+            return super().run(argv, **kw)
+
+    r = Gone(finish=KeyboardInterrupt())
+    with pytest.raises(CommitInterrupted) as err, filetxn.transaction(r, None):
+        pass
+    assert not err.value.applied
+    assert err.value.message.startswith("interrupted during the commit; whether CIB file /srv/c l/real.xml was "
+                                        "replaced is unknown (root@node1 did not answer): check with 'show'; ")
+    assert "temporary copy" in err.value.message
+    r = Gone()
+    with pytest.raises(CommitInterrupted) as err, filetxn.transaction(r, None):
+        raise KeyboardInterrupt
+    assert err.value.message.startswith("interrupted: nothing was changed; a temporary copy")
