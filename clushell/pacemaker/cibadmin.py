@@ -37,7 +37,8 @@ def tool_error(what: str, runner: Runner, res: Result) -> str:
     """One line: what failed, the tool's words, and a hint at the likely cause."""
     msg = complaint(res)
     cib_file = runner.base_env.get("CIB_file")
-    if cib_file and (res.rc in (13, 66, 105) or "permission denied" in msg.lower()):
+    unknown = res.rc == 105 and ("not found" in msg or "Could not map" in msg)  # a name the tool does not know
+    if cib_file and not unknown and (res.rc in (13, 66, 105) or "permission denied" in msg.lower()):
         return (f"{what}: CIB file {cib_file} is missing, not readable or not writable by {runner.where} ({msg}); "
                 "check its owner and mode (read-only files cannot be committed to)")
     if res.rc == 102:

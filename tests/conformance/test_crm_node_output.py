@@ -91,12 +91,32 @@ SAME = {
     "meta-delete-missing-resource": "resource meta dX delete target-role",
 }
 
+#: listing commands on the CIB after the simulated cluster started what it could (d2, g1 on node1)
+RUNNING = {
+    "rsc-status-all": "resource status",
+    "rsc-list": "resource list",
+    "rsc-show-running": "resource show d2",
+    "rsc-status-running-and-stopped": "resource status d2 d1 g1",
+    "locate-running": "resource locate d2",
+    "locate-group": "resource locate g1",
+    "locate-stopped": "resource locate d1",
+    "operations-all": "resource operations",
+    "operations-rsc": "resource operations d2",
+    "operations-rsc-node": "resource operations d3 node1",
+    "operations-stopped-rsc-node": "resource operations d1 node1",
+    "operations-none": "resource operations d2 node2",
+    "constraints-none": "resource constraints d2",
+    "status-missing": "resource status dX",
+}
+
 #: clush's better forms: command -> (stdout, exit status); crm's own answer is checked too
 DIFFERENT = {
     # crm prints nothing and exits 0 for a node that does not exist
     "show-missing-node": ("node show nodeX", ("", 0), ("", 1)),
     # crm's `node server NODE` compares XML elements with the names and never prints anything
     "server-named": ("node server node1 node3", ("", 0), ("node1\nnode3\n", 0)),
+    # crm_resource -O fails (a node it cannot map) and crm exits 0 all the same
+    "operations-unknown-node": ("resource operations d1 node5", ("", 0), ("", 1)),
 }
 
 
@@ -114,11 +134,11 @@ def _run(tool: str, cib: Path, command: str) -> tuple[str, int, str]:
     return got.out, got.rc, got.err
 
 
-def _pair(tmp: Path, command: str):
+def _pair(tmp: Path, command: str, cib: Path = CIB):
     require("crm", "cibadmin", "crm_attribute", "crm_resource")
     a, b = tmp / "crm.xml", tmp / "clush.xml"
-    shutil.copy(CIB, a)
-    shutil.copy(CIB, b)
+    shutil.copy(cib, a)
+    shutil.copy(cib, b)
     return (a, _run("crm", a, command)), (b, _run("clush", b, command))
 
 
@@ -131,6 +151,22 @@ def test_same_output_and_cib_as_crm(name: str, tmp_path: Path) -> None:
     if clush[1]:
         errors = [ln for ln in clush[2].splitlines() if ln.startswith("ERROR")]
         assert len(errors) == 1 and "<" not in errors[0], clush[2]
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory) -> Path:
+    require("crm_simulate")
+    cib = tmp_path_factory.mktemp("running") / "cib.xml"
+    shutil.copy(CIB, cib)
+    subprocess.run(["crm_simulate", "-x", str(cib), "-S", "-O", str(cib)], capture_output=True, check=True)
+    return cib
+
+
+@pytest.mark.parametrize("name", sorted(RUNNING))
+def test_listing_same_as_crm(name: str, tmp_path: Path, running: Path) -> None:
+    (a, crm), (b, clush) = _pair(tmp_path, RUNNING[name], running)
+    assert "Traceback" not in clush[2]
+    assert clush[:2] == crm[:2], f"crm: {crm}\nclush: {clush}"
 
 
 @pytest.mark.parametrize("name", sorted(DIFFERENT))

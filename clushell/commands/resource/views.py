@@ -15,41 +15,40 @@ if TYPE_CHECKING:
          Arg("rsc", Kind.RESOURCE, "resource id", optional=True, repeat=True),
          aliases=("show", "list"), examples=("status", "status webservice"))
 def do_status(ctx: Context, args: list[str]) -> None:
-    """The resources part of 'status', limited to the named resources."""
-    from clushell.pacemaker import mon, ops
-    from clushell.pacemaker.status_text import placement_lines
+    """As crm: Pacemaker's resource list (crm_resource --list), or where each named resource
+    runs (crm_resource --locate, as 'locate'). The root 'status' has clush's full view."""
+    from clushell.pacemaker import ops
 
-    st = mon.fetch(ctx.session.runner)
+    m = model(ctx)  # an unusable CIB is one error naming it, before any tool runs
     if args:
-        m = model(ctx)
-        for rid in args:
-            ops.resource_el(m, rid)
-        wanted = []
-        for rid in args:
-            item = st.find(rid)
-            if item is not None and item not in wanted:
-                wanted.append(item)
-        st.resources = wanted
-    ctx.out.print("\n".join(placement_lines(st)))
+        _locate(ctx, m, args)
+        return
+    res = ops.tool(ctx.session.runner, ["crm_resource", "--list"], "resource status")
+    if res.out.strip():
+        ctx.out.print(res.out.rstrip("\n"))
+
+
+def _locate(ctx: Context, m, rids: list[str]) -> None:
+    from clushell.pacemaker import ops
+
+    for rid in rids:
+        ops.resource_el(m, rid)
+    for rid in rids:
+        res = ops.tool(ctx.session.runner, ["crm_resource", "--locate", "--resource", rid], f"locate {rid}")
+        if res.out.strip():
+            ctx.out.print(res.out.rstrip("\n"))
+        # crm_resource says "resource RSC is NOT running" on stderr (crm passes it through)
+        for line in res.err.splitlines():
+            if line.strip():
+                ctx.out.info(line.strip())
 
 
 @command("locate", "Show where resources run.",
          Arg("rsc", Kind.RESOURCE, "resource id", repeat=True), examples=("locate webservice",))
 def do_locate(ctx: Context, args: list[str]) -> None:
-    """One line per resource: the nodes (and roles) it is active on, or NOT running."""
-    from clushell.pacemaker import mon, ops
-
-    m = model(ctx)
-    for rid in args:
-        ops.resource_el(m, rid)
-    st = mon.fetch(ctx.session.runner)
-    for rid in args:
-        where = st.placement(rid)
-        if not where:
-            ctx.out.print(f"resource {rid} is NOT running")
-            continue
-        text = ", ".join(node if role == "Started" else f"{node} ({role})" for node, role in where)
-        ctx.out.print(f"resource {rid} is running on: {text}")
+    """crm_resource --locate: "resource RSC is running on: NODE" per node (stdout), or "resource
+    RSC is NOT running" (a note on stderr, as crm)."""
+    _locate(ctx, model(ctx), args)
 
 
 @command("constraints", "Show the constraints that involve a resource.",
@@ -61,34 +60,35 @@ def do_constraints(ctx: Context, args: list[str]) -> None:
     rid = args[0]
     ops.resource_el(model(ctx), rid)
     res = ops.tool(ctx.session.runner, ["crm_resource", "-a", "-r", rid], f"constraints of {rid}")
-    ctx.out.print(res.out.rstrip("\n") or f"no constraints involve {rid}")
+    if res.out.strip():
+        ctx.out.print(res.out.rstrip("\n"))
+    else:
+        ctx.out.info(f"no constraints involve {rid}")
 
 
 @command("operations", "Show the operation history (all, one resource, or on one node).",
          Arg("rsc", Kind.RESOURCE, "resource id", optional=True),
          Arg("node", Kind.NODE, "node name", optional=True))
 def do_operations(ctx: Context, args: list[str]) -> None:
-    """From crm_mon's history: call, task, interval and result per resource and node."""
-    from clushell.pacemaker import mon, ops
-    from clushell.pacemaker.status_lines import ms_text
+    """crm_resource -O [-r RSC [-N NODE]], as crm: each recorded operation with its node, call,
+    result and time."""
+    from clushell.pacemaker import ops
 
     rid = args[0] if args else None
     node = args[1] if len(args) > 1 else None
     m = model(ctx)
+    argv = ["crm_resource", "-O"]
     if rid:
         ops.resource_el(m, rid)
+        argv += ["-r", rid]
     if node:
         ops.require_node(m, node)
-    st = mon.fetch(ctx.session.runner)
-    rows = [op for op in st.operations
-            if (rid is None or op.resource.split(":")[0] == rid) and (node is None or op.node == node)]
-    if not rows:
-        ctx.out.print("no operations recorded")
-        return
-    for op in rows:
-        interval = f" interval={ms_text(op.interval)}" if op.interval else ""
-        ctx.out.print(f"{op.resource} on {op.node}: call={op.call} {op.task}{interval} rc={op.rc} ({op.rc_text})"
-                      + (f" last-rc-change='{op.last_rc_change}'" if op.last_rc_change else ""))
+        argv += ["-N", node]
+    res = ops.tool(ctx.session.runner, argv, "crm_resource -O")
+    if res.out.strip():
+        ctx.out.print(res.out.rstrip("\n"))
+    else:
+        ctx.out.info("no operations recorded")
 
 
 @command("scores", "Show allocation scores and utilization (crm_simulate -sU).")
