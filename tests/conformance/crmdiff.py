@@ -125,7 +125,8 @@ _VERSION_ATTRS = ("epoch", "num_updates", "admin_epoch", "cib-last-written", "up
 
 def cib_text(cib: Path) -> str:
     """``cibadmin -Q`` of a CIB file, pretty printed, without the version bookkeeping of <cib>:
-    sibling order, attribute order and every id count (stricter than cibcmp)."""
+    sibling order and every id count (stricter than cibcmp); attributes are sorted (their order
+    means nothing to Pacemaker)."""
     import subprocess
 
     from lxml import etree
@@ -134,6 +135,11 @@ def cib_text(cib: Path) -> str:
     root = etree.fromstring(res.stdout, etree.XMLParser(remove_blank_text=True))
     for name in _VERSION_ATTRS:
         root.attrib.pop(name, None)
+    for el in root.iter():
+        if isinstance(el.tag, str) and len(el.attrib) > 1:
+            items = sorted(el.attrib.items())
+            el.attrib.clear()
+            el.attrib.update(items)
     return etree.tostring(root, pretty_print=True).decode()
 
 
