@@ -192,3 +192,14 @@ def test_a_symlinked_file_is_replaced_and_the_link_kept(cib, tmp_path):
         prop(r, "remote-test", "through-link")
     assert txn.path == cib and link.is_symlink() and prop(cib, "remote-test") == "through-link"
     assert os.path.exists(filetxn.lock_path(cib)) and others(cib) == []
+
+
+def test_a_failing_tool_leaves_the_file_and_no_copy(cib):
+    r = LoopRunner(cib)
+    before = open(cib, "rb").read()
+    with pytest.raises(ClushError) as err, filetxn.transaction(r, None) as txn:
+        prop(r, "remote-test", "half")
+        res = r.run(["cibadmin", "--modify", "--xml-text", "<nosuch/>"])
+        raise ClushError(f"commit failed: CIB file {txn.copy} refused it (rc {res.rc})")
+    assert err.value.message.startswith(f"commit failed: CIB file {cib} refused it")
+    assert open(cib, "rb").read() == before and others(cib) == []
