@@ -107,6 +107,8 @@ RUNNING = {
     "operations-none": "resource operations d2 node2",
     "constraints-none": "resource constraints d2",
     "status-missing": "resource status dX",
+    "failcount-show": "resource failcount d2 show node1",
+    "failcount-show-none": "resource failcount d3 show node1",
 }
 
 #: clush's better forms: command -> (stdout, exit status); crm's own answer is checked too
@@ -209,3 +211,14 @@ def test_standby_lifetime_lands_where_crm_puts_it(name: str, tmp_path: Path) -> 
         root = etree.fromstring(cib_text(cib).encode())
         found = root.xpath(f"/cib/{where}//nvpair[@name='standby']")
         assert [nv.get("value") for nv in found] == ["on"], (cib.name, cib_text(cib))
+
+
+def test_empty_node_set_prints_no_tab_line(tmp_path: Path) -> None:
+    """crm prints a line holding only a tab for an empty instance_attributes set; clush leaves it out."""
+    text = CIB.read_text().replace('<node id="node2" uname="node2"/>',
+                                   '<node id="node2" uname="node2"><instance_attributes id="nodes-node2"/></node>')
+    cib = tmp_path / "empty-set.xml"
+    cib.write_text(text)
+    (a, crm), (b, clush) = _pair(tmp_path, "node show node2", cib)
+    assert crm[:2] == ("node2: member\n\t\n", 0), "crm changed: README's difference may be gone"
+    assert clush[:2] == ("node2: member\n", 0), clush

@@ -62,7 +62,7 @@ def do_failcount(ctx: Context, args: list[str]) -> None:
     """Pacemaker counts failures per operation (fail-count-RSC#OP_INTERVAL): show sums them,
     set writes one (the existing one, or OPERATION/INTERVAL, default the monitor), delete
     clears them (crm_resource --cleanup on a live cluster, the status attributes on a file)."""
-    from clushell.pacemaker import mon, ops
+    from clushell.pacemaker import ops
 
     rid, action, node = args[:3]
     value = args[3] if len(args) > 3 else None
@@ -73,9 +73,9 @@ def do_failcount(ctx: Context, args: list[str]) -> None:
     ops.require_node(m, node)
     runner = ctx.session.runner
     if action == "show":
-        st = mon.fetch(runner)
-        count = sum(c.fail_count for c in st.failcounts if c.resource == rid and c.node == node)
-        ctx.out.print(f"fail-count of {rid} on {node}: {count}")
+        # as crm: crm_failcount's sum over the operations, "scope=status  name=fail-count-RSC value=N"
+        res = ops.tool(runner, ["crm_failcount", "-G", "-r", rid, "-N", node], f"fail count of {rid} on {node}")
+        ctx.out.print(res.out.rstrip("\n"))
         return
     if action == "set":
         if value is None or not (value.isdigit() or value.upper() == "INFINITY"):

@@ -162,7 +162,7 @@ def test_failcount_on_simulated_file(clush, tmp_path: Path) -> None:
     assert run(clush, cib, "resource", "failcount", "vip", "set", "node1", "3").returncode == 0
     assert 'name="fail-count-vip#monitor_20000" value="3"' in cib_query(cib)
     res = run(clush, cib, "resource", "failcount", "vip", "show", "node1")
-    assert res.stdout.strip() == "fail-count of vip on node1: 3"
+    assert res.stdout == "scope=status  name=fail-count-vip value=3\n"  # crm_failcount -G, as crm prints it
     assert run(clush, cib, "resource", "failcount", "vip", "delete", "node1").returncode == 0
     assert "fail-count-vip" not in cib_query(cib)
 
