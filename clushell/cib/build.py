@@ -318,7 +318,9 @@ def _parse(tokens: list[Token], raw: str) -> P.Parsed:
             raise P.fail(head, "xml needs an element")
         # crm joins shlex words (so the XML is usually quoted as a whole); unquoted XML is taken as typed
         joined = " ".join(t.text for t in tokens[1:])
-        return cons.parse_xml(raw[tokens[1].col - 1 :] if raw and not tokens[1].quoted else joined, head)
+        if raw and not tokens[1].quoted:
+            return cons.parse_xml(raw[tokens[1].col - 1 :], head, tokens[1].col)
+        return cons.parse_xml(joined, head, tokens[1].col + 1 if len(tokens) == 2 else None)
     return _PARSERS[stmt.parser](ts, head, stmt.name)
 
 

@@ -110,7 +110,7 @@ def add_xml(b: Builder, p: P.Parsed) -> None:
     assert el is not None
     section = XML_SECTION.get(el.tag)
     if section is None and el.tag != "fencing-topology":
-        raise P.fail(p.head, f"xml: <{el.tag}> is not a configuration object")
+        raise P.ParseError(f"<{el.tag}> is not a configuration object", column=p.head.col)
     if el.tag != "fencing-topology":
         ident = el.get("id")
         if not ident:

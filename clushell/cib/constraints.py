@@ -10,6 +10,7 @@ from clushell.cib.lexer import Token
 from clushell.cib.parse import (
     ACTIONS,
     Parsed,
+    ParseError,
     Stream,
     bool_value,
     check_id,
@@ -365,10 +366,14 @@ def parse_monitor(ts: Stream, head: Token) -> Parsed:
     return p
 
 
-def parse_xml(raw: str, head: Token) -> Parsed:
+def parse_xml(raw: str, head: Token, col: int | None = None) -> Parsed:
+    """``raw`` is the XML as typed; ``col`` where it starts on the line (None: not known)."""
     try:
         el = etree.fromstring(raw.encode(), etree.XMLParser(remove_blank_text=True))
-    except etree.XMLSyntaxError as exc:
-        raise fail(head, f"invalid XML ({exc})") from None
+    except etree.XMLSyntaxError as exc:  # one position: where in the line, not libxml's line/column too
+        what = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+        line, column = exc.position
+        at = col + column - 1 if col is not None and line == 1 else head.col
+        raise ParseError(f"invalid XML: {what}", column=at) from None
     ident = el.get("id", "")
     return Parsed("xml", ident, el, head)

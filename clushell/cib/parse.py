@@ -326,4 +326,7 @@ def parse_date(ts: Stream) -> etree._Element:
         raise fail(op_tok, "date spec needs at least one of " + ", ".join(DATE_KEYS))
     elif expr.get("start") is None and expr.get("end") is None:
         raise fail(op_tok, "date in needs start=, end= or a duration")
+    if op == "in_range" and len(expr.attrib) - 1 + len(sub.attrib) < 2:  # as crm: two name=value pairs
+        raise fail(op_tok, "date in needs a start and an end, or one of them and a duration (years=, "
+                   "months=, weeks=, days=, hours=, minutes=, seconds=)")
     return expr

@@ -118,8 +118,10 @@ def _crm_verify_lines(res: Result, ids: Callable[[], set[str]], *, skip_schema: 
         if level not in ("error", "warning", "crit"):
             continue
         msg = m.group("msg")
-        found.append(Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids()), None,
-                             f"crm_verify: {msg}"))
+        finding = Finding(WARNING if level == "warning" else ERROR, _mentioned_id(msg, ids()), None,
+                          f"crm_verify: {msg}")
+        if finding not in found:  # crm_verify says some things twice (a duplicate op)
+            found.append(finding)
     # rc 78 with "Warnings found during check" (no quorum, unclean nodes): warnings, not a failure
     warnings_only = "Warnings found during check" in res.err
     if res.rc not in (0, 78) or (
@@ -170,9 +172,17 @@ def _rng_finding(line: str, ids: Callable[[], set[str]], root: etree._Element | 
     return SchemaFinding(ERROR, _mentioned_id(line, ids()), None, msg, "crm_verify")
 
 
+# words of crm_verify's prose that are not taken for an object of the same name ("is not a valid ...")
+_PROSE = frozenset("a an and as at be by for from in is it no not of on or the to with".split())
+
+
 def _mentioned_id(text: str, ids: set[str]) -> str | None:
-    for word in re.findall(r"[A-Za-z0-9_.:-]+", text.replace("'", " ").replace('"', " ")):
+    """The object a crm_verify line is about: a quoted id first, else the first id-like word."""
+    for word in re.findall(r"""['"]([A-Za-z0-9_.:-]+)['"]""", text):
         if word in ids:
+            return word
+    for word in re.findall(r"[A-Za-z0-9_.:-]+", text.replace("'", " ").replace('"', " ")):
+        if word in ids and word.lower() not in _PROSE:
             return word
     return None
 

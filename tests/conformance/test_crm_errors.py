@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.crmdiff import PRE, assert_same, both, cib_diff
+from tests.conformance.crmdiff import PRE, assert_rejected, assert_same, both, cib_diff
 
 pytestmark = pytest.mark.crmsh
 
@@ -76,3 +76,33 @@ def test_op_requires_is_an_op_parameter_as_crm_writes_it(tmp_path: Path) -> None
     """Schema 3.x has no op attribute 'requires': crm puts it in the op's instance_attributes."""
     assert_same(both(tmp_path, "primitive p Dummy op monitor interval=10s requires=quorum",
                      setup=PRE + "primitive d1 Dummy\n"))
+
+
+# rejections from crmsh's own unit tests (test_parse.py: `assertFalse(out)`) and from the sweep of
+# issue 14: crm refuses each, clush too, in one ERROR line, and nothing is written
+REJECTED = {
+    "node-unknown-type": "node node-1:unknown",
+    "group-without-members": "group group-1",
+    "location-empty-pattern": "location loc-1 // inf: d1",
+    "location-set-roles-no-score": "location l { d1:foo d2:bar }",
+    "colocation-close-first": "colocation col-1 10: ) d1 d2",
+    "colocation-unclosed": "colocation col-1 10: ( d1 d2",
+    "colocation-mismatched": "colocation col-1 10: ( d1 d2 ]",
+    "role-bad-right": "role user-1 error",
+    "defaults-set-name-last": "rsc_defaults failure-timeout=3m foo:",
+    "tag-empty": "tag tag1:",
+    "tag-double-colon": "tag tag1:: d1",
+    "location-no-score": "location l d1",
+    "agent-empty-type": "primitive p ocf:heartbeat:",
+    "rsc-defaults-digit-id": "rsc_defaults $id=1x a=b",
+    "property-digit-id": "property $id=1x a=b",
+    "date-in-start-only": "location l d1 rule 50: date in start=bogus",
+    "xml-unknown-element": "xml '<foo id=\"x\"/>'",
+    "xml-unclosed": "xml '<primitive id=\"p\" class=\"ocf\"'",
+    "xml-digit-id": "xml '<primitive id=\"1p\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REJECTED))
+def test_rejected_like_crm_in_one_line(name: str, tmp_path: Path) -> None:
+    assert_rejected(both(tmp_path, REJECTED[name], setup=PRE + "primitive d1 Dummy\nprimitive d2 Dummy\n"))

@@ -186,3 +186,22 @@ def test_crm_verify_rejection_blocks_batch_commit_without_force(tmp_path):
                          text=True, env=env, timeout=120)
     assert res.returncode == 0, res.stderr
     assert b'id="d1"' in path.read_bytes()
+
+
+def test_crm_verify_prose_is_not_taken_for_an_object():
+    from clushell.pacemaker.verify import _mentioned_id
+
+    ids = {"a", "is", "d1", "p"}
+    assert _mentioned_id("'bogus' is not a valid ISO 8601 date/time specification", ids) is None
+    assert _mentioned_id("Resource 'p' is not a valid", ids) == "p"  # a quoted id wins
+    assert _mentioned_id("Ignoring constraint because d1 is gone", ids) == "d1"
+
+
+def test_a_line_crm_verify_says_twice_is_one_finding():
+    from clushell.pacemaker.verify import _crm_verify_lines
+    from clushell.transport.base import Result
+
+    line = "(unpack_operation) error: Operation p-monitor-10s-0 is duplicate of p-monitor-10s"
+    res = Result(78, "", f"{line}\n{line}\ncrm_verify: Errors found during check: config not valid\n")
+    found = _crm_verify_lines(res, lambda: {"p-monitor-10s-0", "p"}, skip_schema=False)
+    assert len(found) == 1 and found[0].is_error and found[0].object_id == "p-monitor-10s-0"

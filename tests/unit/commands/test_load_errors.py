@@ -85,3 +85,25 @@ def test_script_statement(case: str, cib: Path, tmp_path: Path) -> None:
     assert len(errors) == 1, res.stderr
     assert re.match(rf"ERROR: {re.escape(str(script))}:2:\d+: ", errors[0]), errors[0]
     assert "column" not in errors[0]
+
+
+XML_BAD = {
+    # statement -> (column, what is said)
+    'xml <primitive id="p" class="ocf"': (34, "invalid XML: attributes construct error"),
+    "xml '<primitive id=\"p\" class=\"ocf\"'": (35, "invalid XML: attributes construct error"),
+    'xml <a id="x"/><b id="y"/>': (16, "invalid XML: Extra content at the end of the document"),
+    'xml <foo id="x"/>': (1, "<foo> is not a configuration object"),
+    'xml <primitive id="1p" class="ocf" provider="pacemaker" type="Dummy"/>': (1, "<primitive> id '1p' is not valid"),
+    'xml <primitive class="ocf" provider="pacemaker" type="Dummy"/>': (1, "<primitive> has no id attribute"),
+}
+
+
+@pytest.mark.parametrize("stmt", sorted(XML_BAD))
+def test_xml_statement_error_is_one_position(stmt: str, cib: Path) -> None:
+    column, said = XML_BAD[stmt]
+    res = run_clush(input=f"configure\n{stmt}\n", env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, res.stderr
+    assert errors[0].startswith(f"ERROR: <stdin>:2:{column}: xml: {said}"), errors[0]
+    assert "xml: xml:" not in errors[0] and "<string>" not in errors[0] and "line 1" not in errors[0]
