@@ -262,17 +262,24 @@ def _delete(model: CibModel, keys: list[tuple[bool, str]], msgs: list[Problem]) 
             msgs.extend(edit.delete(model, [key[1]]))
 
 
-def merge_xml(model: CibModel, data: bytes, *, remove: bool = False, scope: Iterable | None = None) -> CibModel:
-    """``load xml``: objects of a ``<cib>`` (or ``<configuration>``) document replace same-id ones."""
+def merge_xml(model: CibModel, data: bytes, *, remove: bool = False, scope: Iterable | None = None,
+              source: str = "") -> CibModel:
+    """``load xml``: objects of a ``<cib>`` (or ``<configuration>``) document replace same-id ones.
+    Errors name ``source`` (the file) with line and column."""
+    import re
+
     from lxml import etree
 
     try:
         root = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
-    except etree.XMLSyntaxError as exc:
-        raise ClushError(f"cannot parse the XML: {exc}") from None
+    except etree.XMLSyntaxError as exc:  # one position, ours: not libxml's ', line L, column C (<string>, ...)'
+        what = re.sub(r", line \d+, column \d+$", "", exc.msg or str(exc))
+        line, column = exc.position
+        raise ClushError(f"{source or 'the XML'}:{line}:{column}: not well-formed XML: {what}") from None
     conf = root if root.tag == "configuration" else root.find("configuration")
     if conf is None:
-        raise ClushError("the XML has no <configuration> element")
+        raise ClushError(f"{source + ': ' if source else ''}the XML has no <configuration> element "
+                         f"(its root is <{root.tag}>)")
     work = model.copy()
     scope_keys = [_key(o) for o in (scope if scope is not None else iter_objects(model.configuration))]
     tops = []

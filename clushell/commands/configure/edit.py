@@ -78,7 +78,7 @@ def do_load(ctx: Context, args: list[str]) -> None:
         base = base.copy()
         edit.erase(base)
     if xml or data.lstrip().startswith(b"<"):
-        new = merge.merge_xml(base, data, remove=method == "push")
+        new = merge.merge_xml(base, data, remove=method == "push", source="<stdin>" if src == "-" else src)
         msgs: list[Problem] = []
     else:
         from clushell.textfile import decode
@@ -191,7 +191,7 @@ def do_edit(ctx: Context, args: list[str]) -> None:
                 return
             try:
                 if xml:
-                    new = merge.merge_xml(ws.pending, edited.encode(), remove=True, scope=scope)
+                    new = merge.merge_xml(ws.pending, edited.encode(), remove=True, scope=scope, source="edit")
                     msgs: list[Problem] = []
                 else:
                     with updating(existing(ws.pending)):

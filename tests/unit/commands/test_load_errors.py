@@ -107,3 +107,24 @@ def test_xml_statement_error_is_one_position(stmt: str, cib: Path) -> None:
     assert len(errors) == 1, res.stderr
     assert errors[0].startswith(f"ERROR: <stdin>:2:{column}: xml: {said}"), errors[0]
     assert "xml: xml:" not in errors[0] and "<string>" not in errors[0] and "line 1" not in errors[0]
+
+
+@pytest.mark.parametrize("how", ["xml update", "update", "xml replace"])
+def test_load_of_bad_xml_names_file_line_column(how: str, cib: Path, tmp_path: Path) -> None:
+    f = tmp_path / "in.xml"
+    f.write_text('<configuration><resources>\n<primitive id="p" class="ocf"\n')
+    before = cib.read_text()
+    res = run_clush("-F", "configure", "load", *how.split(), str(f), env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert len(errors) == 1, res.stderr
+    assert f"{f}:3:1: not well-formed XML: " in errors[0] and "<string>" not in errors[0], errors[0]
+    assert cib.read_text() == before
+
+
+def test_load_of_xml_without_configuration_says_what_it_has(cib: Path, tmp_path: Path) -> None:
+    f = tmp_path / "in.xml"
+    f.write_text("<foo/>\n")
+    res = run_clush("-F", "configure", "load", "xml", "update", str(f), env={"CIB_file": str(cib)})
+    assert res.returncode == 1
+    assert f"load: {f}: the XML has no <configuration> element (its root is <foo>)" in res.stderr
