@@ -226,5 +226,6 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
     else:
         findings = list(relaxng_findings(root) or [])
     findings += semantic
+    findings = list(dict.fromkeys(findings))  # one line per problem ('params a=1 a=2': a is unknown once)
     findings.sort(key=lambda f: f.severity != ERROR)
     return findings

@@ -205,3 +205,10 @@ def test_a_line_crm_verify_says_twice_is_one_finding():
     res = Result(78, "", f"{line}\n{line}\ncrm_verify: Errors found during check: config not valid\n")
     found = _crm_verify_lines(res, lambda: {"p-monitor-10s-0", "p"}, skip_schema=False)
     assert len(found) == 1 and found[0].is_error and found[0].object_id == "p-monitor-10s-0"
+
+
+def test_a_problem_is_said_once(runner):
+    doc = cib(dummy("d11", '<instance_attributes id="d11-params"><nvpair id="d11-p-a" name="a" value="1"/>'
+                           '<nvpair id="d11-p-a2" name="a" value="2"/></instance_attributes>'))
+    findings = [f for f in verify_cib(runner, doc) if f.object_id == "d11"]
+    assert len(findings) == len(set(findings)) == 1, findings
