@@ -12,7 +12,9 @@ from clushell.transport.base import Runner
 
 Say = Callable[[str], None]
 
-BACKUP = 'if [ -e "$1" ]; then cp -p -- "$1" "$1.bak"; fi'
+# one round trip before the write: keep the old file as .bak, and say whether corosync runs (to reload it)
+BACKUP = ('if [ -e "$1" ]; then cp -p -- "$1" "$1.bak" || exit 1; fi; '
+          'corosync-cfgtool -s >/dev/null 2>&1 && echo @@running; exit 0')
 
 
 @dataclass
@@ -63,7 +65,7 @@ def push(nodes: NodeSet, text: str, say: Say, *, names: Sequence[str] | None = N
         if authkey is not None:
             runner.write_file(AUTHKEY, authkey, 0o400)
         runner.write_file(COROSYNC_CONF, text.encode(), 0o644)
-        return corosync_runs(runner)
+        return "@@running" in res.out
 
     outcomes = nodes.each(write, targets)
     result.failed += failures(outcomes)

@@ -40,7 +40,7 @@ class Node:
             if "cp -p" in script:
                 if argv[-1] in self.files:
                     self.files[argv[-1] + ".bak"] = self.files[argv[-1]]
-                return Result(0, "", "")
+                return Result(0, "@@running\n" if self.running and "corosync-cfgtool -s" in script else "", "")
             if "@@uid" in script:
                 return Result(0, self.facts + "@@end\n", "")
             if "ping" in script:
@@ -77,6 +77,9 @@ def test_push_writes_keeps_bak_reloads_once() -> None:
     assert result.updated == ["n1", "n2", "n3"] and not result.partial and result.reloaded_via == "n1"
     assert all(n.files[COROSYNC_CONF] == CONF and n.files[COROSYNC_CONF + ".bak"] == old for n in ns)
     assert sum(c == ["corosync-cfgtool", "-R"] for n in ns for c in n.calls) == 1
+    # one command per node before the write: the .bak copy and whether corosync runs, together
+    assert all(sum(c[:2] == ["sh", "-c"] and "cp -p" in c[2] for c in n.calls) == 1 for n in ns)
+    assert not any(c == ["corosync-cfgtool", "-s"] for n in ns for c in n.calls)
 
 
 def test_push_with_one_node_down_is_partial_and_names_it() -> None:
