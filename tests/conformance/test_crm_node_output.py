@@ -222,3 +222,10 @@ def test_empty_node_set_prints_no_tab_line(tmp_path: Path) -> None:
     (a, crm), (b, clush) = _pair(tmp_path, "node show node2", cib)
     assert crm[:2] == ("node2: member\n\t\n", 0), "crm changed: README's difference may be gone"
     assert clush[:2] == ("node2: member\n", 0), clush
+
+
+def test_resource_status_without_resources(tmp_path: Path) -> None:
+    """crm_resource --list of no resources prints "No resources" and fails; crm exits 1, clush 0."""
+    (a, crm), (b, clush) = _pair(tmp_path, "resource status", crm_oracle.BASE)
+    assert crm[:2] == ("Full List of Resources:\n  * No resources\n", 1), "crm changed: see README"
+    assert clush[:2] == ("Full List of Resources:\n  * No resources\n", 0), clush
