@@ -44,6 +44,11 @@ from clushell.cib.render_xml import (  # noqa: F401
 
 
 # -- heads ----------------------------------------------------------------------------------
+def _has_sets(node: Element) -> bool:
+    """``node.find("resource_set") is not None``, cheap for the usual constraint without children."""
+    return len(node) > 0 and node.find("resource_set") is not None
+
+
 def _agent(node: Element) -> str:
     typ, klass, prov = node.get("type"), node.get("class"), node.get("provider")
     if (klass is None and prov is None) or (klass == "ocf" and prov is None) or prov == "heartbeat":
@@ -78,7 +83,7 @@ def _head_location(node: Element, oid: str) -> str | None:
         rsc = node.get("rsc")
     elif "rsc-pattern" in node.attrib:
         rsc = "/{}/".format(node.get("rsc-pattern"))
-    elif node.find("resource_set") is not None:
+    elif _has_sets(node):
         rsc = "{{ {} }}".format(" ".join(_rsc_sets(node, "location")))
     else:
         return None
@@ -95,7 +100,7 @@ def _head_location(node: Element, oid: str) -> str | None:
 
 def _head_constraint(node: Element, oid: str, otype: str) -> str | None:
     score = _score(node) or node.get("kind") or ""
-    if node.find("resource_set") is not None:
+    if _has_sets(node):
         col = _rsc_sets(node, otype)
     elif otype == "colocation":
         col = [_rsc_role(node, "rsc", "role"), _rsc_role(node, "with-rsc", "role")]
@@ -114,7 +119,7 @@ def _head_constraint(node: Element, oid: str, otype: str) -> str | None:
 
 
 def _head_ticket(node: Element, oid: str) -> str | None:
-    if node.find("resource_set") is not None:
+    if _has_sets(node):
         col = _rsc_sets(node, "rsc_ticket")
     else:
         col = [_rsc_role(node, "rsc", "role")]
@@ -211,30 +216,30 @@ def _parts(el: Element, otype: str, style: Style, node_count: int) -> tuple[list
     if otype == "bundle":  # crmsh sorts a container's members after its other children
         children = [c for c in children if c.tag != "primitive"] + [c for c in children if c.tag == "primitive"]
     for c in children:
-        if is_comment(c):
-            comments.append(_comment_text(c))
+        tag = c.tag
+        if tag.__class__ is not str:  # comments, processing instructions
+            if is_comment(c):
+                comments.append(_comment_text(c))
             continue
-        if not is_element(c):
-            continue
-        s = _child(el, c, otype, names, style)
+        s = _child(el, c, tag, otype, names, style)
         if s:
             parts.append(s)
     return parts, comments
 
 
-def _child(el: Element, c: Element, otype: str, names: dict[str, str], style: Style) -> str | None:
+def _child(el: Element, c: Element, tag: str, otype: str, names: dict[str, str], style: Style) -> str | None:
     if otype == "bundle":
-        return _attr_set(c, names.get(c.tag, c.tag), style)
-    if names and c.tag in names:
-        return _attr_set(c, names[c.tag], style)
-    if otype in ("primitive", "rsc_template") and c.tag == "operations":
+        return _attr_set(c, names.get(tag, tag), style)
+    if names and tag in names:
+        return _attr_set(c, names[tag], style)
+    if tag == "operations" and otype in ("primitive", "rsc_template"):
         return _operations(c, style)
-    if otype == "location" and c.tag == "rule":
+    if otype == "location" and tag == "rule":
         return f"rule {cli_rule(c, style)}"
     if otype in ("property", "rsc_defaults", "op_defaults"):
-        if c.tag == "rule":
+        if tag == "rule":
             return f"rule {cli_rule(c, style)}"
-        if c.tag == "nvpair":
+        if tag == "nvpair":
             return _cli_nvpair(c, style)
         return None
     if otype in ("role", "user", "acl_target", "acl_group"):
@@ -254,23 +259,37 @@ def _operations(ops: Element, style: Style) -> str:
     if s:
         lines.append(f"operations {s}")
     for op in ops:
-        if is_element(op):
+        if op.tag.__class__ is str:
             lines.append(_op(op, style))
     return BREAK.join(lines)
 
 
+_OP_SETS = _SET_NAMES["op"]
+
+
 def _op(op: Element, style: Style) -> str:
-    action = op.get("name", "")
-    head = " ".join([f"op {action}"] + [nvpair_format(k, v) for k, v in op.attrib.items() if k not in ("name", "id")])
+    action = ""
+    desc = None
+    words = []
+    for k, v in op.items():  # all attributes at once (this runs for every operation of a show)
+        if k == "name":
+            action = v
+        elif k != "id":
+            words.append(nvpair_format(k, v))
+            if k == "description":
+                desc = v
+    head = " ".join([f"op {action}", *words])
+    if not desc and not len(op):
+        return head
     parts = [head]
     comments = []
-    if op.get("description"):
-        parts.append(nvpair_format("description", op.get("description")))
+    if desc:
+        parts.append(nvpair_format("description", desc))
     for c in op:
         if is_comment(c):
             comments.append(_comment_text(c))
-        elif is_element(c) and c.tag in _SET_NAMES["op"]:
-            parts.append(_attr_set(c, _SET_NAMES["op"][c.tag], style))
+        elif is_element(c) and c.tag in _OP_SETS:
+            parts.append(_attr_set(c, _OP_SETS[c.tag], style))
     text = BREAK.join(parts)
     return "\n".join(comments + [text]) if comments else text
 

@@ -6,6 +6,7 @@ Shared by render.py (objects) and render_misc.py; rules follow crmsh 4.4.1's cli
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -147,6 +148,7 @@ def quote_wrap(value: str) -> str:
     return f'"{value}"'
 
 
+@functools.lru_cache(maxsize=4096)  # names and most values repeat across thousands of objects
 def nvpair_format(name: str, value: str | None) -> str:
     if value is None:
         return name
@@ -160,13 +162,17 @@ def head_id_format(ident: str) -> str:
 
 
 def _cli_nvpair(nvp: Element, style: Style) -> str:
-    name = nvp.get("name")
-    value = style.obscured(name, nvp.get("value"))
-    idref = nvp.get("id-ref")
+    """An ``<nvpair>`` (callers check the tag) as ``name=value``, ``@ref:name`` or ``$id:name=value``."""
+    get = nvp.get
+    name = get("name")
+    value = get("value")
+    if value is not None and name is not None and style._masked is not None:
+        value = style.obscured(name, value)
+    idref = get("id-ref")
     if idref is not None:
         return f"@{idref}:{name}" if name is not None else f"@{idref}"
-    nid = nvp.get("id")
-    if nid is not None and style.refd(nvp.tag, nid):
+    nid = get("id")
+    if nid is not None and style.idrefs and style.refd("nvpair", nid):
         return f"${nid}:{nvpair_format(name, value)}"
     return nvpair_format(name, value)
 
@@ -252,32 +258,38 @@ def cli_rule(node: Element, style: Style) -> str:
 
 # -- attribute sets ------------------------------------------------------------------------
 def _attr_set(node: Element, keyword: str, style: Style) -> str:
+    # one pass over the children (this runs for every attribute set of a show)
+    rules: list[str] = []
+    pairs: list[str] = []
+    mappings: dict[str, list[str]] = {}
+    for c in node:
+        tag = c.tag
+        if tag == "nvpair":
+            pairs.append(_cli_nvpair(c, style))
+        elif tag == "rule":
+            rules.append(f"rule {cli_rule(c, style)}")
+        elif tag == "port-mapping" or tag == "storage-mapping":
+            mappings.setdefault(tag, []).append(
+                f"{tag} " + "".join(nvpair_format(k, v) + " " for k, v in c.attrib.items()))
+    tag = node.tag
     ret = f"{keyword} "
     nid = node.get("id")
-    idref = node.get("id-ref")
-    if nid is not None and style.refd(node.tag, nid):
+    if nid is not None and style.refd(tag, nid):
         ret += nvpair_format("$id", nid) + " "
-    elif idref is not None:
-        ret += nvpair_format("$id-ref", idref) + " "
-    if node.tag in ("docker", "podman", "rkt", "network"):
+    else:
+        idref = node.get("id-ref")
+        if idref is not None:
+            ret += nvpair_format("$id-ref", idref) + " "
+    if tag in ("docker", "podman", "rkt", "network"):
         for k, v in node.attrib.items():
             ret += nvpair_format(k, v) + " "
-    if node.tag == "primitive":
+    if tag == "primitive":
         ret += node.get("id")
-    for kind in ("port-mapping", "storage-mapping"):
-        for c in node.iterchildren(kind):
-            ret += f"{kind} "
-            for k, v in c.attrib.items():
-                ret += nvpair_format(k, v) + " "
+    if mappings:
+        ret += "".join(mappings.get("port-mapping", ())) + "".join(mappings.get("storage-mapping", ()))
     score = node.get("score")
     if score:
         ret += f"{score}: "
-    rules, pairs = [], []
-    for c in node:
-        if c.tag == "nvpair":
-            pairs.append(_cli_nvpair(c, style))
-        elif c.tag == "rule":
-            rules.append(f"rule {cli_rule(c, style)}")
     words = rules + pairs
     if words:
         ret += " ".join(words) + " "

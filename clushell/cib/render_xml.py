@@ -57,43 +57,55 @@ def has_cli_form(el: Element) -> bool:
     """False for what the crm language cannot express (crmsh then shows raw XML):
     unknown child elements (nested rules, ...), unknown attributes on primitives and
     resource sets, an order constraint with a score instead of a kind, values that would
-    not read back the same once printed (crmsh's own round-trip check, done by hand)."""
-    if el.tag == "rsc_order" and el.get("score") is not None:
+    not read back the same once printed (crmsh's own round-trip check, done by hand).
+    Runs over every element of a show: attributes are read once, checks inlined."""
+    tag = el.tag
+    if tag == "rsc_order" and el.get("score") is not None:
         return False
-    if el.tag == "fencing-topology":
+    if tag == "fencing-topology":
         from clushell.cib.render_misc import fencing_has_cli_form
 
         return fencing_has_cli_form(el)
-    if not _quoted_ok(el.get("description")):
+    attrib = el.attrib
+    desc = attrib.get("description")
+    if desc is not None and ("\\" in desc or "\n" in desc) and not _quoted_ok(desc):
         return False
-    if el.tag == "rsc_location" and not _bare_ok(el.get("node")):
+    if tag == "rsc_location" and not _bare_ok(attrib.get("node")):
         return False
-    if el.tag == "node" and not _NODE_NAME.match(el.get("uname") or ""):
+    if tag == "node" and not _NODE_NAME.match(attrib.get("uname") or ""):
         return False  # printed unquoted, it would not parse back
-    if el.tag == "rule" and el.get("id-ref") is None:
+    if tag == "rule" and attrib.get("id-ref") is None:
         if not any(c.tag in ("expression", "date_expression") for c in el):
             return False
-    allowed = _ATTRS.get(el.tag)
-    if allowed is not None and not allowed.issuperset(el.attrib.keys()):
+    allowed = _ATTRS.get(tag)
+    if allowed is not None and not allowed.issuperset(attrib.keys()):
         return False
-    known = _CHILDREN.get(el.tag)
+    known = _CHILDREN.get(tag)
     if known is None:
         return True
+    comments_ok = tag in _COMMENT_OK
     for c in el:
-        tag = c.tag
-        if not isinstance(tag, str):
-            if el.tag not in _COMMENT_OK:
+        ctag = c.tag
+        if ctag.__class__ is not str:
+            if not comments_ok:
                 return False
             continue
-        if tag not in known:
+        if ctag not in known:
             return False
-        if tag == "nvpair" and not _quoted_ok(c.get("value")):
-            return False
-        if tag == "expression" and not (_bare_ok(c.get("value")) and _bare_ok(c.get("attribute"))):
-            return False
-        if tag in _CHILDREN and not (tag in CONTAINER_TAGS or tag == "primitive") and not has_cli_form(c):
+        if ctag == "nvpair":
+            value = c.get("value")
+            if value is not None and ("\\" in value or "\n" in value) and not _quoted_ok(value):
+                return False
+        elif ctag == "expression":
+            if not (_bare_ok(c.get("value")) and _bare_ok(c.get("attribute"))):
+                return False
+        elif ctag in _RECURSE and not has_cli_form(c):
             return False
     return True
+
+
+#: children checked in depth (containers' members and primitives are objects of their own)
+_RECURSE = frozenset(t for t in _CHILDREN if t not in CONTAINER_TAGS and t != "primitive")
 
 
 def _quoted_ok(value: str | None) -> bool:
