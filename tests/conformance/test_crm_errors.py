@@ -97,6 +97,8 @@ REJECTED = {
     "rsc-defaults-digit-id": "rsc_defaults $id=1x a=b",
     "property-digit-id": "property $id=1x a=b",
     "date-in-start-only": "location l d1 rule 50: date in start=bogus",
+    "rule-ref-missing": "location l d1 rule $id-ref=nosuch",  # crm -F: a traceback
+    "params-ref-missing": "primitive p Dummy params $id-ref=nosuch",
     "xml-unknown-element": "xml '<foo id=\"x\"/>'",
     "xml-unclosed": "xml '<primitive id=\"p\" class=\"ocf\"'",
     "xml-digit-id": "xml '<primitive id=\"1p\" class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>'",
