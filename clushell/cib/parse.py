@@ -186,10 +186,12 @@ def parse_nvpair(tok: Token, *, allow_bare: bool = True) -> etree._Element:
         if name:
             nv.set("name", name)
         return nv
-    if text.startswith("$") and ":" in text and not tok.quoted:
-        ident, _, text = text[1:].partition(":")
+    if text.startswith("$") and not tok.quoted and (":" in text.split("=", 1)[0] or "=" in text):
+        # crm: $ID:NAME=VALUE, and $NAME=VALUE (the id is the name)
+        ident, colon, _ = text.split("=", 1)[0][1:].partition(":")
         nv.set("id", check_id(Token(ident, tok.col + 1), "nvpair id"))
-        tok = Token(text, tok.col + len(ident) + 2)
+        text = text[len(ident) + 2 :] if colon else text[1:]
+        tok = Token(text, tok.col + (len(ident) + 2 if colon else 1))
     name, value = split_kv(tok)
     if not _ATTR_NAME.match(name):
         raise fail(tok, "invalid attribute name")

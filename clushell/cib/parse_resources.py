@@ -119,6 +119,13 @@ def parse_op(ts: Stream) -> etree._Element:
         if "=" not in tok.text:
             raise fail(tok, "expected attr=value in op")
         ts.next()
+        if tok.text.startswith("$") and not tok.quoted:  # crm: $NAME=V / $ID:NAME=V as NAME=V
+            nv = parse_nvpair(tok)
+            if nv.get("name") not in OP_ATTRS:
+                inst = E("instance_attributes") if inst is None else inst
+                inst.append(nv)
+                continue
+            tok = Token(f"{nv.get('name')}={nv.get('value', '')}", tok.col)
         name, value = split_kv(tok)
         if name in OP_ATTRS:
             if inst is not None:
