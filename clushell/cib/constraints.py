@@ -213,7 +213,11 @@ def parse_location(ts: Stream, head: Token) -> Parsed:
                 raise fail(opt, "unexpected token after node")
             el.set("role", check_role(opt, value or ""))
     if rset is not None:
+        rules = [c for c in el if c.tag == "rule"]  # the schema wants the sets first
+        for r in rules:
+            el.remove(r)
         _set_elements(el, rset)
+        el.extend(rules)
     return p
 
 
