@@ -39,25 +39,28 @@ def _nvpairs(ts: Stream, tag: str, *, stop: tuple[str, ...]) -> etree._Element:
     return el
 
 
-def _select(ts: Stream, head: Token) -> etree._Element:
+def _select(ts: Stream) -> etree._Element | None:
+    """crm: ``attributes`` without ``{`` ends the select (it is the alert's own attributes);
+    a select that names nothing adds no element."""
     sel = E("select")
     while _is(ts.peek(), "nodes", "fencing", "resources", "attributes"):
-        tok = ts.next()
-        word = tok.text.lower()
+        word = ts.peek().text.lower()  # type: ignore[union-attr]
         if word in _SELECT:
+            ts.next()
             etree.SubElement(sel, _SELECT[word])
             continue
+        brace = ts.peek(1)
+        if brace is None or brace.text != "{" or brace.quoted:
+            break
+        ts.next()
+        ts.next()
         attrs = etree.SubElement(sel, "select_attributes")
-        if ts.peek() is not None and ts.peek().text == "{" and not ts.peek().quoted:  # type: ignore[union-attr]
-            ts.next()
-            while True:
-                name = ts.next("'}'")
-                if name.text == "}" and not name.quoted:
-                    break
-                etree.SubElement(attrs, "attribute", name=name.text)
-    if not len(sel):
-        raise fail(ts.peek() or head, "select needs nodes, fencing, resources or attributes")
-    return sel
+        while True:
+            name = ts.next("'}'")
+            if name.text == "}" and not name.quoted:
+                break
+            etree.SubElement(attrs, "attribute", name=name.text)
+    return sel if len(sel) else None
 
 
 def _recipient(ts: Stream) -> etree._Element:
@@ -66,6 +69,10 @@ def _recipient(ts: Stream) -> etree._Element:
         ts.next()
     value = ts.next("a recipient")
     rec = E("recipient", value=value.text)
+    tok = ts.peek()
+    if tok is not None and tok.text.startswith("description=") and not tok.quoted:
+        ts.next()
+        rec.set("description", tok.text.split("=", 1)[1])
     stop = ("attributes", "meta", "to", "select", "}") if braced else ("attributes", "meta", "to", "select")
     while _is(ts.peek(), "attributes", "meta"):
         word = ts.next().text.lower()
@@ -92,7 +99,9 @@ def parse_alert(ts: Stream, head: Token, _name: str) -> Parsed:
         if word in _SETS:
             el.append(_nvpairs(ts, _SETS[word], stop=tuple(_KEYWORDS)))
         elif word == "select":
-            el.append(_select(ts, tok))
+            sel = _select(ts)
+            if sel is not None:
+                el.append(sel)
         elif word == "to":
             el.append(_recipient(ts))
         else:

@@ -131,6 +131,8 @@ def _alert_child(node: Element, c: Element, style: Style) -> str | None:
         rest = tags[tags.index("recipient") + 1 :]
         complex_ = "instance_attributes" in rest or "meta_attributes" in rest
         words = ["to"] + (["{"] if complex_ else []) + [quote_wrap(c.get("value") or "")]
+        if c.get("description") is not None:  # crm shows the alert as xml; this loads back the same
+            words.append(nvpair_format("description", c.get("description")))
         for sub in c:
             if is_element(sub) and sub.tag in names:
                 words.append(_attr_set(sub, names[sub.tag], style))
