@@ -212,7 +212,9 @@ def _date_expr(node: Element) -> str:
 def _expr(node: Element) -> str:
     op = node.get("operation")
     typ = node.get("type")
-    if typ and typ != "string":  # crmsh drops the default type on load
+    # crm 4.4 drops string: (for lt/gt/lte/gte Pacemaker's default is a number comparison);
+    # clush keeps every type, so the text loads back to the same XML (README: differences)
+    if typ:
         op = f"{typ}:{op}"
     attribute = node.get("attribute")
     value = node.get("value")
