@@ -37,7 +37,7 @@ def test_status_resource_node_over_ssh(live_cluster: LiveCluster, sshd: Sshd, fr
     res = clush(*host, "node", "status", env=env)
     assert res.returncode == 0 and res.stdout.split()[0] == live_cluster.node
     res = clush(*host, "node", "attribute", live_cluster.node, "show", "nosuchattr", env=env)
-    assert res.returncode == 1 and "nosuchattr of node" in res.stderr
+    assert res.returncode == 1 and f"node {live_cluster.node} has no attribute nosuchattr" in res.stderr
     res = clush(*host, "ra", "info", "ocf:heartbeat:IPaddr2", env=env)
     assert res.returncode == 0 and "ip*" in res.stdout
 
