@@ -45,3 +45,20 @@ def test_failure_is_one_line_and_leaves_the_old_file(runner, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir"]
     with pytest.raises(TransportError, match="cannot write"):
         runner.write_file(str(tmp_path / "missing" / "x"), b"x")
+
+
+def test_temp_files_left_by_a_cut_off_write_are_swept(runner, tmp_path):
+    """A write whose connection died before the rename left a temp copy (maybe of a secret): the next
+    write of that file removes it once it is old; a fresh one (a writer at work now) and others stay."""
+    os.chmod(tmp_path, 0o755)
+    stale = tmp_path / ".authkey.clush-0badc0de"
+    fresh = tmp_path / ".authkey.clush-00c0ffee"
+    other = tmp_path / ".corosync.conf.clush-0badc0de"
+    for p in (stale, fresh, other):
+        p.write_bytes(b"secret")
+    old = os.stat(stale).st_mtime - 2 * 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    runner.write_file(str(tmp_path / "authkey"), b"key", 0o400)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".authkey.clush-00c0ffee", ".corosync.conf.clush-0badc0de",
+                                                          "authkey"]
