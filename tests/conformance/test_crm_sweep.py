@@ -34,6 +34,11 @@ SAME = {
     + 'alert a2 "/a/path" select nodes attributes { standby } attributes foo=bar to { "/x" } meta timeout=30s\n',
     "alert-cliformat-7": PRE
     + 'alert alert7 "/a/path" select fencing attributes foo=bar to { "/another/path" } meta timeout=30s\n',
+    # a parameter the agent lacks whose name with - as _ it has takes that name (crm's normalize)
+    "param-normalize": PRE + "primitive vm1 Xen params shutdown-timeout=0 xmfile=/x\n",
+    "param-normalize-unknown-kept": PRE + "primitive vm1 Xen params foo-bar=1 xmfile=/x\n",
+    "param-normalize-template": PRE
+    + "rsc_template t1 Xen params shutdown-timeout=0 xmfile=/x\nprimitive vm2 @t1 params shutdown-timeout=2\n",
 }
 #: crm's show drops an expression's string: (for lt/gt/lte/gte Pacemaker's default is a number
 #: comparison); clush keeps it, so the text loads back to the same XML (README: differences)

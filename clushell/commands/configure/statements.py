@@ -47,6 +47,27 @@ def run_statement(ctx: Context, name: str) -> None:
     check_agent(ctx.session.runner, name, toks)
     for msg in apply_line(ws.pending, ctx.line, providers=providers(ctx), tokens=toks):
         (ctx.out.warn if msg.is_warning else ctx.out.info)(msg.message)
+    if name in ("primitive", "rsc_template") and len(toks) > 1:
+        _normalize_params(ctx, ws.pending.by_id(toks[1].text))
+
+
+def _normalize_params(ctx: Context, el) -> None:
+    """crm: a parameter the agent lacks, whose name with - as _ it has, takes that name."""
+    from clushell.pacemaker import ra
+
+    if el is None or el.tag not in ("primitive", "template") or el.get("type") is None:
+        return  # crm 4.4 leaves a primitive made from a template as typed
+    spec = ":".join(x for x in (el.get("class"), el.get("provider"), el.get("type")) if x)
+    try:
+        info = ra.metadata(ctx.session.runner, spec)
+    except ClushError:
+        return
+    if not info.parameters:
+        return
+    for nv in el.iterfind("instance_attributes/nvpair"):
+        nm = nv.get("name")
+        if nm is not None and info.param(nm) is None and info.param(nm.replace("-", "_")) is not None:
+            nv.set("name", nm.replace("-", "_"))
 
 
 def _statement_command(stmt: Statement) -> Command:
