@@ -367,7 +367,7 @@ def apply_statements(
         journal.rollback()
         where = f"{source}: "
         if stmt is not None:
-            where = f"{source}:{stmt.line}:{exc.column}: " if exc.column else f"{source}:{stmt.line}: "
+            where = f"{source}:{stmt.position(exc.column)}: "
         raise _prefixed(exc, where) from None
     except Exception:
         journal.rollback()

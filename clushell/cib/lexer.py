@@ -39,6 +39,19 @@ class Statement:
     line: int
     text: str
     comments: tuple[str, ...] = ()
+    #: continued lines: (column in ``text`` where a physical line's part starts, its line, its column there)
+    parts: tuple[tuple[int, int, int], ...] = ()
+    source_lines: str = ""  # the physical lines as written (continuations kept)
+
+    def position(self, column: int | None) -> str:
+        """'LINE:COLUMN' (or 'LINE') in the source of a column of ``text``, continuations undone."""
+        if column is None:
+            return str(self.line)
+        line, col = self.line, column
+        for start, part_line, part_col in self.parts:
+            if column >= start:
+                line, col = part_line, part_col + column - start
+        return f"{line}:{col}"
 
 
 def tokenize(line: str, *, line_no: int = 1, source: str = "<input>") -> list[Token]:
@@ -74,10 +87,15 @@ def split_statements(text: str, *, source: str = "<input>") -> list[Statement]:
     out: list[Statement] = []
     pending: list[str] = []
     comments: list[str] = []
+    parts: list[tuple[int, int, int]] = []
+    physical: list[str] = []
     start_line = 0
     for no, raw in enumerate(text.splitlines(), 1):
+        if pending or (raw.strip() and not raw.strip().startswith("#")):
+            physical.append(raw)
         if pending:
             part = raw.strip()
+            parts.append((sum(len(p) for p in pending) + 1, no, len(raw) - len(raw.lstrip()) + 1))
         else:
             part = raw
             start_line = no
@@ -95,10 +113,10 @@ def split_statements(text: str, *, source: str = "<input>") -> list[Statement]:
         logical = "".join(pending)
         pending = []
         toks = tokenize(logical, line_no=start_line, source=source)
-        out.append(Statement(toks, start_line, logical, tuple(comments)))
-        comments = []
+        out.append(Statement(toks, start_line, logical, tuple(comments), tuple(parts), "\n".join(physical)))
+        comments, parts, physical = [], [], []
     if pending:
         logical = "".join(pending)
         toks = tokenize(logical, line_no=start_line, source=source)
-        out.append(Statement(toks, start_line, logical, tuple(comments)))
+        out.append(Statement(toks, start_line, logical, tuple(comments), tuple(parts), "\n".join(physical)))
     return out

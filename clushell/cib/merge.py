@@ -115,7 +115,7 @@ def _statements(text: str, source: str) -> list:
         try:
             p = parse_statement(stmt.tokens, stmt.text)
         except ClushError as exc:
-            where = f"{source}:{stmt.line}:{exc.column}: " if exc.column else f"{source}:{stmt.line}: "
+            where = f"{source}:{stmt.position(exc.column)}: "
             raise ClushError(f"{where}{exc.message}", details=exc.details) from None  # the position is in it
         if p.kind == "xml":
             # an object given as XML (a node whose name needs it, say) replaces its namesake like a statement
@@ -204,7 +204,8 @@ def merge_text(
 
             keep = copy.deepcopy(old)
             place = _detach(work, old)
-        stmt_text = stmt.text if not stmt.comments else "\n".join([*stmt.comments, stmt.text])
+        text_as_written = stmt.source_lines or stmt.text  # continuations kept: errors name the physical line
+        stmt_text = text_as_written if not stmt.comments else "\n".join([*stmt.comments, text_as_written])
         # blank lines first, so that an error names the statement's line in the file
         pad = "\n" * max(stmt.line - 1 - len(stmt.comments), 0)
         msgs.extend(apply_text(work, pad + stmt_text + "\n", source=source, providers=providers))

@@ -128,3 +128,14 @@ def test_load_of_xml_without_configuration_says_what_it_has(cib: Path, tmp_path:
     res = run_clush("-F", "configure", "load", "xml", "update", str(f), env={"CIB_file": str(cib)})
     assert res.returncode == 1
     assert f"load: {f}: the XML has no <configuration> element (its root is <foo>)" in res.stderr
+
+
+@pytest.mark.parametrize("how", ["update", "replace", "push"])
+def test_error_in_a_continued_statement_names_the_physical_line(how: str, cib: Path, tmp_path: Path) -> None:
+    f = tmp_path / "in.crm"
+    f.write_text(f"primitive p1 {DUMMY} \\\n  params a=x\nlocation l1 p1 \\\n    100: \\\n  node1 bogus\n"
+                 f"primitive p2 {DUMMY} \\\n\tparams =x\n")
+    res = run_clush("-F", "configure", "load", how, str(f), env={"CIB_file": str(cib)})
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert res.returncode == 1 and len(errors) == 1, res.stderr
+    assert f"{f}:5:9: " in errors[0], errors[0]  # 'bogus' on the fifth line, not column 30 of line 3
