@@ -7,6 +7,8 @@ crm writes, sibling order and ids included:
 - a clone's direct child (and a cloned group itself) loses its copy of the attribute;
 - with force (crm's manage-children question answered yes) a group's members, or a cloned
   group's members, lose theirs, and is-managed/maintenance conflicts are removed;
+- first, as crm sorts every CIB it loads, the child resources of every container in the CIB move
+  after its attribute sets (crm's commit patch moves them);
 - every empty attribute set (meta, instance, utilization) below the target is dropped;
 - the value goes into the existing nvpairs, else into every meta set, else into a new set
   appended after the target's other children; ids removed in the same change stay taken
@@ -91,10 +93,28 @@ def _empty_sets(node: Element) -> list[Element]:
     return found
 
 
+def sort_containers(root: Element) -> bool:
+    """crm's sanitize_cib (sort_container_children), run on every CIB crm loads for a commit: in each
+    group, clone, master and bundle the child resources move after the other children (attribute
+    sets first), keeping their order. True when something moved."""
+    moved = False
+    for node in root.iter(*CONTAINERS):
+        kids = [c for c in node if isinstance(c.tag, str)]
+        children = [c for c in kids if c.tag in CHILD_TAGS]
+        if children and kids[-len(children):] != children:
+            moved = True
+            for c in children:
+                node.remove(c)
+                node.append(c)
+    return moved
+
+
 def set_deep_meta(model: CibModel, el: Element, attr: str, value: str, *, force: bool = False) -> Outcome:
     """Set meta ``attr`` = ``value`` for resource ``el`` the way crm does (see the module text)."""
     target = meta_target(el)
     out = Outcome(target)
+    if sort_containers(model.configuration):
+        out.simple = False  # crm's commit moves them too (crm_resource would not)
     doomed: list = []
     conflicting = CONFLICTS.get(attr, "")
     if target.tag == "clone":

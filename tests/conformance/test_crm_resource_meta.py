@@ -49,6 +49,14 @@ SCRIPTS = {
     "utilization-new-set": (PRE + "primitive d1 Dummy op monitor interval=10s meta a=1\n",
                             "utilization d1 set cpu 2"),
     "meta-on-group": (PRE + "primitive d1 Dummy\ngroup g1 d1\n", "meta g1 set resource-stickiness 5"),
+    # crm sorts every container it loads (attribute sets before members): a second commit moves them
+    "restart-group": (PRE + "primitive d1 Dummy\nprimitive d2 Dummy\ngroup g1 d1 d2\n", "restart g1"),
+    "stop-start-group-empty-meta": (PRE + "primitive d1 Dummy meta\nprimitive d2 Dummy\ngroup g1 d1 d2 meta\n",
+                                    "stop g1\nstart g1"),
+    "second-stop-sorts-others": (PRE + "primitive d1 Dummy\ngroup g1 d1\nprimitive d3 Dummy\n",
+                                 "stop g1\nstop d3"),
+    "unmanage-clone-then-group": (PRE + "primitive d1 Dummy\nclone c1 d1\nprimitive d2 Dummy\ngroup g1 d2\n",
+                                  "unmanage c1\nunmanage g1\nmanage c1"),
 }
 FAILING: dict[str, str] = {}
 
