@@ -25,7 +25,25 @@ if TYPE_CHECKING:
 
 def read_statements(stream: TextIO | TextLines) -> Iterator[tuple[int, str]]:
     """(line number, logical line) pairs: comments skipped, ` \\` continuations joined."""
+    for start, line, _places in read_placed(stream):
+        yield start, line
+
+
+def read_placed(stream: TextIO | TextLines) -> Iterator[tuple[int, str, tuple[tuple[int, int, int], ...]]]:
+    """As :func:`read_statements`, with where each continuation line's text starts: (column in the
+    logical line, line number, column in that line), so that an error names the physical place."""
     lineno, start, parts = 0, 0, []
+    numbers: list[int] = []
+
+    def joined() -> tuple[str, tuple[tuple[int, int, int], ...]]:
+        text, places = "", []
+        for i, (part, no) in enumerate(zip(parts, numbers, strict=True)):
+            if i:
+                text += " "
+                places.append((len(text) + 1, no, len(part) - len(part.lstrip()) + 1))
+            text += part.strip() if i else part.rstrip()
+        return text, tuple(places)
+
     for raw in iter(stream.readline, ""):
         lineno += 1
         line = raw.rstrip("\r\n")
@@ -33,14 +51,15 @@ def read_statements(stream: TextIO | TextLines) -> Iterator[tuple[int, str]]:
             start = lineno
             if not line.strip() or is_comment(line):
                 continue
+        numbers.append(lineno)
         if needs_continuation(line):
             parts.append(strip_continuation(line))
             continue
         parts.append(line)
-        yield start, " ".join(p.strip() for p in parts)
-        parts = []
+        yield start, *joined()
+        parts, numbers = [], []
     if parts:
-        yield start, " ".join(p.strip() for p in parts)
+        yield start, *joined()
 
 
 def finish(dispatcher: Dispatcher) -> int:
@@ -56,17 +75,17 @@ def finish(dispatcher: Dispatcher) -> int:
 
 def run_stream(dispatcher: Dispatcher, stream: TextIO | TextLines, name: str) -> int:
     session = dispatcher.session
-    lines = read_statements(stream)
+    lines = read_placed(stream)
     while True:
         try:
-            lineno, line = next(lines)
+            lineno, line, places = next(lines)
         except StopIteration:
             break
         except ClushError as exc:  # the input itself cannot be read (bytes that are not UTF-8)
             session.out.error(exc.message)
             session.failed = True
             break
-        ok = dispatcher.run_line(line, where=f"{name}:{lineno}")
+        ok = dispatcher.run_line(line, where=f"{name}:{lineno}", places=places)
         if session.quit_requested:
             break
         if not ok and not session.options.continue_on_error:

@@ -59,8 +59,11 @@ class Dispatcher:
         raise UsageError(f"unknown {where}command '{word}'{tail}", column=tok.column, token=word)
 
     # -- running lines ------------------------------------------------------------------------
-    def run_line(self, line: str, where: str = "") -> bool:
-        """Execute one line; report any error as one line. True when it succeeded."""
+    def run_line(self, line: str, where: str = "", places: tuple[tuple[int, int, int], ...] = ()) -> bool:
+        """Execute one line; report any error as one line. True when it succeeded.
+
+        ``where`` is 'NAME:LINE' of a script; ``places`` maps a line joined from continuations back to
+        its physical lines (clushell.batch.read_placed)."""
         ctx = Context(self.session, line=line)
         try:
             ctx.tokens = tokenize(line)
@@ -71,7 +74,7 @@ class Dispatcher:
             self.session.out.info(str(exc))
             return True
         except ClushError as exc:
-            self.report(exc, ctx, where)
+            self.report(exc, ctx, where, places)
         except KeyboardInterrupt:
             if not self.session.options.interactive:
                 raise  # a script stops (exit 130); nothing pending is committed
@@ -87,7 +90,8 @@ class Dispatcher:
         self.session.failed = True
         return False
 
-    def report(self, exc: ClushError, ctx: Context, where: str) -> None:
+    def report(self, exc: ClushError, ctx: Context, where: str, places: tuple[tuple[int, int, int], ...] = ()
+               ) -> None:
         name = ctx.command.name if ctx.command else ""
         column = exc.column
         if column is None and exc.token is not None:
@@ -96,6 +100,11 @@ class Dispatcher:
                     column = tok.column
                     break
         loc = where
+        if column is not None and places and where:
+            script, joined = where.rsplit(":", 1)[0], column
+            for start, part_line, part_col in places:  # a continuation line: its own line and column
+                if joined >= start:
+                    column, loc = part_col + joined - start, f"{script}:{part_line}"
         if column is not None and (loc or column > 1):
             loc = f"{loc}:{column}" if loc else f"column {column}"
         prefix = f"{loc}: " if loc else ""

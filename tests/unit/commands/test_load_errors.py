@@ -139,3 +139,18 @@ def test_error_in_a_continued_statement_names_the_physical_line(how: str, cib: P
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
     assert res.returncode == 1 and len(errors) == 1, res.stderr
     assert f"{f}:5:9: " in errors[0], errors[0]  # 'bogus' on the fifth line, not column 30 of line 3
+
+
+@pytest.mark.parametrize("mode", ["-f", "stdin"])
+def test_script_error_in_a_continued_line_names_the_physical_line(mode: str, cib: Path, tmp_path: Path) -> None:
+    text = f"configure\nprimitive p1 \\\n   {DUMMY} \\\n  params \\\n    a=1 =x\n location l1 nosuch \\\n   100: n1\n"
+    script = tmp_path / "s.clush"
+    script.write_text(text)
+    name = str(script) if mode == "-f" else "<stdin>"
+    res = (run_clush("-f", str(script), env={"CIB_file": str(cib)}) if mode == "-f"
+           else run_clush(input=text, env={"CIB_file": str(cib)}))
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("ERROR")]
+    assert res.returncode == 1 and len(errors) == 1, res.stderr
+    assert errors[0].startswith(f"ERROR: {name}:5:9: primitive: missing name before '='"), errors[0]
+    res = run_clush("--continue-on-error", input=text, env={"CIB_file": str(cib)})
+    assert "ERROR: <stdin>:6:14: location: " in res.stderr, res.stderr  # leading blank kept in the count
