@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.crmdiff import PRE, assert_round_trip, assert_same, both, cases
+from tests.conformance.crmdiff import PRE, assert_round_trip, assert_same, both, cases, show
 
 pytestmark = pytest.mark.crmsh
 
@@ -81,3 +81,20 @@ def test_shown_text_loads_back(name: str, tmp_path: Path) -> None:
     assert_same(pair)
     assert_round_trip(pair.clush.cib, tmp_path)
     assert_round_trip(pair.crm.cib, tmp_path)
+
+
+#: crm 4.4.1 crashes with a traceback on these (README: differences); clush writes them and the
+#: text it shows loads back to the same XML
+CRM_CRASHES = {
+    "rule-value-space": D + 'location l1 d1 rule 100: foo eq "a b"\n',
+    "rule-value-space-and": D + 'location l1 d1 rule 100: #uname eq node1 and foo ne "x y z"\n',
+}
+
+
+@pytest.mark.parametrize("name", cases(CRM_CRASHES, {}))
+def test_crm_crashes_clush_writes(name: str, tmp_path: Path) -> None:
+    pair = both(tmp_path, CRM_CRASHES[name])
+    assert "Traceback" in pair.crm.err
+    assert pair.clush.rc == 0, pair.clush.err
+    assert "a b" in show("clush", pair.clush.cib) or "x y z" in show("clush", pair.clush.cib)
+    assert_round_trip(pair.clush.cib, tmp_path)
