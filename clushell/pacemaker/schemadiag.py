@@ -58,9 +58,27 @@ def diagnose(root: etree._Element, schema: etree.RelaxNG, name: str, schema_dir:
         return Diagnosis(oid, f"{_where(obj, parent)}element {el.tag} is not allowed in {parent.tag}")
     if obj is not None and el.tag == "group" and not [c for c in el if c.tag == "primitive"]:
         return Diagnosis(oid, f"{_where(obj, el)}a group needs at least one primitive")
+    if obj is None:  # libxml stopped at a section (fencing-topology): a value its children cannot have
+        bad = _bad_value(el, name, schema_dir)
+        if bad is not None:
+            return bad
     found = _experiment(root, schema, obj, el, name, schema_dir, said) if obj is not None else None
     what, attr = found if found is not None else (f"not allowed by the schema: {said or entry.message}", None)
     return Diagnosis(oid, f"{_where(obj, el)}{what}", attr)
+
+
+def _bad_value(section: etree._Element, name: str, schema_dir: str, only: etree._Element | None = None
+               ) -> Diagnosis | None:
+    """The first attribute of a child of ``section`` (or of ``only``) outside what the schema allows."""
+    for child in [only] if only is not None else list(section.iterchildren("*"))[:200]:
+        for attr, value in child.attrib.items():
+            allowed = attribute_values(schema_dir, name, child.tag, attr)
+            if allowed is None:
+                return Diagnosis(child.get("id"), f"{child.tag} has no attribute {attr}", attr)
+            if not _allows(allowed, value):
+                return Diagnosis(child.get("id"), f"{attr} {value!r} is not valid for {child.tag}{_expected(allowed)}",
+                                 attr)
+    return None
 
 
 def _valid(schema: etree.RelaxNG, doc: etree._Element) -> bool:
@@ -192,6 +210,10 @@ def _experiment(root: etree._Element, schema: etree.RelaxNG, obj: etree._Element
             return f"{attr} {value!r} is not valid for {el.tag}{_expected(allowed)}", attr
     for i, child in enumerate([c for c in el if isinstance(c.tag, str)]):
         if trials < MAX_TRIALS and fixed(lambda t, i=i: t.remove([c for c in t if isinstance(c.tag, str)][i])):
+            inner = _bad_value(el, name, schema_dir, only=child)  # a known child with a bad value?
+            if inner is not None and declared_attributes(schema_dir, name, child.tag):
+                label = f"{child.tag} {child.get('id')}" if child.get("id") else child.tag
+                return f"{label}: {inner.text}", inner.attribute
             return f"element {child.tag} is not allowed in {el.tag}", None
     for attr in declared_attributes(schema_dir, name, el.tag):
         if attr in el.attrib or trials >= MAX_TRIALS:

@@ -40,6 +40,12 @@ SCHEMA = {
                               ("lx", "rsc_location needs attribute score")),
     "xml-class": ("xml '<primitive id=\"p\" class=\"bogus\" type=\"Dummy\"/>'",
                   ("p", "class 'bogus' is not valid for primitive")),
+    "bundle-replicas": ("bundle bb docker image=x replicas=abc", ("bb", "docker", "replicas 'abc'", "an integer")),
+    "bundle-port": ("bundle bb docker image=x network port-mapping id=pm port=80 internal-port=abc",
+                    ("bb", "port-mapping pm", "internal-port 'abc'", "an integer")),
+    "bundle-storage-attribute": ("bundle bb docker image=x storage storage-mapping id=s1 source-dir=/a "
+                                 "target-dir=/b bogus=1", ("bb", "storage-mapping s1", "no attribute bogus")),
+    "bundle-network-attribute": ("bundle bb docker image=x network bogus=1", ("bb", "network has no attribute bogus")),
 }
 
 

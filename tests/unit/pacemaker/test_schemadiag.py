@@ -12,7 +12,8 @@ from clushell.pacemaker.schemadiag import diagnose
 from clushell.pacemaker.verify import SCHEMA_DIR, _schema, relaxng_findings
 from tests.realenv import require
 
-SECTION = {"primitive": "resources", "group": "resources", "clone": "resources", "rsc_order": "constraints",
+SECTION = {"primitive": "resources", "bundle": "resources", "group": "resources", "clone": "resources",
+           "rsc_order": "constraints",
            "rsc_location": "constraints", "rsc_colocation": "constraints", "rsc_ticket": "constraints",
            "node": "nodes", "cluster_property_set": "crm_config"}
 D1 = '<primitive id="d1" class="ocf" provider="heartbeat" type="Dummy"/>'
@@ -61,6 +62,8 @@ CASES = {
     "node-type": ('<node id="n1" uname="n1" type="bogus"/>',
                   "n1", "type 'bogus' is not valid for node (expected member, ping or remote)"),
     "empty-group": ('<group id="g"/>', "g", "a group needs at least one primitive"),
+    "port-mapping": ('<bundle id="bb"><docker image="x"/><network><port-mapping id="pm" port="abc"/></network>'
+                     '</bundle>', "bb", "network in bundle: port-mapping pm: port 'abc' is not valid for port-mapping"),
     "clone-child": ('<clone id="cl"><primitive id="cp" class="ocf" provider="heartbeat" type="Dummy" bad="1"/>'
                     '</clone>', "cl", "primitive cp: primitive has no attribute bad"),
 }
@@ -91,6 +94,15 @@ def test_one_line_names_object_element_and_attribute(name: str) -> None:
 def test_valid_cib_has_no_diagnosis() -> None:
     doc = _cib('<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/>')
     assert diagnose(doc, _schema(doc.get("validate-with")), doc.get("validate-with"), SCHEMA_DIR) is None
+
+
+def test_a_bad_value_in_a_section_libxml_stops_at() -> None:
+    doc = _cib('<primitive id="p" class="ocf" provider="heartbeat" type="Dummy"/>')
+    doc.find("configuration").append(etree.fromstring(
+        '<fencing-topology><fencing-level id="fl" target="n1" index="abc" devices="d1"/></fencing-topology>'))
+    found = diagnose(doc, _schema(doc.get("validate-with")), doc.get("validate-with"), SCHEMA_DIR)
+    assert found is not None and found.object_id == "fl" and found.attribute == "index"
+    assert found.text.startswith("index 'abc' is not valid for fencing-level (expected an integer > 0)")
 
 
 def test_one_finding_for_the_whole_cascade() -> None:
