@@ -65,7 +65,8 @@ class SchemaFinding(Finding):
     def say(self, note: str = "") -> str:
         """'error: OBJ: what (schema NAME[; note])'."""
         where = f"{self.severity}: {self.object_id or 'configuration'}: {self.message}"
-        return f"{where} ({'; '.join(w for w in (f'schema {self.schema}' if self.schema else '', note) if w)})"
+        label = "crm_verify: the schema" if self.schema == "crm_verify" else f"schema {self.schema}"
+        return f"{where} ({'; '.join(w for w in (label if self.schema else '', note) if w)})"
 
 
 def relaxng_findings(root: etree._Element) -> list[Finding] | None:

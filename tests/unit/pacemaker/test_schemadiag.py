@@ -145,3 +145,25 @@ def test_refused_commit_is_one_error_line(statement: str, commit: str, force: bo
     assert "commit refused: " in errors[0] and "cannot be forced" in errors[0], errors[0]
     assert "commit forced" not in res.stderr and "Relax-NG" not in res.stderr
     assert cib.read_bytes() == before
+
+
+def test_crm_verify_cascade_without_a_local_schema_is_one_finding() -> None:
+    """A remote target whose schema is not installed here: crm_verify's Relax-NG lines fold into one."""
+    from clushell.pacemaker.verify import SchemaFinding, _crm_verify_lines
+    from clushell.transport.base import Result
+
+    xml = ('<cib validate-with="pacemaker-9.0">\n<configuration>\n<crm_config/>\n<nodes/>\n<resources>\n'
+           '<primitive id="p" class="ocf" provider="heartbeat" type="Dummy">\n<operations>\n'
+           '<op id="p-m" name="monitor" interval="10s" on-fail="bogus"/>\n</operations>\n</primitive>\n'
+           '</resources>\n<constraints/>\n</configuration>\n</cib>\n')
+    root = etree.fromstring(xml.encode())
+    err = ("Entity: line 8: element op: Relax-NG validity error : Expecting an element meta_attributes, got nothing\n"
+           "Relax-NG validity error : Extra element operations in interleave\n"
+           "Entity: line 7: element operations: Relax-NG validity error : Element primitive failed to validate "
+           "content\nEntity: line 6: element primitive: Relax-NG validity error : Element resources has extra "
+           "content: primitive\n(main) \terror: CIB did not pass schema validation\n"
+           "crm_verify: Errors found during check: config not valid\n")
+    found = _crm_verify_lines(Result(78, "", err), lambda: {"p", "p-m"}, skip_schema=False, root=root)
+    assert len(found) == 1 and isinstance(found[0], SchemaFinding), found
+    assert str(found[0]) == ("error: p: op: Expecting an element meta_attributes, got nothing "
+                             "(crm_verify: the schema)"), str(found[0])
