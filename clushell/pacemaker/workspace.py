@@ -166,7 +166,9 @@ class Workspace:
         from clushell.pacemaker.verify import SchemaFinding, relaxng_findings, verify_cib
 
         if not check:  # no resources: crm does not verify, but the schema still decides (cheap here)
-            _refuse_schema(relaxng_findings(load(pending_xml).root) or [])
+            from lxml import etree
+
+            _refuse_schema(relaxng_findings(etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True))) or [])
             return force
         session = ctx.session
         findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed))
