@@ -64,12 +64,15 @@ def add_fencing_topology(b: Builder, p: P.Parsed) -> None:
         levels = [(("node", u), tok, devs) for u in unames for _t, tok, devs in levels]
     elif levels[0][0] is None:
         raise P.fail(levels[0][1], "devices before the first target")
-    index: dict[tuple[str, str], int] = {}
+    # crm numbers levels per node name, attribute *name* (attr:rack=1 and attr:rack=2 count on)
+    # and pattern, in one table
+    index: dict[str, int] = {}
     for target, _tok, devs in levels:
         assert target is not None
-        index[target] = index.get(target, 0) + 1
-        lvl = etree.SubElement(topo, "fencing-level")
         kind, value = target
+        key = value.partition("=")[0] if kind == "attr" else value
+        index[key] = index.get(key, 0) + 1
+        lvl = etree.SubElement(topo, "fencing-level")
         if kind == "node":
             lvl.set("target", value)
         elif kind == "attr":
@@ -78,7 +81,7 @@ def add_fencing_topology(b: Builder, p: P.Parsed) -> None:
             lvl.set("target-value", val)
         else:
             lvl.set("target-pattern", value)
-        lvl.set("index", str(index[target]))
+        lvl.set("index", str(index[key]))
         lvl.set("devices", ",".join(d.text for d in devs))
     b.ids().assign(topo, "fencing")
     b.j.add(topo, b.model.configuration)

@@ -47,7 +47,15 @@ def fencing_has_cli_form(node: Element) -> bool:
         if not (c.get("index") or "").isdigit():
             return False
         indexes.setdefault(target, []).append(int(c.get("index", "0")))
-    return all(sorted(idx) == list(range(1, len(idx) + 1)) for idx in indexes.values())
+    # the statement numbers levels as shown, per node name, attribute name or pattern (one table)
+    counter: dict[str, int] = {}
+    for target, idx in indexes.items():
+        key = target[0] or target[1] or target[3] or ""
+        for i in sorted(idx):
+            counter[key] = counter.get(key, 0) + 1
+            if i != counter[key]:
+                return False
+    return True
 
 
 # -- ACLs and alerts -----------------------------------------------------------------------

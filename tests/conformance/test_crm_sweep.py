@@ -48,6 +48,11 @@ ROUND_TRIP = {
     "rule-string-gt": D + "location l1 d1 rule 100: foo string:gt 5\n",
     "rule-string-lte-or": D + "location l1 d1 rule 100: foo string:lte 5 or bar gt 1\n",
     "rule-string-params": PRE + "primitive p1 Dummy params rule 1: foo string:lt 10 fake=1\n",
+    # fencing levels are numbered per node name, attribute name (not value) or pattern, one table
+    "fence-attr-two-values": STONITH + "fencing_topology attr:rack=1 s1 s2 attr:rack=2 s2\n",
+    "fence-attr-node-same-name": STONITH + "node rack\nfencing_topology rack: s1 attr:rack=1 s2 pattern:r.* s1\n",
+    "fence-attr-pattern-mixed": STONITH
+    + "node node1\nfencing_topology attr:dc=a s1 node1: s2 attr:dc=b s1,s2 pattern:node.* s2 attr:rack=1 s1\n",
     # a recipient's description: crm shows the alert as xml; clush as `to R description=D`
     "alert-recipient-description": PRE + "alert a1 /p.sh to 10.0.0.1 description=hello\n",
     "alert-recipient-description-meta": PRE
