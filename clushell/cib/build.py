@@ -163,7 +163,9 @@ class Builder:
         assert el is not None
         _check_new_id(self.model, p, p.kind, _id_tok(p))
         for tok in p.refs:
-            _resource(self.model, tok)
+            found = self.model.index.get(tok.text)
+            if found is None or found.tag != "tag":  # a tag stands for its resources (Pacemaker, crm)
+                _resource(self.model, tok)
         for rule in el.iter("rule"):
             target = self.model.by_id(rule.get("id-ref", ""))
             if target is not None and target.tag == "rsc_location":

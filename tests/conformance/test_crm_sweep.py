@@ -34,6 +34,12 @@ SAME = {
     + 'alert a2 "/a/path" select nodes attributes { standby } attributes foo=bar to { "/x" } meta timeout=30s\n',
     "alert-cliformat-7": PRE
     + 'alert alert7 "/a/path" select fencing attributes foo=bar to { "/another/path" } meta timeout=30s\n',
+    # a tag in a constraint stands for its resources
+    "tag-in-location": D + "tag t1 d1 d2\nlocation l1 t1 100: node1\n",
+    "tag-in-order": D + "tag t1 d1 d2\norder o1 Mandatory: t1 d3\n",
+    "tag-in-colocation-set": D + "tag t1 d1 d2\ncolocation c1 inf: ( t1 d3 )\n",
+    "tag-in-ticket": D + "tag t1: d1 d2\nrsc_ticket tk1 ticket-A: t1 loss-policy=stop\n",
+    "tag-in-location-rule": D + "tag t1 d1\nlocation l1 t1 rule -inf: #uname eq node2\n",
     # a parameter the agent lacks whose name with - as _ it has takes that name (crm's normalize)
     "param-normalize": PRE + "primitive vm1 Xen params shutdown-timeout=0 xmfile=/x\n",
     "param-normalize-unknown-kept": PRE + "primitive vm1 Xen params foo-bar=1 xmfile=/x\n",
