@@ -99,13 +99,21 @@ def has_cli_form(el: Element) -> bool:
         elif ctag == "expression":
             if not (_bare_ok(c.get("value")) and _bare_ok(c.get("attribute"))):
                 return False
-        elif ctag in _RECURSE and not has_cli_form(c):
-            return False
+        elif ctag in _RECURSE:
+            if ctag in _LEAF_DESC_ONLY and not len(c):  # an op without children: its description only
+                desc = c.get("description")
+                if desc is not None and ("\\" in desc or "\n" in desc) and not _quoted_ok(desc):
+                    return False
+            elif not has_cli_form(c):
+                return False
     return True
 
 
 #: children checked in depth (containers' members and primitives are objects of their own)
 _RECURSE = frozenset(t for t in _CHILDREN if t not in CONTAINER_TAGS and t != "primitive")
+#: of those, where has_cli_form of a childless element checks nothing but its description
+_LEAF_DESC_ONLY = frozenset(_RECURSE - set(_ATTRS) - {"rule", "rsc_order", "rsc_location", "node",
+                                                       "fencing-topology"})
 
 
 def _quoted_ok(value: str | None) -> bool:
