@@ -103,7 +103,7 @@ class Workspace:
             raise
 
     def _commit(self, ctx: Any, *, force: bool, replace: bool, verify: bool) -> bool:
-        from clushell.pacemaker import cibfile, cibio, filetxn
+        from clushell.pacemaker import cibfile, cibio, filetxn, remotetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
 
         runner = ctx.session.runner
@@ -130,19 +130,30 @@ class Workspace:
         message = ""
         try:
             force = self._verify(ctx, pending_xml, changed, force, check)
-            # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
-            with filetxn.transaction(runner, path) as txn:
-                if replace:
-                    self._replace(runner, force)
-                elif txn is not None and frag is not None and cibfile.commit_appended(runner, txn.copy, loaded, frag):
-                    version = cibfile.file_version(txn.copy)
-                    message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
-                elif txn is None and frag is not None and (made := cibio.commit_created(runner, loaded, frag)):
-                    message = made.message
-                else:
-                    outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
-                    message = outcome.message if outcome.changed else ""
-                done = txn is None
+            for attempt in (1, 2):
+                try:
+                    # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
+                    with filetxn.transaction(runner, path) as txn:
+                        if replace:
+                            self._replace(runner, force)
+                        elif txn is not None and frag is not None and cibfile.commit_appended(
+                                runner, txn.copy, loaded, frag):
+                            version = cibfile.file_version(txn.copy)
+                            message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
+                        elif txn is None and frag is not None and (made := cibio.commit_created(runner, loaded, frag)):
+                            message = made.message
+                        else:
+                            outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
+                            message = outcome.message if outcome.changed else ""
+                        done = txn is None
+                    break
+                except remotetxn.ConcurrentChange:
+                    # a remote CIB file changed between its copy and the rename (nothing written):
+                    # once more from the new version, where the three-way check merges disjoint
+                    # changes or refuses a collision, as on a local file (which is locked throughout)
+                    if attempt == 2:
+                        raise
+                    txn, message = None, ""
         except KeyboardInterrupt as exc:
             applied = exc.applied if isinstance(exc, CommitInterrupted) else (txn.applied if txn else done)
             if applied:

@@ -240,3 +240,67 @@ def test_ctrl_c_when_the_host_does_not_answer_says_it_is_unknown():
     with pytest.raises(CommitInterrupted) as err, filetxn.transaction(r, None):
         raise KeyboardInterrupt
     assert err.value.message.startswith("interrupted: nothing was changed; a temporary copy")
+
+
+class _Out:
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def info(self, text):
+        self.lines.append(text)
+
+    error = info
+
+
+def _commit_with_finishes(monkeypatch, finishes: list[Result]):
+    """Workspace.commit on a remote CIB file whose FINISH answers ``finishes`` in turn."""
+    from types import SimpleNamespace
+
+    from clushell.pacemaker import cibio, workspace
+
+    class Racing(FakeRunner):
+        def run(self, argv, **kw):
+            if argv[:3] == ["sh", "-c", remotetxn.FINISH]:
+                self.finish = finishes.pop(0)
+            return super().run(argv, **kw)
+
+    r = Racing()
+    applied = []
+
+    def fake_commit(runner, original, pending, *, force=False):
+        runner.run(["cibadmin", "--patch", "--xml-pipe"])  # the three-way path's tool, on the copy
+        applied.append(runner.base_env["CIB_file"])
+        return cibio.CommitOutcome(True, "committed; CIB epoch now 6 (version 0.6.1)")
+
+    monkeypatch.setattr(cibio, "commit", fake_commit)
+    monkeypatch.setattr(workspace.Workspace, "_verify", lambda self, ctx, xml, changed, force, check: force)
+    ws = workspace.Workspace(workspace.load(b'<cib admin_epoch="0" epoch="5" num_updates="3"><configuration>'
+                                            b"<crm_config/><nodes/><resources/><constraints/></configuration>"
+                                            b"<status/></cib>"))
+    ws.pending.configuration.find("resources").append(
+        ws.pending.root.makeelement("primitive", {"id": "r1", "class": "ocf", "provider": "pacemaker",
+                                                  "type": "Dummy"}))
+    out = _Out()
+    ctx = SimpleNamespace(out=out, session=SimpleNamespace(
+        runner=r, options=SimpleNamespace(force=False, interactive=False)))
+    return r, ws, ctx, out, applied
+
+
+def test_a_concurrent_change_at_the_rename_is_committed_again_once(monkeypatch):
+    r, ws, ctx, out, applied = _commit_with_finishes(monkeypatch, [Result(3, "0 6 0 \n", ""),
+                                                                   Result(0, "installed\n", "")])
+    assert ws.commit(ctx)
+    # the second attempt copies the new version; its three-way check merges (or refuses) as on a local file
+    assert r.kinds() == ["begin", "tool", "finish", "settle", "begin", "tool", "finish"]
+    assert applied == [COPY, COPY] and out.lines == ["committed; CIB epoch now 6 (version 0.6.1)"]
+    assert r.base_env == {"CIB_file": PATH} and not ws.has_pending()
+
+
+def test_a_second_concurrent_change_is_said_and_the_change_stays_pending(monkeypatch):
+    r, ws, ctx, out, applied = _commit_with_finishes(monkeypatch, [Result(3, "0 6 0 \n", ""),
+                                                                   Result(3, "0 7 0 \n", "")])
+    with pytest.raises(remotetxn.ConcurrentChange) as err:
+        ws.commit(ctx)
+    assert "0.7.0" in err.value.message and "nothing was written" in err.value.message
+    assert r.kinds() == ["begin", "tool", "finish", "settle"] * 2
+    assert ws.has_pending() and ws.pending.by_id("r1") is not None
