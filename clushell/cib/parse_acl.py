@@ -12,6 +12,8 @@ right keyword starts one ``<acl_permission>``; ids are ``ROLE-0``, ``ROLE-1``, .
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 from clushell.cib.lexer import Token
@@ -64,28 +66,45 @@ def shortcut_xpath(tok: Token, name: str, args: list[str]) -> str:
     return "".join(out)
 
 
-def _permission(ts: Stream, right: Token) -> etree._Element:
+def _permission(ts: Stream, right: Token) -> list[etree._Element]:
+    """``RIGHT [$id=X] [description=D] SPEC...`` as crm writes it: one acl_permission for the
+    xpath, one for the reference, one for the object-type (with its attribute); a spec given
+    twice keeps the last."""
     perm = E("acl_permission", kind=right.text.lower())
+    tok = ts.peek()
+    if tok is not None and tok.text.startswith("$id=") and not tok.quoted:
+        ts.next()
+        perm.set("id", check_id(Token(tok.text[4:], tok.col + 4), "permission id"))
+    tok = ts.peek()
+    if tok is not None and tok.text.startswith("description=") and not tok.quoted:
+        ts.next()
+        perm.set("description", tok.text.split("=", 1)[1])
+    specs: dict[str, str] = {}
     while not ts.done() and not ts.at(*RIGHTS):
         tok = ts.next()
         word, sep, value = tok.text.partition(":")
         key = word.lower()
         if key in SPECS and sep and not tok.quoted:
-            attr = SPECS[key]
             if not value:
                 raise fail(tok, f"{word}: needs a value")
-            if perm.get(attr) is not None:
-                raise fail(tok, f"{word}: given twice in one {right.text} rule")
-            perm.set(attr, value)
+            specs[SPECS[key]] = value
         elif key in SHORTCUTS and not tok.quoted:
-            if perm.get("xpath") is not None:
-                raise fail(tok, "one xpath per rule")
-            perm.set("xpath", shortcut_xpath(tok, key, value.split(":") if sep else []))
+            specs["xpath"] = shortcut_xpath(tok, key, value.split(":") if sep else [])
         else:
             raise fail(tok, "expected an ACL spec (xpath:, ref:, tag:, attr: or a shortcut such as meta:RSC:ATTR)")
-    if len(perm.attrib) == 1:
+    if not specs:
         raise fail(right, f"{right.text} needs what it applies to (xpath:, ref:, tag:, attr: ...)")
-    return perm
+    if "attribute" in specs and "object-type" not in specs:
+        raise fail(right, "attr: is only valid together with tag:/type: (crm)")
+    out = []
+    for attr in ("xpath", "reference", "object-type"):
+        if attr in specs:
+            one = copy.deepcopy(perm)
+            one.set(attr, specs[attr])
+            if attr == "object-type" and "attribute" in specs:
+                one.set("attribute", specs["attribute"])
+            out.append(one)
+    return out
 
 
 def parse_role(ts: Stream, head: Token, _name: str) -> Parsed:
@@ -102,7 +121,7 @@ def parse_role(ts: Stream, head: Token, _name: str) -> Parsed:
         right = ts.next()
         if right.text.lower() not in RIGHTS or right.quoted:
             raise fail(right, "expected read, write or deny")
-        el.append(_permission(ts, right))
+        el.extend(_permission(ts, right))
     return p
 
 

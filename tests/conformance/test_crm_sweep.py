@@ -40,6 +40,16 @@ SAME = {
     "tag-in-colocation-set": D + "tag t1 d1 d2\ncolocation c1 inf: ( t1 d3 )\n",
     "tag-in-ticket": D + "tag t1: d1 d2\nrsc_ticket tk1 ticket-A: t1 loss-policy=stop\n",
     "tag-in-location-rule": D + "tag t1 d1\nlocation l1 t1 rule -inf: #uname eq node2\n",
+    # ACL permissions: a description after the right; ref:/xpath:/type: in one rule are split
+    # into one acl_permission each (crm's order: xpath, reference, object-type)
+    "acl-permission-description": PRE
+    + "primitive d0 Dummy\nrole fum description=test read description=test2 xpath:\"*[@name=karl]\"\n",
+    "acl-ref-and-type": PRE + "primitive d0 Dummy\nrole boo deny ref:d0 type:nvpair\n",
+    "acl-type-ref-xpath": PRE
+    + "primitive d0 Dummy\nrole r3 write type:nvpair attr:target-role ref:d0 xpath:\"//nodes\" read ref:d0\n",
+    "acl-silly-role": PRE
+    + "primitive d0 Dummy\nrole silly-role-2 read xpath:\"//nodes//attributes\" deny type:nvpair deny ref:d0"
+    " deny type:nvpair\n",
     # a parameter the agent lacks whose name with - as _ it has takes that name (crm's normalize)
     "param-normalize": PRE + "primitive vm1 Xen params shutdown-timeout=0 xmfile=/x\n",
     "param-normalize-unknown-kept": PRE + "primitive vm1 Xen params foo-bar=1 xmfile=/x\n",
