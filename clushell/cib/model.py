@@ -118,8 +118,13 @@ class CibModel:
     def empty(cls) -> CibModel:
         return cls.from_xml(EMPTY_CIB)
 
-    def copy(self) -> CibModel:
-        """An independent deep copy (index rebuilt)."""
+    def copy(self, source: bytes | None = None) -> CibModel:
+        """An independent deep copy (index rebuilt).
+
+        ``source``: the XML this model was parsed from and is still alike (the copy parses it
+        again, which is faster than copying the tree element by element)."""
+        if source is not None:
+            return CibModel.from_xml(source)
         import copy as _copy
 
         return CibModel(_copy.deepcopy(self.root))
@@ -130,16 +135,18 @@ class CibModel:
     # -- index --------------------------------------------------------------------------
     def register(self, el: Element) -> None:
         """Add ``el`` and its subtree to the index (call after inserting it)."""
-        for sub in el.iter():
-            if not isinstance(sub.tag, str):
-                continue
+        index, nodes = self.index, self.nodes
+        for sub in el.iter(etree.Element):  # elements only (no comments or processing instructions)
             ident = sub.get("id")
-            if ident is None or sub.tag in REF_TAGS or sub.tag == "status":
+            if ident is None:
                 continue
-            if sub.tag == "node" and sub.getparent() is not None and sub.getparent().tag == "nodes":
-                self.nodes[ident] = sub
+            tag = sub.tag
+            if tag in REF_TAGS or tag == "status":
+                continue
+            if tag == "node" and (parent := sub.getparent()) is not None and parent.tag == "nodes":
+                nodes[ident] = sub
             else:
-                self.index[ident] = sub
+                index[ident] = sub
 
     def unregister(self, el: Element) -> None:
         """Remove ``el`` and its subtree from the index (call before/after detaching it)."""

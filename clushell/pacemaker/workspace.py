@@ -15,6 +15,7 @@ from clushell.errors import ClushError
 from clushell.session import StateKey
 
 STATE = StateKey.CONFIGURE  # where the session keeps the workspace
+Sections = tuple[Any, Any, list[tuple[Any, int, bytes]]]  # <configuration> serialised: see _sections
 
 
 class Workspace:
@@ -28,8 +29,11 @@ class Workspace:
         self._original: CibModel | None = original
         self._pending = pending
         self._original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
-        self._original_conf: bytes | None = None  # serialised only when a comparison needs it
+        self._original_secs: Sections | None = None  # serialised only when a comparison needs it
         self._reread: Any = None  # runner to re-read the CIB from when next needed (after a commit)
+        # _known: the pending sections serialised when _handed (times the pending model was handed
+        # out or replaced: only then can it have been edited) had that value
+        self._handed, self._known = 0, None
 
     @property
     def original(self) -> CibModel:
@@ -49,30 +53,41 @@ class Workspace:
     def pending(self) -> CibModel:
         """The model to edit (copied from ``original`` on first use)."""
         if self._pending is None:
-            self._pending = self.original.copy()
+            # parsed again from the bytes it was read as (faster than a deep copy of the tree)
+            self._pending = self.original.copy(self._original_xml)
+        self._handed += 1
         return self._pending
 
     @pending.setter
     def pending(self, model: CibModel) -> None:
+        self._handed += 1
         self._pending = model
 
     @property
     def view(self) -> CibModel:
         """The pending configuration for reading only (no copy when nothing was edited)."""
-        return self._pending if self._pending is not None else self.original
+        if self._pending is None:
+            return self.original
+        self._handed += 1  # read only by contract; counted all the same
+        return self._pending
 
     @property
-    def original_conf(self) -> bytes:
-        if self._original_conf is None:
-            self._original_conf = _conf_bytes(self.original)
-        return self._original_conf
+    def original_secs(self) -> Sections:
+        if self._original_secs is None:
+            self._original_secs = _sections(self.original)
+        return self._original_secs
+
+    def _pending_secs(self) -> Sections:  # serialised once per edit
+        if self._known is None or self._known[0] != self._handed:
+            self._known = (self._handed, _sections(self._pending))
+        return self._known[1]
 
     # -- level-state contract ------------------------------------------------------------------
     def has_pending(self) -> bool:
         """True when the pending configuration differs from the one loaded."""
         if self._pending is None:
             return False
-        return _conf_bytes(self._pending) != self.original_conf
+        return self._pending_secs() != self.original_secs
 
     def pending_summary(self) -> str:
         changed = self.changed_ids()
@@ -111,14 +126,16 @@ class Workspace:
             ctx.out.info("apparently there is nothing to commit")
             return False
         force = force or ctx.session.options.force
-        pending_xml = self.pending.to_xml(pretty=False)
+        pending: CibModel = self._pending  # type: ignore[assignment]  (not .pending: keeps _known valid)
+        pending_xml = pending.to_xml(pretty=False)
         path = cibfile.local_cib_file(runner)
         # only new objects: on a local file one cibadmin --modify (see clushell.pacemaker.cibfile),
         # on the cluster here one cibadmin --create (cibio.commit_created)
         local = path or (runner.where == "local" and not runner.base_env.get("CIB_file"))
-        frag = cibfile.appended(self.original, self.pending) if local and not replace else None
+        appends = local and not replace and _may_append(self.original_secs, self._pending_secs())
+        frag = cibfile.appended(self.original, pending) if appends else None
         # crmsh 4.4 skips verification of a configuration without primitives
-        check = verify and self.pending.resources_count() > 0
+        check = verify and pending.resources_count() > 0
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
         if not replace:
@@ -200,7 +217,6 @@ class Workspace:
         """crmsh's ``commit replace``: push the whole configuration if nobody changed the CIB."""
         from lxml import etree
 
-
         if not force:
             live = load(read_cib(runner)).root
             for attr in ("admin_epoch", "epoch"):
@@ -219,7 +235,7 @@ class Workspace:
     def reload(self, runner: Any) -> None:
         """Drop pending changes; the CIB is re-read from the target when next needed."""
         self._original, self._reread = None, runner
-        self._original_conf = None
+        self._original_secs = None
         self._pending = None
 
     def changed_ids(self) -> list[str]:
@@ -255,7 +271,7 @@ class Workspace:
             return []
         # a top-level object serialised alike on both sides holds no change (ids are unique, so
         # what it contains appears nowhere else): only the rest is compared object by object
-        found = _differing_tops(self.original, self._pending, key)
+        found = _differing_tops(self.original, self._pending, key, self.original_secs, self._pending_secs())
         same: set[str] = set()
         if found is not None:
             old_top, new_top = found
@@ -267,14 +283,19 @@ class Workspace:
         return sorted(k.split(":", 1)[1] for k in keys)
 
 
-def _differing_tops(old: CibModel, new: CibModel, key: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def _differing_tops(old: CibModel, new: CibModel, key: Any, old_bytes: Sections,
+                    new_bytes: Sections) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The top-level objects of each side not serialised alike on the other, by ``key(model, el)``,
-    found section by section (a section serialised alike is one comparison, not one per object).
-    None when objects cannot be paired by tag and id: the caller then compares them all."""
+    found section by section (a section serialised alike is one comparison, not one per object;
+    ``*_bytes``: the sections serialised, from :func:`_sections`). None when objects cannot be
+    paired by tag and id: the caller then compares them all."""
     from lxml import etree
 
     def sections(model: CibModel) -> dict[str, Any]:
         return {sec.tag: sec for sec in model.configuration.iterchildren("*")}
+
+    def serialised(secs: Sections) -> dict[str, bytes]:  # by tag, as sections() pairs them
+        return {tag: data for tag, _, data in secs[2] if isinstance(tag, str)}
 
     def by_id(sec: Any) -> dict[tuple[str, str | None], Any] | None:
         if sec is None:
@@ -286,9 +307,10 @@ def _differing_tops(old: CibModel, new: CibModel, key: Any) -> tuple[dict[str, A
     old_top: dict[str, Any] = {}
     new_top: dict[str, Any] = {}
     old_secs, new_secs = sections(old), sections(new)
+    old_data, new_data = serialised(old_bytes), serialised(new_bytes)
     for tag in [*old_secs, *(t for t in new_secs if t not in old_secs)]:
         a, b = old_secs.get(tag), new_secs.get(tag)
-        if a is not None and b is not None and etree.tostring(a) == etree.tostring(b):
+        if a is not None and b is not None and old_data[tag] == new_data[tag]:
             continue
         ka, kb = by_id(a), by_id(b)
         if ka is None or kb is None:
@@ -300,10 +322,19 @@ def _differing_tops(old: CibModel, new: CibModel, key: Any) -> tuple[dict[str, A
     return old_top, new_top
 
 
-def _conf_bytes(model: CibModel) -> bytes:
+def _sections(model: CibModel) -> Sections:
+    """``<configuration>`` as (attributes, text, [(tag, children, bytes) of each child]): equal
+    exactly when the whole element serialises alike, and each section is serialised once."""
     from lxml import etree
 
-    return etree.tostring(model.configuration)
+    conf = model.configuration
+    return tuple(conf.attrib.items()), conf.text, [(c.tag, len(c), etree.tostring(c)) for c in conf]
+
+
+def _may_append(old: Sections, new: Sections) -> bool:
+    """False when a section keeps its number of children but changes: then not only appends
+    (cibfile.appended would say None after serialising both sides again)."""
+    return not any(o[0] == n[0] and o[1] == n[1] and o[2] != n[2] for o, n in zip(old[2], new[2], strict=False))
 
 
 def read_cib(runner: Any) -> bytes:
