@@ -138,13 +138,12 @@ class Workspace:
         check = verify and pending.resources_count() > 0
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
+        del pending  # (the tree goes below)
         if not replace:
             # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
             # dropped (peak memory); they come back from their XML if the commit does not happen
             self._original = self._pending = None
-        txn = None
-        done = False
-        message = ""
+        txn, done, message = None, False, ""
         try:
             force = self._verify(ctx, pending_xml, changed, force, check)
             for attempt in (1, 2):
