@@ -69,7 +69,11 @@ def parse_defaults(ts: Stream, head: Token, kind: str) -> Parsed:
     if tok is not None and is_score_token(tok) and not tok.quoted:
         ts.next()
         set_id = check_id(Token(tok.text[:-1], tok.col), "set id")
-    el = parse_attr_list(ts, tag, frozenset(), allow_bare=False)
+    el = parse_attr_list(ts, tag, frozenset(), allow_bare=False, allow_score=False)
+    if kind == "property" and set_id is None and el.get("id") is None and el.find("rule") is not None:
+        # a rule in cib-bootstrap-options would condition every option already in it (crm refuses it then)
+        rule_tok = next(t for t in ts.toks if t.text.lower() == "rule" and not t.quoted)
+        raise fail(rule_tok, "a rule needs a set of its own: property NAME: rule ...")
     if set_id:
         el.set("id", set_id)
     nvs = [nv for nv in el if nv.tag == "nvpair"]

@@ -157,7 +157,9 @@ def bool_value(tok: Token, value: str) -> str:
 
 
 # -- attribute lists and rules --------------------------------------------------------------
-def parse_attr_list(ts: Stream, tag: str, stop: frozenset[str], *, allow_bare: bool = True) -> etree._Element:
+def parse_attr_list(
+    ts: Stream, tag: str, stop: frozenset[str], *, allow_bare: bool = True, allow_score: bool = True
+) -> etree._Element:
     """``[$id=X|$id-ref=X] [<score>:] [rule ...]... n=v ...`` into a ``<tag>`` set element."""
     el = E(tag)
     while not ts.done() and not ts.at(*stop):
@@ -168,6 +170,8 @@ def parse_attr_list(ts: Stream, tag: str, stop: frozenset[str], *, allow_bare: b
         elif text.startswith("$id-ref=") and not tok.quoted:
             el.set("id-ref", check_id(Token(text[8:], tok.col + 8), "id reference"))
         elif is_score_token(tok) and not tok.quoted and len(el) == 0:
+            if not allow_score:  # crm: `rsc_defaults NAME: 10: rule ...` is a syntax error
+                raise fail(tok, "a score is not allowed here (a rule takes one: rule SCORE: ...)")
             k, v = score_attr(tok, text[:-1])
             el.set(k, v)
         elif tok.text.lower() == "rule" and not tok.quoted:
