@@ -68,7 +68,7 @@ class RscList:
         self.force_sets = False
 
 
-_SET_OPTIONS = ("sequential", "require-all", "ordering", "role", "action")
+_SET_OPTIONS = ("sequential", "require-all", "ordering")
 
 
 def parse_rsc_list(tokens: list[Token], what: str) -> RscList:
@@ -105,7 +105,9 @@ def parse_rsc_list(tokens: list[Token], what: str) -> RscList:
             continue
         if "=" in text and (stack or current is not None):
             name, value = split_kv(tok)
-            allowed = _SET_OPTIONS if stack else _SET_OPTIONS[:2]  # crm: no role=/action= after a plain list
+            if name in ("role", "action"):  # crm: "Unknown attribute"; `show` could not say it back
+                raise fail(tok, f"{name}= is not a resource set attribute (write rsc:{name.upper()} per resource)")
+            allowed = _SET_OPTIONS if stack else _SET_OPTIONS[:2]
             if name not in allowed:
                 raise fail(tok, "unknown resource set attribute")
             assert current is not None
