@@ -4,26 +4,15 @@ prompt comes back in the same level, and the pending changes are still there (a 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import clush_argv, run_clush
-from tests.paths import CONFORMANCE
+from tests.conftest import clush_argv
 
 pexpect = pytest.importorskip("pexpect")
-
-
-@pytest.fixture
-def cib(tmp_path: Path) -> Path:
-    path = tmp_path / "cib.xml"
-    shutil.copy(CONFORMANCE / "scenarios" / "base.xml", path)
-    res = run_clush("configure", "property", "stonith-enabled=false", env={"CIB_file": str(path)})
-    assert res.returncode == 0, res.stderr
-    return path
 
 
 def _slow(path: Path, pidfile: Path, banner: str) -> Path:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import run_clush
-from tests.paths import CONFORMANCE
 
 DUMMY = "ocf:pacemaker:Dummy"
 # statement 2 of the file fails; the column is that of the offending word on that line
@@ -20,15 +18,6 @@ BAD = {
     "parse-error": (f"primitive p2 {DUMMY} params =x", 41),
     "bad-duration": (f"primitive p2 {DUMMY} op monitor interval=bogus", 45),
 }
-
-
-@pytest.fixture
-def cib(tmp_path: Path) -> Path:
-    path = tmp_path / "cib.xml"
-    shutil.copy(CONFORMANCE / "scenarios" / "base.xml", path)
-    res = run_clush("configure", "property", "stonith-enabled=false", env={"CIB_file": str(path)})
-    assert res.returncode == 0, res.stderr
-    return path
 
 
 def _one_position(stderr: str, name: str, column: int) -> None:

@@ -4,24 +4,11 @@ stage their changes until the end of the script, destructive edits need -y/-F.""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import run_clush
-from tests.paths import CONFORMANCE
 
 DUMMY = "ocf:pacemaker:Dummy"
-
-
-@pytest.fixture
-def cib(tmp_path: Path) -> Path:
-    path = tmp_path / "cib.xml"
-    shutil.copy(CONFORMANCE / "scenarios" / "base.xml", path)
-    res = run_clush("configure", "property", "stonith-enabled=false", env={"CIB_file": str(path)})
-    assert res.returncode == 0, res.stderr
-    return path
 
 
 def _epoch(cib: Path) -> int:
