@@ -55,7 +55,7 @@ def agent_problem(runner: Runner, spec: str) -> str | None:
         classes = ra.classes(runner)
         if cls not in classes:
             if cls in PACEMAKER_CLASSES:
-                return None  # a standard this host lacks (systemd in a container): crm accepts it too
+                return None  # a standard this host lacks (systemd in a container): the commit's crm_verify decides
             return f"unknown resource agent class '{cls}'{_hint(cls, sorted({*classes, *PACEMAKER_CLASSES}))}"
         if provider is not None:
             providers = ra.providers(runner)

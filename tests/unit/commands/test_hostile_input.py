@@ -143,8 +143,9 @@ def test_messages_never_carry_raw_control_bytes() -> None:
                               "WARNING: quoting crm text:\n\tprimitive p1 Dummy \\x1b[31m\n")
 
 
-def test_a_standard_class_this_host_does_not_run_is_accepted_as_crm_does(seeded: Path, tmp_path: Path) -> None:
-    """A container without systemd lists no systemd class; crm accepts systemd:NAME there, so do we."""
+def test_a_standard_class_this_host_does_not_run_is_left_to_the_commit(seeded: Path, tmp_path: Path) -> None:
+    """A container without systemd lists no systemd class: systemd:NAME is not refused at the statement
+    (this host cannot tell); crm_verify decides at commit, and -F commits it as crm does."""
     work = tmp_path / "cib.xml"
     work.write_bytes(seeded.read_bytes())
     err = io.StringIO()
