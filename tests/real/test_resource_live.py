@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import time
 
 import pytest
@@ -99,7 +100,8 @@ def test_cleanup_clears_failcount_of_failed_monitor(live_cluster: LiveCluster, f
 
     def count() -> int:
         out = clush("resource", "failcount", rid, "show", live_cluster.node).stdout
-        return int(out.rsplit(":", 1)[1]) if ":" in out else 0
+        m = re.search(r"\bvalue=(\d+|INFINITY)\b", out)  # crm_failcount's line, as crm prints it
+        return 0 if not m else 1_000_000 if m.group(1) == "INFINITY" else int(m.group(1))
 
     assert _wait(lambda: count() > 0), "the monitor failure was not counted"
     assert rid in clush("status").stdout.split("Failed Resource Actions:")[1]
