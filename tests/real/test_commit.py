@@ -113,6 +113,7 @@ def test_two_sessions_disjoint_changes_both_land(live_cluster, fresh_id):
     b.send("commit")
     assert a.close() == 0, a.stderr
     assert b.close() == 0, b.stderr
+    assert "changed by others" in b.stderr  # b's fast --create path saw a's commit and took the three-way path
     assert live_cluster.query(f"//primitive[@id='{a_id}']") and live_cluster.query(f"//primitive[@id='{b_id}']")
 
 

@@ -124,19 +124,6 @@ def test_same_new_id_from_two_sessions_second_is_refused(live_cluster, fresh_id)
     assert 'value="Stopped"' in live_cluster.query(f"//nvpair[@id='{rid}-meta_attributes-target-role']")
 
 
-def test_add_after_another_sessions_commit_keeps_both_and_says_so(live_cluster, fresh_id):
-    a_id, b_id = fresh_id("seq-a"), fresh_id("seq-b")
-    a, b = ClushSession(), ClushSession()
-    a.send("configure", f"primitive {a_id} ocf:pacemaker:Dummy meta target-role=Stopped")
-    b.send("configure", f"primitive {b_id} ocf:pacemaker:Dummy meta target-role=Stopped")
-    a.send("commit")
-    b.send("commit")
-    assert a.close() == 0, a.stderr
-    assert b.close() == 0, b.stderr
-    assert "changed by others" in b.stderr
-    assert live_cluster.query(f"//primitive[@id='{a_id}']") and live_cluster.query(f"//primitive[@id='{b_id}']")
-
-
 @pytest.fixture
 def prop(live_cluster):
     name = live_cluster.unique_id("clush-unread-prop")
