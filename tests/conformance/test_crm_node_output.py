@@ -11,7 +11,6 @@ a change (the simulated sandbox): the probe results it records (<lrm>) are not c
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -202,7 +201,8 @@ def test_standby_lifetime_lands_where_crm_puts_it(name: str, tmp_path: Path) -> 
     a, b = tmp_path / "crm.xml", tmp_path / "clush.xml"
     shutil.copy(CIB, a)
     shutil.copy(CIB, b)
-    env = {**crm_oracle.env_for(a), "PATH": f"{stub}:{os.environ['PATH']}"}
+    env = crm_oracle.env_for(a)
+    env["PATH"] = f"{stub}:{env['PATH']}"
     crm = subprocess.run(["crm", *shlex.split(command)], env=env, capture_output=True, check=False)
     assert crm.returncode == 0, crm.stderr
     clush = run_clush_on(b, "", *shlex.split(command), force=False)
