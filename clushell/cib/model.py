@@ -2,7 +2,8 @@
 
 The model is pure (no I/O, no printing). Every edit that adds or removes elements goes
 through :meth:`CibModel.register` / :meth:`CibModel.unregister` (or the helpers built on
-them) so that id lookups stay O(1) even on a 4000-primitive CIB.
+them) so that id lookups stay O(1) even on a 4000-primitive CIB. The index is built on
+first use (:attr:`CibModel.index`); a few object lookups before that walk the objects instead.
 
 Vocabulary
 ----------
@@ -72,6 +73,9 @@ RESOURCE_TAGS = frozenset({"primitive", "group", "clone", "master", "bundle"})
 CONTAINER_TAGS = frozenset({"group", "clone", "master", "bundle"})
 CONSTRAINT_TAGS = frozenset({"rsc_location", "rsc_colocation", "rsc_order", "rsc_ticket"})
 
+#: object lookups that walk the objects before the whole id index is built instead
+_WALKS_BEFORE_INDEX = 4
+
 #: pseudo id of the fencing topology object (the element has no id)
 FENCING_ID = "fencing_topology"
 
@@ -91,16 +95,32 @@ class CibModel:
 
     def __init__(self, root: Element):
         self.root: Element = root
-        #: id -> element for every indexed element in <configuration> except nodes
-        self.index: dict[str, Element] = {}
-        #: node id -> <node>
-        self.nodes: dict[str, Element] = {}
+        # the id index is built on first use: `show ID` and a commit's copies of a big CIB never
+        # need all of it (a third of loading 16,000 primitives)
+        self._index: dict[str, Element] | None = None
+        self._nodes: dict[str, Element] = {}
+        self._walks = 0  # lookups answered without the index (object_by_id)
         conf = root.find("configuration")
         if conf is None:
             conf = etree.SubElement(root, "configuration")
             root.insert(0, conf)
         self.configuration: Element = conf
-        self.register(conf)
+
+    @property
+    def index(self) -> dict[str, Element]:
+        """id -> element for every indexed element in <configuration> except nodes."""
+        if self._index is None:
+            self._index = {}
+            self.register(self.configuration)
+        return self._index
+
+    @property
+    def nodes(self) -> dict[str, Element]:
+        """node id -> <node> (read it only: before the index is built this is a new dict)."""
+        if self._index is None:  # a few elements: read from the tree without building the index
+            return {n.get("id"): n for sec in self.configuration.iterchildren("nodes")
+                    for n in sec.iterchildren("node") if n.get("id") is not None}
+        return self._nodes
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -135,7 +155,9 @@ class CibModel:
     # -- index --------------------------------------------------------------------------
     def register(self, el: Element) -> None:
         """Add ``el`` and its subtree to the index (call after inserting it)."""
-        index, nodes = self.index, self.nodes
+        index, nodes = self._index, self._nodes
+        if index is None:
+            return  # not built yet: building it reads the tree as it is then
         for sub in el.iter(etree.Element):  # elements only (no comments or processing instructions)
             ident = sub.get("id")
             if ident is None:
@@ -150,6 +172,8 @@ class CibModel:
 
     def unregister(self, el: Element) -> None:
         """Remove ``el`` and its subtree from the index (call before/after detaching it)."""
+        if self._index is None:
+            return
         for sub in el.iter():
             if not isinstance(sub.tag, str):
                 continue
@@ -224,11 +248,37 @@ class CibModel:
                 yield child
                 yield from self._children_resources(child)
 
+    def object_by_id(self, ident: str) -> Element | None:
+        """What ``index.get(ident)`` gives when ``ident`` names an object (nodes are not looked at).
+
+        Before the index is built, the first few lookups walk the objects only (a section's
+        children, resources inside containers: a fifth of the elements) and find the element
+        the index would have (the last of that id); an id of anything else gives None there, and
+        a non-object here (the callers check what they get)."""
+        if self._index is not None or self._walks >= _WALKS_BEFORE_INDEX:
+            return self.index.get(ident)
+        self._walks += 1
+        found = None
+        for sec in self.configuration.iterchildren("*"):
+            if sec.tag in ("nodes", "fencing-topology"):
+                continue  # nodes have their own ids; the topology is found by FENCING_ID
+            for el in self._object_places(sec, sec.tag == "resources"):
+                if el.get("id") == ident:
+                    found = el
+        return found
+
+    @staticmethod
+    def _object_places(parent: Element, nested: bool) -> Iterator[Element]:
+        for el in parent.iterchildren("*"):
+            yield el
+            if nested and el.tag in CONTAINER_TAGS:
+                yield from CibModel._object_places(el, True)
+
     def object(self, ident: str) -> Element | None:
         """Top-level object (or nested resource) by crmsh id; nodes by id or uname."""
         if ident == FENCING_ID:
             return self.configuration.find("fencing-topology")
-        el = self.index.get(ident)
+        el = self.object_by_id(ident)
         if el is not None and self.is_object(el):
             return el
         return self.node(ident)
@@ -286,4 +336,7 @@ class CibModel:
             parent.remove(el)
 
     def resources_count(self) -> int:
+        """Primitives in the configuration (counted in the tree when the index is not built)."""
+        if self._index is None:  # a commit after `set`: no whole index for this
+            return len({el.get("id") for el in self.configuration.iter("primitive")} - {None})
         return sum(1 for el in self.index.values() if el.tag == "primitive")

@@ -45,7 +45,7 @@ def find_objects(model: CibModel, spec: str) -> list:
     if spec == "fencing_topology":
         el = model.configuration.find("fencing-topology")
         return [el] if el is not None else []
-    el = model.index.get(spec)
+    el = model.object_by_id(spec)  # `show ID` on a big CIB: no whole id index for one object
     if el is not None and object_type(el) is not None:
         found.append(el)
     node = model.node(spec)
