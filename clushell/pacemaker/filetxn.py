@@ -106,6 +106,8 @@ def _install(tmp: str, path: str, txn: Txn | None = None) -> None:
 
 
 def _same_file(a: str, b: str) -> bool:
+    if os.path.getsize(a) != os.path.getsize(b):  # a commit mostly changes the size: nothing to read
+        return False
     with open(a, "rb") as fa, open(b, "rb") as fb:
         return fa.read() == fb.read()
 
@@ -184,11 +186,40 @@ def _check_whole(copy: str, path: str) -> None:
     from lxml import etree
 
     try:
-        root = etree.parse(copy).getroot()
+        # the whole file is parsed, but no tree is built (a third of the time): well-formed, or
+        # XMLSyntaxError; then only its head is read as a tree, up to <configuration>
+        etree.parse(copy, etree.XMLParser(target=_WellFormed()))
+        found = _root_and_configuration(copy)
     except (OSError, etree.XMLSyntaxError) as exc:
         raise ClushError(f"writing CIB file {path} failed ({exc}); nothing was changed") from None
-    if root.tag != "cib" or root.find("configuration") is None:
+    if found != ("cib", True):
         raise ClushError(f"writing CIB file {path} failed (the result has no configuration); nothing was changed")
+
+
+class _WellFormed:
+    """A parser target without start/end: libxml2 checks the whole file, Python sees no element."""
+
+    def close(self) -> None:
+        return None
+
+
+def _root_and_configuration(path: str) -> tuple[str, bool]:
+    """(root tag, whether a child of the root is <configuration>), reading only as far as needed."""
+    from lxml import etree
+
+    depth, root = 0, ""
+    for event, el in etree.iterparse(path, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            if depth == 1:
+                el.clear()  # a child before <configuration> (a status first): keep no tree of it
+            continue
+        depth += 1
+        if depth == 1:
+            root = el.tag
+        elif depth == 2 and el.tag == "configuration":
+            return root, True
+    return root, False
 
 
 def _keep_owner(src: str, dst: str) -> None:
