@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from clushell.cib.change import VERSION_ATTRS
@@ -112,11 +113,15 @@ def check_file(path: str) -> None:
         raise bad(f'unknown schema validate-with="{schema}" (the Pacemaker here does not have it)')
 
 
-def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
+def appended(original: CibModel, pending: CibModel, serialised: tuple[Any, Any] | None = None
+             ) -> etree._Element | None:
     """A ``<configuration>`` holding what ``pending`` appends to ``original``, if that is all.
 
     None when anything else differs (or nothing does). Sections new in ``pending`` must
-    come after all existing ones; their whole content is appended.
+    come after all existing ones; their whole content is appended. ``serialised``: both
+    configurations as the commit has already serialised them, section by section
+    ((attributes, text, [(tag, children, bytes) of each child]) each, as
+    clushell.pacemaker.workspace._sections makes them): each section is then not serialised again.
     """
     from lxml import etree
 
@@ -126,6 +131,8 @@ def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
     secs_o, secs_p = list(conf_o), list(conf_p)
     if not all(_is_el(s) for s in secs_o + secs_p) or len(secs_p) < len(secs_o):
         return None
+    known_o, known_p = serialised if serialised is not None else (None, None)
+    data_o, data_p = _serialised(secs_o, known_o), _serialised(secs_p, known_p)
     frag = etree.Element("configuration")
     for i, sec_p in enumerate(secs_p):
         if i >= len(secs_o):  # a new section after the existing ones
@@ -138,7 +145,7 @@ def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
             return None
         n = len(sec_o)
         if len(sec_p) == n:
-            if etree.tostring(sec_o) != etree.tostring(sec_p):
+            if data_o(i) != data_p(i):
                 return None
             continue
         if n == 0 or len(sec_p) < n or dict(sec_o.attrib) != dict(sec_p.attrib):
@@ -146,7 +153,7 @@ def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
         new = list(sec_p)[n:]
         if not all(_is_el(c) and c.get("id") for c in new):
             return None  # comments or id-less children: cannot be matched reliably
-        if not _prefix_equal(sec_o, sec_p, new):
+        if not _prefix_equal(sec_o.tag, data_o(i), data_p(i), new):
             return None
         part = etree.SubElement(frag, sec_p.tag)
         for child in new:
@@ -154,13 +161,25 @@ def appended(original: CibModel, pending: CibModel) -> etree._Element | None:
     return frag if len(frag) else None
 
 
-def _prefix_equal(sec_o: etree._Element, sec_p: etree._Element, new: list) -> bool:
-    """Is ``sec_p`` exactly ``sec_o`` plus the elements ``new`` at its end?  One serialisation
-    of each side instead of one per child (sections hold thousands of objects)."""
+def _serialised(secs: list, known: Any) -> Callable[[int], bytes]:
+    """Section ``i`` of ``secs`` serialised: from ``known`` (see :func:`appended`) when it
+    describes these very sections, else serialised now."""
     from lxml import etree
 
-    whole_o, whole_p = etree.tostring(sec_o), etree.tostring(sec_p)
-    end = f"</{sec_o.tag}>".encode()
+    data = known[2] if known is not None else None
+    if data is None or len(data) != len(secs) or any(
+            tag != s.tag or count != len(s) for (tag, count, _), s in zip(data, secs, strict=True)):
+        return lambda i: etree.tostring(secs[i])
+    return lambda i: data[i][2]
+
+
+def _prefix_equal(tag: str, whole_o: bytes, whole_p: bytes, new: list) -> bool:
+    """Is section ``whole_p`` exactly ``whole_o`` plus the elements ``new`` at its end (both
+    serialised)?  One serialisation of each side instead of one per child (sections hold
+    thousands of objects)."""
+    from lxml import etree
+
+    end = f"</{tag}>".encode()
     if not whole_o.endswith(end) or not whole_p.endswith(end):
         return False
     added = b"".join(etree.tostring(c) for c in new)
