@@ -11,11 +11,11 @@
 3. send a *versioned* patch (source = the live version just read, target = num_updates + 1):
    Pacemaker applies it only if the CIB is still exactly at that version (compare-and-swap),
    otherwise rc 103 and we go back to 1;
-4. read the new version (no-children query), report it.
+4. report the new version (a cluster's daemon leaves epoch + 1: clushell.pacemaker.cibguard).
 
-``commit_created``: only new objects, in one section, on the cluster here: one guarded ``--create``.
-crm_diff is pure computation: it runs on this machine when installed, else on the target.
-"""
+On the cluster here, attributes set on one element (in 3) and new objects in one section
+(``commit_created``) go as a version-guarded ``--modify``: the same compare-and-swap (cibguard).
+crm_diff is pure computation: it runs on this machine when installed, else on the target."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from clushell.cib.change import VERSION_ATTRS
 from clushell.errors import ClushError, TransportError
+from clushell.pacemaker import cibguard
 from clushell.pacemaker.cibadmin import BIG_CIB_TIMEOUT, CommitFailed, CommitInterrupted, tool_error, version_now
 from clushell.pacemaker.cibfile import local_cib_file
 from clushell.transport.base import Result, Runner
@@ -148,15 +149,18 @@ def _wait_until_finished(runner: Runner, txn: str, limit: float = 60.0) -> bool:
     return False
 
 
-def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = False,
-           retries: int = RETRIES) -> CommitOutcome:
-    """Apply the change original -> pending to the target's CIB without losing anyone's change.
+@dataclass
+class Prepared:
+    """What commit() sends if the CIB is still as loaded: pure work, done while crm_verify runs."""
 
-    Raises CommitConflict (clushell.cib.change) when the live CIB changed the same things,
-    CommitFailed when cibadmin refuses, TransportError when the target cannot be reached.
-    ``force``: overlapping changes are overwritten with yours (last writer wins).
-    """
+    orig: _Element
+    mine: _Element
+    mine_attrs: dict[str, str]
+    new: _Element
+    patch: str | None
 
+
+def prepare(runner: Runner, original: bytes, pending: bytes) -> Prepared:
     from clushell.cib import change as chg
 
     orig = chg.strip_status(chg.parse(original))
@@ -166,12 +170,29 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         if orig.get(attr) is not None:
             mine.set(attr, orig.get(attr))
     mine_attrs = dict(mine.attrib)
+    new = chg.on_top_of(mine, orig)
+    return Prepared(orig, mine, mine_attrs, new, crm_diff(runner, orig, new, versioned=True))
+
+
+def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = False,
+           retries: int = RETRIES, prepared: Prepared | None = None) -> CommitOutcome:
+    """Apply the change original -> pending to the target's CIB without losing anyone's change.
+
+    Raises CommitConflict (clushell.cib.change) when the live CIB changed the same things,
+    CommitFailed when cibadmin refuses, TransportError when the target cannot be reached.
+    ``force``: overlapping changes are overwritten with yours (last writer wins).
+    ``prepared``: :func:`prepare` of the same documents."""
+    from clushell.cib import change as chg
+
+    first = prepared or prepare(runner, original, pending)
+    orig, mine, mine_attrs = first.orig, first.mine, first.mine_attrs
     my_changes: list[Change] | None = None  # original -> pending, needed only when the CIB moved
     moved = False
     skipped: list[str] = []
     # a cluster (not a file here): the first patch goes from the version loaded, unread; Pacemaker
     # refuses it (rc 103) if the CIB has moved since, and the next attempt reads it
     unread = local_cib_file(runner) is None
+    refused: tuple[int, int, int] | None = None  # version at which a guarded modify selected nothing
     for attempt in range(1, retries + 1):
         now = original if attempt == 1 and unread else query(runner)
         # byte for byte what was loaded (a CIB file nobody touched): no second parse or comparison
@@ -194,29 +215,43 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
                 if conflicts:
                     raise chg.CommitConflict(conflicts)
             target, skipped = chg.rebase(live, my_changes, force=force)
-        new = chg.on_top_of(mine, live) if target is None else chg.with_configuration(live, target)
-        patch = crm_diff(runner, live, new, versioned=True)
+        if live is orig and attempt == 1:  # as loaded: what prepare() made
+            new, patch = first.new, first.patch
+        else:
+            new = chg.on_top_of(mine, live) if target is None else chg.with_configuration(live, target)
+            patch = crm_diff(runner, live, new, versioned=True)
         # a patch that changes the configuration is applied; one with only version bookkeeping is
         # applied unless the configurations are equal (nothing of mine, or the CIB already has it)
-        if patch is None or (not _configuration_changes(chg.parse_patch(patch))
+        changes = chg.parse_patch(patch) if patch is not None else []
+        if patch is None or (not _configuration_changes(changes)
                              and (chg.configuration_equal(live, new)
                                   or _same_for_crm_diff(runner, live, new))):
             what = "nothing to commit" if target is None else "nothing to commit: the CIB already has these changes"
             return CommitOutcome(False, what, chg.version(live), moved, attempts=attempt)
+        # a cluster's daemon applies a change only at the version of ``live`` and leaves a known
+        # version (no query after it, which would wait behind the daemon's post-commit work)
+        ver = chg.version(live)
+        known = None if runner.base_env.get("CIB_file") or not changes else cibguard.after(ver)
         txn = uuid.uuid4().hex
         try:
-            res = _patch(runner, patch, txn)
+            # one attribute set: a version-guarded modify, which the daemon applies far cheaper;
+            # rc 105: the CIB moved, nothing written: re-read (if it had not, the patch decides)
+            fast = cibguard.set_one(runner, ver, patch) if known and refused != ver else None
+            if fast is not None and fast.rc == 105:
+                refused = ver
+                continue
+            res = fast if fast is not None and fast.rc == 0 else _patch(runner, patch, txn)
         except TransportError as exc:
             if runner.where == "local":
                 raise
-            return _after_lost_connection(runner, exc, live, new, moved, txn, chg.parse_patch(patch))
+            return _after_lost_connection(runner, exc, live, new, moved, txn, changes)
         except KeyboardInterrupt:
             if runner.base_env.get("CIB_file"):
                 raise  # a file: clushell.pacemaker.filetxn knows whether it was installed
-            raise _after_interrupt(runner, live, new, chg.parse_patch(patch)) from None
+            raise _after_interrupt(runner, live, new, changes) from None
         if res.rc == 0:
             try:
-                return _done(runner, moved, attempt, skipped)
+                return _done(runner, moved, attempt, skipped, known)
             except KeyboardInterrupt:
                 if runner.base_env.get("CIB_file"):
                     raise  # the file's transaction knows whether the copy was installed
@@ -234,60 +269,26 @@ CREATE_SCOPES = ("resources", "constraints")  # sections every CIB has (the sche
 
 
 def commit_created(runner: Runner, loaded: tuple[str | None, ...], frag: _Element) -> CommitOutcome | None:
-    """New objects at the end of one section of a live cluster's CIB: one ``cibadmin --create``.
+    """New objects at the end of one section of a live cluster's CIB: one version-guarded modify.
 
     ``frag``: the new objects (clushell.pacemaker.cibfile.appended), added to version ``loaded``.
-    None, nothing written, unless the CIB is still at that version (a no-children query just
-    before), cibadmin accepts (an id taken since is refused) and the objects are in one section
-    (one ``--create`` per section would not be atomic): the caller then takes :func:`commit`.
-
-    ``--create`` only adds: an id that exists is refused (rc 108, or the schema's unique ids), and
-    nothing present is changed or removed; a change someone makes between the check and the create
-    is kept, and said (the epoch then moved by more than this one change).
+    None, nothing written, unless the CIB is still at that version when the daemon applies the
+    change (the check is part of the one request: clushell.pacemaker.cibguard), cibadmin accepts
+    and the objects are in one section (two requests would not be atomic): the caller then takes
+    :func:`commit`, whose three-way check keeps and says what others changed meanwhile.
     """
-    from lxml import etree
-
     if (runner.where != "local" or runner.base_env.get("CIB_file") or len(frag) != 1
-            or frag[0].tag not in CREATE_SCOPES or not len(frag[0])):
+            or frag[0].tag not in CREATE_SCOPES or not cibguard.mergeable(frag[0])):
         return None
     want = tuple(int(v or 0) for v in loaded)
-    if version_now(runner) != want:
-        return None
     section = frag[0]
     try:
-        res = runner.run(["cibadmin", "--create", "--scope", section.tag, "--xml-pipe"],
-                         stdin=etree.tostring(section), timeout=BIG_CIB_TIMEOUT)
+        res = cibguard.modify(runner, want, f"/configuration/{section.tag}", section)
     except KeyboardInterrupt:
-        raise _created_interrupt(runner, section) from None
+        raise cibguard.created_interrupt(runner, section) from None
     if res.rc != 0:
-        return None
-    try:
-        ver = version_now(runner)
-        moved = ver is None or ver[:2] != (want[0], want[1] + 1)
-        return _done(runner, moved, 1, [], ver)
-    except KeyboardInterrupt:
-        raise CommitInterrupted(True, "interrupted, but the change was applied") from None
-
-
-def _created_interrupt(runner: Runner, section: _Element) -> CommitInterrupted:
-    """Ctrl-C during ``cibadmin --create``: are the new objects in the CIB now?"""
-    from clushell.cib import change as chg
-
-    try:
-        live = chg.parse(query(runner))
-    except ClushError as exc:
-        return CommitInterrupted(False, f"interrupted during the commit; whether it was applied is unknown ({exc}): "
-                                 "check with 'show'")
-    ver = chg.version_text(chg.version(live))
-    there = live.find(f"configuration/{section.tag}")
-    have = {(el.tag, el.get("id")) for el in (there if there is not None else ())}
-    found = [(el.tag, el.get("id")) in have for el in section]
-    if all(found):
-        return CommitInterrupted(True, f"interrupted, but the change was applied (version {ver})")
-    if not any(found):
-        return CommitInterrupted(False, f"interrupted: nothing was changed (version {ver})")
-    return CommitInterrupted(False, f"interrupted during the commit and the CIB has changed since (version {ver}); "
-                             "your changes are kept: 'refresh' to look")
+        return None  # moved since load (rc 105), or refused: nothing written
+    return _done(runner, False, 1, [], cibguard.after(want))
 
 
 def _version_from_tag(xml: bytes) -> tuple[int, int, int] | None:
@@ -326,8 +327,8 @@ def _done(runner: Runner, moved: bool, attempts: int, skipped: list[str],
 
     # only the new version is wanted: the <cib> tag of a local file, else no-children query
     xml = read_direct(runner) if ver is None else None
-    found = ver or (_version_from_tag(xml) if xml is not None else version_now(runner))
-    ver = found if found is not None else chg.version(chg.parse(query(runner)))
+    ver = ver or (_version_from_tag(xml) if xml is not None else version_now(runner)) or chg.version(
+        chg.parse(query(runner)))
     msg = f"committed; CIB epoch now {ver[1]} (version {chg.version_text(ver)})"
     if moved:
         msg += " (the CIB had been changed by others since it was loaded; their changes were kept)"

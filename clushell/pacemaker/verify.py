@@ -188,17 +188,31 @@ def _mentioned_id(text: str, ids: set[str]) -> str | None:
     return None
 
 
+def in_background(fn: Callable[..., Any], *args: Any) -> _Background:
+    """``fn(*args)`` in a thread; ``.result()`` waits for it and returns or raises what it did."""
+    return _Background(fn, *args)
+
+
+def start_crm_verify(runner: Runner, pending_xml: bytes) -> _Background | None:
+    """crm_verify on ``pending_xml``, started now in the background (the slowest part of a commit:
+    the caller prepares the rest meanwhile); None on a remote target, where the calls stay one at
+    a time over the one connection. Hand the job to :func:`verify_cib` (same ``pending_xml``)."""
+    return _Background(_run_crm_verify, runner, pending_xml) if runner.where == "local" else None
+
+
 def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | None = None,
-               use_crm_verify: bool = True) -> list[Finding]:
-    """Everything wrong with ``pending_xml``: schema, crm_verify, semantic checks (errors first)."""
+               use_crm_verify: bool = True, job: _Background | None = None) -> list[Finding]:
+    """Everything wrong with ``pending_xml``: schema, crm_verify, semantic checks (errors first).
+
+    ``job``: crm_verify already started on ``pending_xml`` by :func:`start_crm_verify`."""
+    # crm_verify runs while our own checks do (started before the parse: it is the long pole)
+    if job is None and use_crm_verify:
+        job = start_crm_verify(runner, pending_xml)
     try:
         root = etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True, remove_blank_text=False))
     except etree.XMLSyntaxError as exc:
         return [Finding(ERROR, None, None, f"the CIB is not well-formed XML: {exc}")]
     ids = functools.cache(lambda: {el.get("id") for el in root.iterfind("configuration//*[@id]")})
-    # crm_verify (the slowest part) runs while our own checks do; on a remote target the calls
-    # stay one at a time over the one connection
-    job = _Background(_run_crm_verify, runner, pending_xml) if use_crm_verify and runner.where == "local" else None
 
     def lookup(spec: str) -> AgentInfo | None:
         try:

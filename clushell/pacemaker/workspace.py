@@ -100,11 +100,9 @@ class Workspace:
         self._pending = None
 
     def commit(self, ctx: Any, *, force: bool = False, replace: bool = False, verify: bool = True) -> bool:
-        """Verify (unless forced) and write the pending changes; reload afterwards.
-
-        Returns False when there was nothing to commit. Ctrl-C: the user is told whether the
-        change was applied (pending changes stay when it was not), then KeyboardInterrupt goes on.
-        """
+        """Verify (unless forced) and write the pending changes; reload afterwards. False: nothing
+        to commit. Ctrl-C: the user is told whether the change was applied (pending changes stay
+        when it was not), then KeyboardInterrupt goes on."""
         from clushell.pacemaker import filetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
 
@@ -120,6 +118,7 @@ class Workspace:
     def _commit(self, ctx: Any, *, force: bool, replace: bool, verify: bool) -> bool:
         from clushell.pacemaker import cibfile, cibio, filetxn, remotetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
+        from clushell.pacemaker.verify import in_background, start_crm_verify
 
         runner = ctx.session.runner
         if not self.has_pending():
@@ -128,24 +127,25 @@ class Workspace:
         force = force or ctx.session.options.force
         pending: CibModel = self._pending  # type: ignore[assignment]  (not .pending: keeps _known valid)
         pending_xml = pending.to_xml(pretty=False)
+        check = verify and pending.resources_count() > 0  # crmsh 4.4 skips it without primitives
+        job = start_crm_verify(runner, pending_xml) if check else None  # the slowest step: starts first
         path = cibfile.local_cib_file(runner)
-        # only new objects: on a local file one cibadmin --modify (see clushell.pacemaker.cibfile),
-        # on the cluster here one cibadmin --create (cibio.commit_created)
+        # only new objects: one cibadmin --modify (a local file: cibfile; the cluster here: cibio.commit_created)
         local = path or (runner.where == "local" and not runner.base_env.get("CIB_file"))
         appends = local and not replace and _may_append(self.original_secs, self._pending_secs())
         frag = cibfile.appended(self.original, pending) if appends else None
-        # crmsh 4.4 skips verification of a configuration without primitives
-        check = verify and pending.resources_count() > 0
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
+        # an edit on the cluster here: its patch is made (pure work) while crm_verify runs
+        prep = in_background(cibio.prepare, runner, self._original_xml, pending_xml) if (
+            job and frag is None and not replace and local and not path) else None
         del pending  # (the tree goes below)
         if not replace:
-            # verify and cibio work on their own copies: meanwhile the two trees of a big CIB are
-            # dropped (peak memory); they come back from their XML if the commit does not happen
+            # verify and cibio work on copies: the two big trees go meanwhile (peak memory; back from XML)
             self._original = self._pending = None
         txn, done, message = None, False, ""
         try:
-            force = self._verify(ctx, pending_xml, changed, force, check)
+            force = self._verify(ctx, pending_xml, changed, force, check, job)
             for attempt in (1, 2):
                 try:
                     # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
@@ -159,14 +159,14 @@ class Workspace:
                         elif txn is None and frag is not None and (made := cibio.commit_created(runner, loaded, frag)):
                             message = made.message
                         else:
-                            outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force)
+                            outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force,
+                                                   prepared=prep.result() if prep and attempt == 1 else None)
                             message = outcome.message if outcome.changed else ""
                         done = txn is None
                     break
                 except remotetxn.ConcurrentChange:
-                    # a remote CIB file changed between its copy and the rename (nothing written):
-                    # once more from the new version, where the three-way check merges disjoint
-                    # changes or refuses a collision, as on a local file (which is locked throughout)
+                    # a remote CIB file changed between copy and rename (nothing written): once more from the
+                    # new version, where the three-way check merges or refuses, as on a (locked) local file
                     if attempt == 2:
                         raise
                     txn, message = None, ""
@@ -188,7 +188,8 @@ class Workspace:
             ctx.out.info(message)  # the new epoch, and whether the CIB had moved on meanwhile
         return True
 
-    def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool) -> bool:
+    def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool,
+                job: Any = None) -> bool:  # job: verify.start_crm_verify(runner, pending_xml)
         """Report what verification finds; refuse on errors unless forced (returns force)."""
         from clushell.pacemaker.verify import SchemaFinding, relaxng_findings, verify_cib
 
@@ -198,7 +199,7 @@ class Workspace:
             _refuse_schema(relaxng_findings(etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True))) or [])
             return force
         session = ctx.session
-        findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed))
+        findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed), job=job)
         _refuse_schema([f for f in findings if isinstance(f, SchemaFinding)])
         # one error that refuses the commit is said once, in the refusal (naming object and attribute)
         fold = not force and not session.options.interactive

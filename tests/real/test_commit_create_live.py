@@ -1,4 +1,4 @@
-"""The live fast path for new objects (cibio.commit_created: one guarded `cibadmin --create`)
+"""The live fast path for new objects (cibio.commit_created: one version-guarded `cibadmin --modify`)
 and the unread first patch of cibio.commit: a change made by someone else between read and
 commit is still detected, kept and said, or refused as a collision."""
 
@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from clushell.cib.change import VERSION_ATTRS, CommitConflict
-from clushell.pacemaker import cibadmin, cibio
+from clushell.pacemaker import cibio
 from clushell.transport.local import LocalRunner
 from tests.real.test_commit import ClushSession
 
@@ -67,48 +67,63 @@ def test_declined_for_several_sections(live_cluster, fresh_id):
     assert not live_cluster.query(f"//primitive[@id='{rid}']")
 
 
-def test_a_change_in_the_window_is_kept_and_said(live_cluster, fresh_id, monkeypatch):
-    """Someone writes between the version check and the create: their change stays, the outcome says so."""
-    runner = LocalRunner()
+class _WriteFirst(LocalRunner):
+    """A runner that lets someone else write just before our cibadmin --modify reaches the daemon."""
+
+    def __init__(self, before) -> None:
+        super().__init__()
+        self.before, self.modifies = before, 0
+
+    def run(self, argv, **kw):
+        if list(argv[:2]) == ["cibadmin", "--modify"]:
+            self.modifies += 1
+            if self.modifies == 1:
+                self.before()
+        return super().run(argv, **kw)
+
+
+def test_a_change_just_before_the_write_declines_it(live_cluster, fresh_id):
+    """The version check is part of the write (a guarded modify): someone writing in between
+    makes it write nothing, and the caller's three-way path keeps and says their change."""
     rid = fresh_id("window")
+    runner = _WriteFirst(lambda: live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", f"{rid}-other",
+                                                   "-v", "x"]))
     loaded = _loaded(runner)
-    real = cibadmin.version_now
-    calls = []
-
-    def check_then_write(r):
-        ver = real(r)
-        if not calls:
-            live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", f"{rid}-other", "-v", "x"])
-        calls.append(ver)
-        return ver
-
-    monkeypatch.setattr(cibio, "version_now", check_then_write)
     try:
-        outcome = cibio.commit_created(runner, loaded, _frag(("resources", [_primitive(rid)])))
-        assert outcome is not None and outcome.changed and outcome.moved
-        assert "changed by others" in outcome.message
-        assert live_cluster.query(f"//primitive[@id='{rid}']")
+        assert cibio.commit_created(runner, loaded, _frag(("resources", [_primitive(rid)]))) is None
+        assert runner.modifies == 1
+        assert not live_cluster.query(f"//primitive[@id='{rid}']")
         assert live_cluster.query(f"//nvpair[@name='{rid}-other']")
     finally:
         live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", f"{rid}-other", "-D"])
 
 
-def test_an_id_taken_in_the_window_is_refused_not_overwritten(live_cluster, fresh_id, monkeypatch):
-    runner = LocalRunner()
+def test_an_id_taken_in_the_window_is_refused_not_overwritten(live_cluster, fresh_id):
     rid = fresh_id("taken")
-    loaded = _loaded(runner)
-    real = cibadmin.version_now
     theirs = etree.tostring(_primitive(rid)).decode().replace('value="Stopped"', 'value="Started"')
-
-    def check_then_create(r):
-        ver = real(r)
-        assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", theirs]).returncode == 0
-        monkeypatch.setattr(cibio, "version_now", real)
-        return ver
-
-    monkeypatch.setattr(cibio, "version_now", check_then_create)
+    runner = _WriteFirst(lambda: live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", theirs]))
+    loaded = _loaded(runner)
     assert cibio.commit_created(runner, loaded, _frag(("resources", [_primitive(rid)]))) is None
     assert 'value="Started"' in live_cluster.query(f"//nvpair[@id='{rid}-tr']")  # theirs, untouched
+
+
+def test_the_new_version_is_reported_without_asking(live_cluster, fresh_id):
+    """The daemon leaves epoch + 1 after a change at the loaded version: no query after the write."""
+    runner = LocalRunner()
+    rid = fresh_id("known")
+    loaded = _loaded(runner)
+    calls: list[list[str]] = []
+    real = runner.run
+
+    def counting(argv, **kw):
+        calls.append(list(argv))
+        return real(argv, **kw)
+
+    runner.run = counting
+    outcome = cibio.commit_created(runner, loaded, _frag(("resources", [_primitive(rid)])))
+    assert outcome is not None and outcome.version == (int(loaded[0] or 0), int(loaded[1]) + 1, 0)
+    assert [argv[:2] for argv in calls] == [["cibadmin", "--modify"]]
+    assert live_cluster.query(f"//primitive[@id='{rid}']")
 
 
 def test_same_new_id_from_two_sessions_second_is_refused(live_cluster, fresh_id):

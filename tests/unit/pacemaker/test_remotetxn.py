@@ -267,13 +267,13 @@ def _commit_with_finishes(monkeypatch, finishes: list[Result]):
     r = Racing()
     applied = []
 
-    def fake_commit(runner, original, pending, *, force=False):
+    def fake_commit(runner, original, pending, *, force=False, prepared=None):
         runner.run(["cibadmin", "--patch", "--xml-pipe"])  # the three-way path's tool, on the copy
         applied.append(runner.base_env["CIB_file"])
         return cibio.CommitOutcome(True, "committed; CIB epoch now 6 (version 0.6.1)")
 
     monkeypatch.setattr(cibio, "commit", fake_commit)
-    monkeypatch.setattr(workspace.Workspace, "_verify", lambda self, ctx, xml, changed, force, check: force)
+    monkeypatch.setattr(workspace.Workspace, "_verify", lambda self, ctx, xml, changed, force, check, job=None: force)
     ws = workspace.Workspace(workspace.load(b'<cib admin_epoch="0" epoch="5" num_updates="3"><configuration>'
                                             b"<crm_config/><nodes/><resources/><constraints/></configuration>"
                                             b"<status/></cib>"))
