@@ -61,7 +61,8 @@ def read_direct(runner: Runner) -> bytes | None:
     except OSError:
         return None
     head = data[: data.find(b">") + 1]
-    if not (head.lstrip().startswith(b"<cib ") and data.rstrip().endswith(b"</cib>")):
+    # the tail only: rstrip() of the whole file would copy all of it
+    if not (head.lstrip().startswith(b"<cib ") and data[-4096:].rstrip().endswith(b"</cib>")):
         return None
     if not all(f' {a}="'.encode() in head for a in (*VERSION_ATTRS, "validate-with")):
         return None
