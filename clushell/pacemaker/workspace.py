@@ -133,7 +133,7 @@ class Workspace:
         # only new objects: one cibadmin --modify (a local file: cibfile; the cluster here: cibio.commit_created)
         local = path or (runner.where == "local" and not runner.base_env.get("CIB_file"))
         appends = local and not replace and _may_append(self.original_secs, self._pending_secs())
-        frag = cibfile.appended(self.original, pending) if appends else None
+        frag = cibfile.appended(self.original, pending, (self.original_secs, self._pending_secs())) if appends else None
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
         # an edit on the cluster here: its patch is made (pure work) while crm_verify runs
