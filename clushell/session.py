@@ -112,9 +112,9 @@ class Session:
             if tgt.kind == "remote":
                 self._runner = self._ssh_runner(tgt)
             else:
-                from clushell.transport.local import LocalRunner
+                from clushell.target import local_runner
 
-                self._runner = LocalRunner(tgt.env)
+                self._runner = local_runner(tgt.env)  # with the CIB read cli.py started, if any
         return self._runner
 
     def _ssh_runner(self, tgt: Target) -> Runner:

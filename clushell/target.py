@@ -7,13 +7,17 @@ that answers → live; otherwise the embedded sandbox CIB in the XDG data direct
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import subprocess
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from clushell import paths
-from clushell.errors import ClushError
+from clushell.errors import ClushError, TransportError
+from clushell.transport.base import Result
+from clushell.transport.local import DEFAULT_TIMEOUT, SBIN_DIRS, LocalRunner
 
 SANDBOX_NAME = "sandbox.xml"
 
@@ -65,11 +69,20 @@ def local_cluster_answers() -> bool:
 
 def local_node_name() -> str:
     """This node's cluster name, falling back to the host name."""
+    global _node_prefetched
+    pre, _node_prefetched = _node_prefetched, None
     try:
+        if pre is not None and dict(os.environ) == pre.environ:  # started with the CIB read
+            res = pre.result(5)
+            if res.ok and res.out.strip():
+                return res.out.strip()
+            return os.uname().nodename
+        if pre is not None:
+            pre.discard()
         out = subprocess.run(["crm_node", "-n"], capture_output=True, text=True, timeout=5, check=False)
         if out.returncode == 0 and out.stdout.strip():
             return out.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired, TransportError):
         pass
     return os.uname().nodename
 
@@ -131,3 +144,155 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
     what = "demo sandbox" if demo else "no cluster answers here; using the sandbox CIB"
     return Target("sandbox", cib_file=str(path), node=os.uname().nodename,
                   notice=f"{what} {path}", env={"CIB_file": str(path)})
+
+
+# -- the CIB read started at process start ------------------------------------------------
+# A one-shot `clush configure ...` (or a script whose first line enters configure) on the
+# local cluster first loads the whole CIB; `cibadmin --query` takes ~0.9 s at 4000 primitives,
+# most of it in the daemon. cli.py starts it before the heavy imports, and the session's live
+# runner answers its first call from it when that call is exactly the same (argv, environment,
+# no stdin); any other first call drops it. So it is never read after this process wrote
+# anything through the runner; reading early is otherwise safe, as every commit is
+# compare-and-swap on the loaded version.
+QUERY_ARGV = ("cibadmin", "--query")
+
+
+def _tool_env(environ: dict[str, str]) -> dict[str, str]:
+    # what LocalRunner.run gives a tool when the target adds nothing (tests check they agree)
+    env = dict(environ)
+    env["LC_ALL"] = "C"
+    parts = env.get("PATH", "/usr/bin:/bin").split(":")
+    env["PATH"] = ":".join(parts + [d for d in SBIN_DIRS if d not in parts])
+    return env
+
+
+class Prefetch:
+    """One tool call started ahead. Its stdout and stderr go to anonymous memory files (never
+    a name on disk), so the tool never blocks on a full pipe while clush starts."""
+
+    def __init__(self, argv: tuple[str, ...], environ: dict[str, str], *, as_runner: bool = True):
+        # as_runner: the environment and program LocalRunner would use; else as subprocess.run does
+        self.argv, self.environ = argv, environ
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._fds: list[int] = []
+        try:
+            for _ in range(2):
+                self._fds.append(os.memfd_create("clush-prefetch", os.MFD_CLOEXEC))
+            env = _tool_env(environ) if as_runner else dict(environ)
+            program = (shutil.which(argv[0], path=env["PATH"]) or argv[0]) if as_runner else argv[0]
+            self.proc = subprocess.Popen([program, *argv[1:]], stdin=subprocess.DEVNULL, stdout=self._fds[0],
+                                         stderr=self._fds[1], env=env)
+        except BaseException:
+            self.discard()
+            raise
+
+    def matches(self, argv: Sequence[str], base_env: Mapping[str, str], stdin: object, env: object) -> bool:
+        return (tuple(argv) == self.argv and not base_env and stdin is None and not env
+                and dict(os.environ) == self.environ)
+
+    def result(self, timeout: float) -> Result:
+        """Wait for the tool (the process is always reaped, killed if need be) and return its answer."""
+        try:
+            assert self.proc is not None
+            rc = _wait(self.proc, timeout)
+            if rc is None:
+                raise TransportError(f"{self.argv[0]}: no answer within {timeout:g} s")
+            out, err = (os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace") for fd in self._fds)
+            return Result(rc, out, err)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Kill the tool if it still runs (it only reads), reap it, free its output."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()
+                self.proc.wait()
+            self.proc = None
+        for fd in self._fds:
+            os.close(fd)
+        self._fds = []
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float) -> int | None:
+    """The exit code, None if still running after ``timeout``. Woken by the exit itself (a
+    pidfd), not by Popen.wait(timeout)'s polling, which sleeps up to 50 ms past it."""
+    try:
+        fd = os.pidfd_open(proc.pid)
+    except OSError:  # an old kernel
+        try:
+            return proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+    try:
+        if not select.select([fd], [], [], timeout)[0]:
+            return None
+    finally:
+        os.close(fd)
+    return proc.wait()
+
+
+_prefetched: Prefetch | None = None
+_node_prefetched: Prefetch | None = None  # crm_node -n, for resolve() (local_node_name)
+
+
+def start_query_prefetch() -> None:
+    """Start ``cibadmin --query`` when the target will be the local live cluster.
+
+    The caller (cli.py) has checked the command line (no --host, --cib-file, --demo; first
+    level configure; not the REPL); here the environment (no CIB_file, CIB_shadow) and the
+    cluster (the CIB manager's socket exists, as resolve() decides)."""
+    global _prefetched, _node_prefetched
+    discard_prefetch()
+    if "CIB_file" in os.environ or "CIB_shadow" in os.environ or not local_cluster_answers():
+        return
+    try:
+        _prefetched = Prefetch(QUERY_ARGV, dict(os.environ))
+        # the live target's node name (resolve() asks it before the read): at the same time
+        _node_prefetched = Prefetch(("crm_node", "-n"), dict(os.environ), as_runner=False)
+    except OSError:  # a tool missing here: the calls themselves will say so
+        discard_prefetch()
+
+
+def discard_prefetch() -> None:
+    """Drop a prefetch no runner took (at exit, or when the target changes)."""
+    global _prefetched, _node_prefetched
+    for pre in (_prefetched, _node_prefetched):
+        if pre is not None:
+            pre.discard()
+    _prefetched = _node_prefetched = None
+
+
+class PrefetchedRunner(LocalRunner):
+    """The live target's LocalRunner whose first call may be answered by the prefetch."""
+
+    def __init__(self, base_env: Mapping[str, str] | None, prefetch: Prefetch):
+        super().__init__(base_env)
+        self._prefetch: Prefetch | None = prefetch
+
+    def run(self, argv: Sequence[str], *, stdin: bytes | str | None = None,
+            env: Mapping[str, str] | None = None, timeout: float | None = None) -> Result:
+        pre, self._prefetch = self._prefetch, None
+        if pre is not None:
+            if pre.matches(argv, self.base_env, stdin, env):
+                return pre.result(timeout or DEFAULT_TIMEOUT)
+            pre.discard()
+        return super().run(argv, stdin=stdin, env=env, timeout=timeout)
+
+    def close(self) -> None:
+        pre, self._prefetch = self._prefetch, None
+        if pre is not None:
+            pre.discard()
+        super().close()
+
+
+def local_runner(env: Mapping[str, str]) -> LocalRunner:
+    """The runner for a local target: it takes the pending prefetch if there is one."""
+    global _prefetched
+    pre, _prefetched = _prefetched, None
+    if pre is None:
+        return LocalRunner(env)
+    if env:  # not the live cluster: the prefetch is not for this target
+        pre.discard()
+        return LocalRunner(env)
+    return PrefetchedRunner(env, pre)
