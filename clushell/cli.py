@@ -102,12 +102,19 @@ def _loads_cib_first(args: list[str]) -> bool:
     if words[:1] == ["configure"]:
         if len(words) > 1:
             return script is None  # one-shot (with -f: a usage error)
-        return script is not None or not sys.stdin.isatty()  # a script runs in it; a terminal: the REPL
+        return script is not None or not _stdin_is_tty()  # a script runs in it; a terminal: the REPL
     if words:
         return False
     if script is None or script == "-":
-        return not sys.stdin.isatty() and _first_word(None) == "configure"
+        return not _stdin_is_tty() and _first_word(None) == "configure"
     return _first_word(script) == "configure"
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # no standard input (closed): _run says what is wrong
+        return True
 
 
 def _first_word(path: str | None) -> str:

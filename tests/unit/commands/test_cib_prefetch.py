@@ -235,3 +235,9 @@ def test_a_query_that_does_not_answer_in_time_is_killed(fake_cluster: Path, monk
     with pytest.raises(TransportError, match="no answer within 0.2 s"):
         target.local_runner({}).run(["cibadmin", "--query"], timeout=0.2)
     assert reaped(pid)
+
+
+def test_no_standard_input_is_no_prefetch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    assert not cli._loads_cib_first(["configure"])
+    assert not cli._loads_cib_first([])
