@@ -29,7 +29,8 @@ exec {real} "$@"
 """
 
 
-def _clush(tmp_path: Path, *words: str, other: str = "") -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def _clush(tmp_path: Path, *words: str, other: str = "",
+           script: str | None = None) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     bindir = tmp_path / "bin"
     bindir.mkdir(exist_ok=True)
     log = tmp_path / "calls.log"
@@ -41,14 +42,14 @@ def _clush(tmp_path: Path, *words: str, other: str = "") -> tuple[subprocess.Com
     env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow")}
     env.update(PATH=f"{bindir}:{env.get('PATH', '/usr/bin:/bin')}", OTHER_ID=other, LC_ALL="C",
                HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    res = subprocess.run([sys.executable, "-m", "clushell", "configure", *words], env=env,
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300, check=False)
+    res = subprocess.run([sys.executable, "-m", "clushell", *words], env=env, input=script or "",
+                         capture_output=True, text=True, timeout=300, check=False)
     return res, log.read_text().splitlines() if log.exists() else []
 
 
 def test_one_shot_add_reads_once_and_commits(live_cluster, fresh_id, tmp_path):
     rid = fresh_id("pf")
-    res, calls = _clush(tmp_path, "primitive", rid, "ocf:pacemaker:Dummy", "meta", "target-role=Stopped")
+    res, calls = _clush(tmp_path, "configure", "primitive", rid, "ocf:pacemaker:Dummy", "meta", "target-role=Stopped")
     assert res.returncode == 0, res.stderr
     queries = [c for c in calls if c.startswith("--query ")]
     assert len(queries) == 1 and "memfd:clush-prefetch" in queries[0]  # read ahead, and only once
@@ -58,8 +59,8 @@ def test_one_shot_add_reads_once_and_commits(live_cluster, fresh_id, tmp_path):
 def test_a_change_after_the_early_read_is_caught_and_kept(live_cluster, fresh_id, tmp_path):
     rid, other = fresh_id("pf"), fresh_id("pfother")
     try:
-        res, calls = _clush(tmp_path, "primitive", rid, "ocf:pacemaker:Dummy", "meta", "target-role=Stopped",
-                            other=other)
+        res, calls = _clush(tmp_path, "configure", "primitive", rid, "ocf:pacemaker:Dummy", "meta",
+                            "target-role=Stopped", other=other)
         assert res.returncode == 0, res.stderr
         assert "memfd:clush-prefetch" in calls[0]
         assert live_cluster.query(f"//primitive[@id='{rid}']")
@@ -67,3 +68,14 @@ def test_a_change_after_the_early_read_is_caught_and_kept(live_cluster, fresh_id
         assert "changed by others since it was loaded" in res.stdout + res.stderr
     finally:
         live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-D"])
+
+
+def test_a_script_on_standard_input_that_starts_in_configure(live_cluster, fresh_id, tmp_path):
+    rid = fresh_id("pf")
+    res, calls = _clush(tmp_path, script=f"# add one\nconfigure\nprimitive {rid} ocf:pacemaker:Dummy "
+                        "meta target-role=Stopped\nshow " + rid + "\n")
+    assert res.returncode == 0, res.stderr
+    assert f"primitive {rid} ocf:pacemaker:Dummy" in res.stdout  # the peeked script ran whole
+    queries = [c for c in calls if c.startswith("--query ")]
+    assert len(queries) == 1 and "memfd:clush-prefetch" in queries[0]
+    assert live_cluster.query(f"//primitive[@id='{rid}']")
