@@ -18,15 +18,30 @@ import pytest
 
 pytestmark = pytest.mark.live
 
+# a whole-CIB query logs the version it answered with: a second query is expected only after the
+# CIB moved (the cluster writes status updates, e.g. probes of resources other tests created)
 WRAPPER = """#!/bin/sh
-echo "$* $(readlink /proc/$$/fd/1)" >> {log}
 if [ "$*" = "--query" ]; then
-  {real} --query || exit $?
+  out=$(mktemp) || exit 70
+  {real} --query > "$out" || {{ rc=$?; rm -f "$out"; exit $rc; }}
+  v=$(head -c 600 "$out" | grep -o ' epoch="[0-9]*"\\| num_updates="[0-9]*"' | tr -d '\\n ')
+  echo "$* $(readlink /proc/$$/fd/1) $v" >> {log}
+  cat "$out"; rm -f "$out"
   [ -n "$OTHER_ID" ] && crm_attribute -t crm_config -n "$OTHER_ID" -v x >/dev/null 2>&1
   exit 0
 fi
+echo "$* $(readlink /proc/$$/fd/1)" >> {log}
 exec {real} "$@"
 """
+
+
+def _read_ahead_once(calls: list[str]) -> None:
+    """The first whole-CIB query is the one started at process start; any later one re-read a CIB
+    that had moved (another version), never the same one again."""
+    queries = [c for c in calls if c.startswith("--query ")]
+    assert queries and "memfd:clush-prefetch" in queries[0], calls
+    versions = [q.rsplit(" ", 1)[-1] for q in queries]
+    assert len(set(versions)) == len(versions), calls
 
 
 def _clush(tmp_path: Path, *words: str, other: str = "",
@@ -51,8 +66,7 @@ def test_one_shot_add_reads_once_and_commits(live_cluster, fresh_id, tmp_path):
     rid = fresh_id("pf")
     res, calls = _clush(tmp_path, "configure", "primitive", rid, "ocf:pacemaker:Dummy", "meta", "target-role=Stopped")
     assert res.returncode == 0, res.stderr
-    queries = [c for c in calls if c.startswith("--query ")]
-    assert len(queries) == 1 and "memfd:clush-prefetch" in queries[0]  # read ahead, and only once
+    _read_ahead_once(calls)
     assert live_cluster.query(f"//primitive[@id='{rid}']")
 
 
@@ -76,6 +90,5 @@ def test_a_script_on_standard_input_that_starts_in_configure(live_cluster, fresh
                         "meta target-role=Stopped\nshow " + rid + "\n")
     assert res.returncode == 0, res.stderr
     assert f"primitive {rid} ocf:pacemaker:Dummy" in res.stdout  # the peeked script ran whole
-    queries = [c for c in calls if c.startswith("--query ")]
-    assert len(queries) == 1 and "memfd:clush-prefetch" in queries[0]
+    _read_ahead_once(calls)
     assert live_cluster.query(f"//primitive[@id='{rid}']")

@@ -10,6 +10,7 @@ from lxml import etree
 from clushell.cib.change import VERSION_ATTRS, CommitConflict
 from clushell.pacemaker import cibio
 from clushell.transport.local import LocalRunner
+from tests.real.cibxml import with_property
 from tests.real.test_commit import ClushSession
 
 pytestmark = pytest.mark.live
@@ -139,20 +140,6 @@ def test_same_new_id_from_two_sessions_second_is_refused(live_cluster, fresh_id)
     assert 'value="Stopped"' in live_cluster.query(f"//nvpair[@id='{rid}-meta_attributes-target-role']")
 
 
-@pytest.fixture
-def prop(live_cluster):
-    name = live_cluster.unique_id("clush-unread-prop")
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "loaded"])
-    yield name
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
-
-
-def _with_property(xml: bytes, name: str, value: str) -> bytes:
-    doc = etree.fromstring(xml)
-    doc.xpath(f"//nvpair[@name='{name}']")[0].set("value", value)
-    return etree.tostring(doc)
-
-
 def test_unread_first_patch_still_sees_a_collision(live_cluster, prop):
     """The first patch goes from the loaded version without reading the CIB: Pacemaker refuses it
     when the CIB moved, and the re-read finds the same attribute changed by someone else."""
@@ -160,7 +147,7 @@ def test_unread_first_patch_still_sees_a_collision(live_cluster, prop):
     loaded = cibio.query(runner)
     live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", prop, "-v", "theirs"])
     with pytest.raises(CommitConflict):
-        cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+        cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
     assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{prop}']")
 
 
@@ -170,7 +157,7 @@ def test_unread_first_patch_merges_a_disjoint_change(live_cluster, prop, fresh_i
     loaded = cibio.query(runner)
     live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-v", "theirs"])
     try:
-        outcome = cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+        outcome = cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
         assert outcome.changed and outcome.moved and outcome.attempts >= 2
         assert 'value="mine"' in live_cluster.query(f"//nvpair[@name='{prop}']")
         assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{other}']")

@@ -10,6 +10,7 @@ from lxml import etree
 from clushell.cib.change import CommitConflict
 from clushell.pacemaker import cibio
 from clushell.transport.local import LocalRunner
+from tests.real.cibxml import with_property
 
 pytestmark = pytest.mark.live
 
@@ -31,20 +32,6 @@ class _Recording(LocalRunner):
         return super().run(argv, **kw)
 
 
-@pytest.fixture
-def prop(live_cluster):
-    name = live_cluster.unique_id("clush-guarded-prop")
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "loaded"])
-    yield name
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
-
-
-def _with_property(xml: bytes, name: str, value: str) -> bytes:
-    doc = etree.fromstring(xml)
-    doc.xpath(f"//nvpair[@name='{name}']")[0].set("value", value)
-    return etree.tostring(doc)
-
-
 def _version(xml: bytes) -> tuple[int, int, int]:
     root = etree.fromstring(xml)
     return tuple(int(root.get(a) or 0) for a in ("admin_epoch", "epoch", "num_updates"))
@@ -54,7 +41,7 @@ def test_one_set_is_one_guarded_modify_and_no_query(live_cluster, prop):
     runner = _Recording()
     loaded = cibio.query(runner)
     runner.calls.clear()
-    outcome = cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+    outcome = cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
     assert outcome.changed and not outcome.moved
     assert runner.calls == [["cibadmin", "--modify"]]  # no --patch, no query after it
     ver = _version(loaded)
@@ -67,7 +54,7 @@ def test_same_attribute_changed_just_before_is_refused(live_cluster, prop):
     runner = _Recording(lambda: live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", prop, "-v", "theirs"]))
     loaded = cibio.query(runner)
     with pytest.raises(CommitConflict):
-        cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+        cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
     assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{prop}']")
 
 
@@ -76,7 +63,7 @@ def test_disjoint_change_just_before_is_kept_and_said(live_cluster, prop, fresh_
     runner = _Recording(lambda: live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-v", "theirs"]))
     loaded = cibio.query(runner)
     try:
-        outcome = cibio.commit(runner, loaded, _with_property(loaded, prop, "mine"))
+        outcome = cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
         assert outcome.changed and outcome.moved and "changed by others" in outcome.message
         assert 'value="mine"' in live_cluster.query(f"//nvpair[@name='{prop}']")
         assert 'value="theirs"' in live_cluster.query(f"//nvpair[@name='{other}']")
@@ -91,7 +78,7 @@ def test_two_attributes_still_go_as_one_patch(live_cluster, prop, fresh_id):
         runner = _Recording()
         loaded = cibio.query(runner)
         runner.calls.clear()
-        pending = _with_property(_with_property(loaded, prop, "mine"), other, "mine too")
+        pending = with_property(with_property(loaded, prop, "mine"), other, "mine too")
         outcome = cibio.commit(runner, loaded, pending)
         assert outcome.changed and ["cibadmin", "--patch"] in runner.calls
         assert ["cibadmin", "--modify"] not in runner.calls  # two requests would not be atomic
