@@ -13,7 +13,7 @@ from clushell.transport.local import LocalRunner
 from tests.real.cibxml import with_property
 from tests.real.test_commit import ClushSession
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.usefixtures("idle_cluster")]
 
 
 def _primitive(rid: str) -> etree._Element:

@@ -12,7 +12,7 @@ from clushell.pacemaker import cibio
 from clushell.transport.local import LocalRunner
 from tests.real.cibxml import with_property
 
-pytestmark = pytest.mark.live
+pytestmark = [pytest.mark.live, pytest.mark.usefixtures("idle_cluster")]
 
 
 class _Recording(LocalRunner):
