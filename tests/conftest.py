@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("CIB_file", None)
     os.environ.pop("CIB_shadow", None)
     os.environ["NO_COLOR"] = "1"
+    # A shell without job control starts background commands with SIGINT ignored, and the
+    # processes the tests start would inherit that: the Ctrl-C tests need it as a terminal gives it.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def clush_argv() -> list[str]:
