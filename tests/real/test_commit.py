@@ -117,27 +117,19 @@ def test_two_sessions_disjoint_changes_both_land(live_cluster, fresh_id):
     assert live_cluster.query(f"//primitive[@id='{a_id}']") and live_cluster.query(f"//primitive[@id='{b_id}']")
 
 
-@pytest.fixture
-def test_property(live_cluster):
-    name = live_cluster.unique_id("clush-test-prop")
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "loaded"])
-    yield name
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
-
-
-def test_two_sessions_same_attribute_second_refused(live_cluster, test_property):
+def test_two_sessions_same_attribute_second_refused(live_cluster, prop):
     a, b = ClushSession(), ClushSession()
-    a.send("configure", f"property {test_property}=from-A")
-    b.send("configure", f"property {test_property}=from-B")
+    a.send("configure", f"property {prop}=from-A")
+    b.send("configure", f"property {prop}=from-B")
     a.send("commit")
     b.send("commit")
     assert a.close() == 0, a.stderr
     assert b.close() == 1
     err = b.stderr
     assert "collides" in err and "Traceback" not in err
-    row = next(ln for ln in err.splitlines() if test_property in ln and "from-B" in ln)
-    assert row.split() == ["cib-bootstrap-options", test_property, "loaded", "from-A", "from-B"]
-    xml = live_cluster.query(f"//nvpair[@name='{test_property}']")
+    row = next(ln for ln in err.splitlines() if prop in ln and "from-B" in ln)
+    assert row.split() == ["cib-bootstrap-options", prop, "loaded", "from-A", "from-B"]
+    xml = live_cluster.query(f"//nvpair[@name='{prop}']")
     assert 'value="from-A"' in xml
 
 

@@ -52,22 +52,14 @@ def test_live_adds_and_different_objects_all_land(live_cluster, fresh_id, n):
                 f"round {rnd}: process {i}'s property lost: {errs}"
 
 
-@pytest.fixture
-def shared_property(live_cluster):
-    name = live_cluster.unique_id("clush-race-prop")
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "loaded"])
-    yield name
-    live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])
-
-
 @pytest.mark.parametrize("n", [2, 4])
-def test_live_same_attribute_one_wins_the_others_are_told(live_cluster, shared_property, n):
+def test_live_same_attribute_one_wins_the_others_are_told(live_cluster, prop, n):
     for rnd in range(ROUNDS):
-        errs = race([[f"property {shared_property}=p{i}r{rnd}"] for i in range(n)])
+        errs = race([[f"property {prop}=p{i}r{rnd}"] for i in range(n)])
         winners = [i for i, e in enumerate(errs) if COMMITTED.search(e)]
         refused = [i for i, e in enumerate(errs) if REFUSED in e]
         assert len(winners) == 1 and len(refused) == n - 1, f"round {rnd}: {errs}"
-        assert f'value="p{winners[0]}r{rnd}"' in live_cluster.query(f"//nvpair[@name='{shared_property}']")
+        assert f'value="p{winners[0]}r{rnd}"' in live_cluster.query(f"//nvpair[@name='{prop}']")
 
 
 def test_live_sigint_during_commit_says_what_happened(live_cluster, fresh_id):

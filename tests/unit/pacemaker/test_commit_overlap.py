@@ -61,11 +61,16 @@ def test_no_background_crm_verify_on_a_remote_target():
     assert verify.start_crm_verify(Remote(), b"<cib/>") is None
 
 
-def test_a_prepared_patch_is_what_commit_sends(cib_file):
+def _state_set_to_b(cib_file) -> tuple[bytes, bytes]:
+    """The CIB file as loaded, and with d1's state attribute set to "b"."""
     original = _cib(cib_file)
     doc = etree.fromstring(original)
     doc.find(".//nvpair[@id='d1-ia-state']").set("value", "b")
-    pending = etree.tostring(doc)
+    return original, etree.tostring(doc)
+
+
+def test_a_prepared_patch_is_what_commit_sends(cib_file):
+    original, pending = _state_set_to_b(cib_file)
     runner = _Counting({"CIB_file": str(cib_file)})
     prepared = cibio.prepare(runner, original, pending)
     assert prepared.patch is not None and "d1-ia-state" in prepared.patch
@@ -77,10 +82,7 @@ def test_a_prepared_patch_is_what_commit_sends(cib_file):
 
 
 def test_a_prepared_patch_is_dropped_when_the_cib_moved(cib_file):
-    original = _cib(cib_file)
-    doc = etree.fromstring(original)
-    doc.find(".//nvpair[@id='d1-ia-state']").set("value", "b")
-    pending = etree.tostring(doc)
+    original, pending = _state_set_to_b(cib_file)
     runner = LocalRunner({"CIB_file": str(cib_file)})
     prepared = cibio.prepare(runner, original, pending)
     subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "theirs", "-v", "x"],
