@@ -81,6 +81,9 @@ def run_stream(dispatcher: Dispatcher, stream: TextIO | TextLines, name: str) ->
             lineno, line, places = next(lines)
         except StopIteration:
             break
+        except KeyboardInterrupt:  # Ctrl-C while waiting for the next line
+            session.say_interrupted_idle()
+            raise
         except ClushError as exc:  # the input itself cannot be read (bytes that are not UTF-8)
             session.out.error(exc.message)
             session.failed = True

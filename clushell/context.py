@@ -19,6 +19,7 @@ class Context:
     line: str = ""  # the whole input line as typed
     tokens: list[Token] = field(default_factory=list)  # tokens of the whole line
     args_from: int = 0  # index in tokens of the first argument
+    running: bool = False  # the command's handler has started (it may have written something)
 
     @property
     def out(self) -> Output:

@@ -77,6 +77,8 @@ class Dispatcher:
             self.report(exc, ctx, where, places)
         except KeyboardInterrupt:
             if not self.session.options.interactive:
+                if not ctx.running:  # no command ran: nothing can have been written
+                    self.session.say_interrupted_idle()
                 raise  # a script stops (exit 130); nothing pending is committed
             # the shell: Ctrl-C cancels this command only; the session and pending changes stay
             self.session.out.error("interrupted")
@@ -140,6 +142,7 @@ class Dispatcher:
             interrupted = False
             try:
                 child.check_arity(args)
+                ctx.running = True
                 child.handler(ctx, args)
             except KeyboardInterrupt:
                 interrupted = True  # come back without asking anything; changes stay pending

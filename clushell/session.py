@@ -190,6 +190,15 @@ class Session:
             state.discard()
             self.out.warn(f"{key}: pending changes discarded {why}; they were not committed")
 
+    def say_interrupted_idle(self) -> None:
+        """Ctrl-C stops a script while no command runs: the staged changes were not committed.
+
+        (An interrupted commit says itself whether it was applied; with nothing staged, there is
+        nothing to say beyond 'interrupted'.)"""
+        pending = [f"{key}: {state.pending_summary()}" for key, state in self.pending_states()]
+        if pending:
+            self.out.error(f"interrupted: nothing was changed; not committed: {'; '.join(pending)}")
+
     def check_may_commit(self) -> None:
         """A script commits nothing once a command failed (with --continue-on-error too)."""
         if self.failed and not self.options.interactive:

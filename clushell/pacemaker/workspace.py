@@ -34,6 +34,7 @@ class Workspace:
         # _known: the pending sections serialised when _handed (times the pending model was handed
         # out or replaced: only then can it have been edited) had that value
         self._handed, self._known = 0, None
+        self._applied = False  # the running commit has written its change (what Ctrl-C then says)
 
     @property
     def original(self) -> CibModel:
@@ -106,14 +107,18 @@ class Workspace:
         from clushell.pacemaker import filetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
 
+        self._applied = False
         try:
             return self._commit(ctx, force=force, replace=replace, verify=verify)
         except CommitInterrupted as exc:
             ctx.out.error(exc.message)
             raise
         except KeyboardInterrupt:
-            ctx.out.error(filetxn.interrupted_message(False))
-            raise
+            # before the write started, or after it was applied (while re-reading, printing the epoch)
+            if self._applied:
+                self.reload(ctx.session.runner)
+            ctx.out.error(filetxn.interrupted_message(self._applied))
+            raise CommitInterrupted(self._applied, filetxn.interrupted_message(self._applied)) from None
 
     def _commit(self, ctx: Any, *, force: bool, replace: bool, verify: bool) -> bool:
         from clushell.pacemaker import cibfile, cibio, filetxn, remotetxn
@@ -170,6 +175,7 @@ class Workspace:
                     if attempt == 2:
                         raise
                     txn, message = None, ""
+            self._applied = True  # the last step inside the try: an interrupt from here on says applied
         except KeyboardInterrupt as exc:
             applied = exc.applied if isinstance(exc, CommitInterrupted) else (txn.applied if txn else done)
             if applied:
