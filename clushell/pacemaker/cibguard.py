@@ -1,10 +1,13 @@
 """Version-guarded ``cibadmin --modify``: a compare-and-swap Pacemaker applies with change tracking.
 
 ``cibadmin --modify --xpath P`` changes only what ``P`` selects and fails (rc 105, nothing written)
-when ``P`` selects nothing. With ``P`` starting ``/cib[@admin_epoch='A' and @epoch='E' and
-@num_updates='N']`` the change applies only while the CIB is still exactly at version A.E.N:
-the check and the write are one request in the CIB daemon, as for a versioned ``--patch``
-(which Pacemaker also applies only at its source version). A versioned patch costs the daemon a
+when ``P`` selects nothing. With ``P`` starting ``/cib[@admin_epoch='A' and @epoch='E']`` the
+change applies only while the configuration is still the one read at A.E: the check and the write
+are one request in the CIB daemon. The daemon bumps the epoch on every configuration change;
+num_updates counts status changes only (probes, operation results, transient attributes), which a
+configuration edit cannot overwrite, so they do not refuse it. (A versioned ``--patch`` is applied
+only at its exact source version, num_updates included: on a busy cluster it is refused more
+often, and the three-way path then re-reads and decides.) A versioned patch costs the daemon a
 whole-CIB comparison (it infers what changed: ~2 s CPU at 4000 primitives); a modify is tracked as
 it is made (~0.5 s). Only what a modify says exactly as the patch would is sent this way:
 
@@ -34,8 +37,9 @@ _STEP = re.compile(r"/([A-Za-z_][\w.-]*)(?:\[@id='([^'<>&\"]+)'\])?")
 
 
 def guard(ver: Version) -> str:
-    """The XPath of the ``<cib>`` element, only while it is at version ``ver``."""
-    return f"/cib[@admin_epoch='{ver[0]}' and @epoch='{ver[1]}' and @num_updates='{ver[2]}']"
+    """The XPath of the ``<cib>`` element, only while its configuration is at version ``ver``
+    (admin_epoch and epoch; num_updates moves with status updates alone)."""
+    return f"/cib[@admin_epoch='{ver[0]}' and @epoch='{ver[1]}']"
 
 
 def after(ver: Version) -> Version:

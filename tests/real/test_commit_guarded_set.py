@@ -85,3 +85,20 @@ def test_two_attributes_still_go_as_one_patch(live_cluster, prop, fresh_id):
         assert 'value="mine too"' in live_cluster.query(f"//nvpair[@name='{other}']")
     finally:
         live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-D"])
+
+
+def test_a_status_update_just_before_does_not_send_it_down_the_slow_path(live_cluster, prop, fresh_id):
+    # a transient node attribute lives in the status section: num_updates moves, the configuration does not
+    attr = fresh_id("guarded-status")
+    node = live_cluster.node
+    runner = _Recording(lambda: live_cluster.run(["crm_attribute", "-N", node, "-l", "reboot", "-n", attr, "-v", "1"]))
+    loaded = cibio.query(runner)
+    runner.calls.clear()
+    try:
+        outcome = cibio.commit(runner, loaded, with_property(loaded, prop, "mine"))
+        assert outcome.changed and not outcome.moved
+        assert runner.calls == [["cibadmin", "--modify"]]  # neither a re-read nor the three-way patch
+        assert 'value="mine"' in live_cluster.query(f"//nvpair[@name='{prop}']")
+        assert live_cluster.query(f"//transient_attributes//nvpair[@name='{attr}']")
+    finally:
+        live_cluster.run(["crm_attribute", "-N", node, "-l", "reboot", "-n", attr, "-D"])

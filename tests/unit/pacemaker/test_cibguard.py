@@ -96,3 +96,28 @@ def test_guarded_modify_writes_only_at_its_version(cib_file):
     ids = [p.get("id") for p in etree.parse(str(cib_file)).getroot().iterfind("configuration/resources/primitive")]
     assert ids == ["p1", "p2"]
     assert 'value="b"' in cib_file.read_text()
+
+
+def test_guarded_modify_ignores_status_updates_but_not_configuration_changes(cib_file):
+    """num_updates moves with status alone (probes, operation results, transient attributes): a
+    configuration edit cannot overwrite those, so they do not refuse it; any configuration change does."""
+    env = dict(os.environ, CIB_file=str(cib_file))
+    runner = LocalRunner({"CIB_file": str(cib_file)})
+    prim = ('<primitive id="p1" class="ocf" provider="pacemaker" type="Dummy"><instance_attributes id="p1-ia">'
+            '<nvpair id="p1-ia-state" name="state" value="a"/></instance_attributes></primitive>')
+    subprocess.run(["cibadmin", "-C", "-o", "resources", "-X", prim], env=env, check=True, capture_output=True)
+    ver = _version(cib_file)
+    subprocess.run(["cibadmin", "-C", "-o", "status", "-X", '<node_state id="1" uname="n1"/>'], env=env,
+                   check=True, capture_output=True)
+    moved = _version(cib_file)
+    assert moved[:2] == ver[:2] and moved[2] > ver[2]  # a status update: num_updates only
+    path, el = cibguard.one_set(_patch(_set(PATH, ("value", "b"))))
+    assert cibguard.modify(runner, ver, path, el).rc == 0
+    assert 'value="b"' in cib_file.read_text()
+    assert _version(cib_file) == cibguard.after(ver)  # the epoch moved on: num_updates starts again
+    subprocess.run(["crm_attribute", "-t", "crm_config", "-n", "other", "-v", "x"], env=env, check=True,
+                   capture_output=True)
+    el.set("value", "c")
+    before = cib_file.read_bytes()
+    assert cibguard.modify(runner, cibguard.after(ver), path, el).rc == 105  # the configuration moved
+    assert cib_file.read_bytes() == before
