@@ -148,10 +148,11 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
 
 # -- the CIB read started at process start ------------------------------------------------
 # A one-shot `clush configure ...` (or a script whose first line enters configure) on the
-# local cluster first loads the whole CIB; `cibadmin --query` takes ~0.9 s at 4000 primitives,
-# most of it in the daemon. cli.py starts it before the heavy imports, and the session's live
-# runner answers its first call from it when that call is exactly the same (argv, environment,
-# no stdin); any other first call drops it. So it is never read after this process wrote
+# local cluster first loads the whole CIB; `cibadmin --query` takes ~0.7 s at 4000 primitives,
+# most of it in the daemon (as root, clushell.pacemaker.cibdisk needs only the small <cib> and
+# status reads). cli.py starts those reads before the heavy imports, and the session's live
+# runner answers its first calls from them when a call is exactly one of them (argv,
+# environment, no stdin); the first call that is none drops them. So it is never read after this process wrote
 # anything through the runner; reading early is otherwise safe, as every commit is
 # compare-and-swap on the loaded version.
 QUERY_ARGV = ("cibadmin", "--query")
@@ -232,12 +233,14 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float) -> int | None:
     return proc.wait()
 
 
-_prefetched: Prefetch | None = None
+_prefetched: list[Prefetch] = []  # the reads of the CIB, for the live runner's first calls
 _node_prefetched: Prefetch | None = None  # crm_node -n, for resolve() (local_node_name)
 
 
 def start_query_prefetch() -> None:
-    """Start ``cibadmin --query`` when the target will be the local live cluster.
+    """Start reading the CIB when the target will be the local live cluster: its ``<cib>``
+    element and status when the configuration will come from the CIB manager's file
+    (clushell.pacemaker.cibdisk), else ``cibadmin --query``.
 
     The caller (cli.py) has checked the command line (no --host, --cib-file, --demo; first
     level configure; not the REPL); here the environment (no CIB_file, CIB_shadow) and the
@@ -246,8 +249,11 @@ def start_query_prefetch() -> None:
     discard_prefetch()
     if "CIB_file" in os.environ or "CIB_shadow" in os.environ or not local_cluster_answers():
         return
+    from clushell.pacemaker import cibdisk
+
     try:
-        _prefetched = Prefetch(QUERY_ARGV, dict(os.environ))
+        for argv in cibdisk.reads() or (QUERY_ARGV,):
+            _prefetched.append(Prefetch(argv, dict(os.environ)))
         # the live target's node name (resolve() asks it before the read): at the same time
         _node_prefetched = Prefetch(("crm_node", "-n"), dict(os.environ), as_runner=False)
     except OSError:  # a tool missing here: the calls themselves will say so
@@ -257,42 +263,47 @@ def start_query_prefetch() -> None:
 def discard_prefetch() -> None:
     """Drop a prefetch no runner took (at exit, or when the target changes)."""
     global _prefetched, _node_prefetched
-    for pre in (_prefetched, _node_prefetched):
+    for pre in (*_prefetched, _node_prefetched):
         if pre is not None:
             pre.discard()
-    _prefetched = _node_prefetched = None
+    _prefetched, _node_prefetched = [], None
 
 
 class PrefetchedRunner(LocalRunner):
-    """The live target's LocalRunner whose first call may be answered by the prefetch."""
+    """The live target's LocalRunner whose first calls may be answered by the prefetches: each
+    call that is exactly one of them takes it; the first call that is none drops them all."""
 
-    def __init__(self, base_env: Mapping[str, str] | None, prefetch: Prefetch):
+    def __init__(self, base_env: Mapping[str, str] | None, prefetches: list[Prefetch]):
         super().__init__(base_env)
-        self._prefetch: Prefetch | None = prefetch
+        self._prefetches = prefetches
 
     def run(self, argv: Sequence[str], *, stdin: bytes | str | None = None,
             env: Mapping[str, str] | None = None, timeout: float | None = None) -> Result:
-        pre, self._prefetch = self._prefetch, None
-        if pre is not None:
+        for pre in self._prefetches:
             if pre.matches(argv, self.base_env, stdin, env):
+                self._prefetches.remove(pre)
                 return pre.result(timeout or DEFAULT_TIMEOUT)
-            pre.discard()
+        self._drop()
         return super().run(argv, stdin=stdin, env=env, timeout=timeout)
 
-    def close(self) -> None:
-        pre, self._prefetch = self._prefetch, None
-        if pre is not None:
+    def _drop(self) -> None:
+        pres, self._prefetches = self._prefetches, []
+        for pre in pres:
             pre.discard()
+
+    def close(self) -> None:
+        self._drop()
         super().close()
 
 
 def local_runner(env: Mapping[str, str]) -> LocalRunner:
     """The runner for a local target: it takes the pending prefetch if there is one."""
     global _prefetched
-    pre, _prefetched = _prefetched, None
-    if pre is None:
+    pres, _prefetched = _prefetched, []
+    if not pres:
         return LocalRunner(env)
     if env:  # not the live cluster: the prefetch is not for this target
-        pre.discard()
+        for pre in pres:
+            pre.discard()
         return LocalRunner(env)
-    return PrefetchedRunner(env, pre)
+    return PrefetchedRunner(env, pres)

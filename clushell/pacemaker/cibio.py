@@ -65,7 +65,9 @@ def query(runner: Runner) -> bytes:
     """The whole CIB (configuration and status) as XML bytes.
 
     A CIB file on this machine is read directly when it is in the usual form (see
-    clushell.pacemaker.cibfile.read_direct): cibadmin costs a quarter second on big CIBs.
+    clushell.pacemaker.cibfile.read_direct): cibadmin costs a quarter second on big CIBs. The
+    cluster here is assembled from the configuration its CIB manager wrote to disk when that is
+    the running one (clushell.pacemaker.cibdisk): ~0.7 s less at 4000 primitives.
     """
     from clushell.pacemaker import cibadmin
     from clushell.pacemaker.cibfile import check_file, local_cib_file, read_direct
@@ -76,6 +78,12 @@ def query(runner: Runner) -> bytes:
     path = local_cib_file(runner)
     if path is not None:
         check_file(path)  # says exactly what is wrong with the file, where cibadmin only fails to "Init"
+    else:  # the cluster here: its configuration from the CIB manager's own file, when that is exact
+        from clushell.pacemaker import cibdisk
+
+        data = cibdisk.read(runner)
+        if data is not None:
+            return data
     return cibadmin.query(runner)
 
 

@@ -15,33 +15,46 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import etree
+
+from clushell.pacemaker import cibdisk, cibio
+from clushell.transport.local import LocalRunner
 
 pytestmark = pytest.mark.live
 
-# a whole-CIB query logs the version it answered with: a second query is expected only after the
-# CIB moved (the cluster writes status updates, e.g. probes of resources other tests created)
+# each call logs "ARGS|stdout|version"; a whole-CIB query logs the version it answered with: a
+# second one is expected only after the CIB moved (the cluster writes status updates, e.g. probes
+# of resources other tests created, and the CIB manager's file may lag a change just made). The
+# other change (OTHER_ID) is made once, right after the last read clush makes to load: the whole
+# query, or as root the status (clushell.pacemaker.cibdisk).
 WRAPPER = """#!/bin/sh
-if [ "$*" = "--query" ]; then
-  out=$(mktemp) || exit 70
-  {real} --query > "$out" || {{ rc=$?; rm -f "$out"; exit $rc; }}
-  v=$(head -c 600 "$out" | grep -o ' epoch="[0-9]*"\\| num_updates="[0-9]*"' | tr -d '\\n ')
-  echo "$* $(readlink /proc/$$/fd/1) $v" >> {log}
-  cat "$out"; rm -f "$out"
-  [ -n "$OTHER_ID" ] && crm_attribute -t crm_config -n "$OTHER_ID" -v x >/dev/null 2>&1
-  exit 0
-fi
-echo "$* $(readlink /proc/$$/fd/1)" >> {log}
+case "$*" in
+  "--query"|"--query --scope status")
+    out=$(mktemp) || exit 70
+    {real} "$@" > "$out" || {{ rc=$?; rm -f "$out"; exit $rc; }}
+    v=$(head -c 600 "$out" | grep -o ' epoch="[0-9]*"\\| num_updates="[0-9]*"' | tr -d '\\n ')
+    echo "$*|$(readlink /proc/$$/fd/1)|$v" >> {log}
+    cat "$out"; rm -f "$out"
+    if [ -n "$OTHER_ID" ] && mkdir {log}.changed 2>/dev/null; then
+      crm_attribute -t crm_config -n "$OTHER_ID" -v x >/dev/null 2>&1
+    fi
+    exit 0 ;;
+esac
+echo "$*|$(readlink /proc/$$/fd/1)|" >> {log}
 exec {real} "$@"
 """
 
 
 def _read_ahead_once(calls: list[str]) -> None:
-    """The first whole-CIB query is the one started at process start; any later one re-read a CIB
-    that had moved (another version), never the same one again."""
-    queries = [c for c in calls if c.startswith("--query ")]
-    assert queries and "memfd:clush-prefetch" in queries[0], calls
-    versions = [q.rsplit(" ", 1)[-1] for q in queries]
+    """The first read is the one started at process start; the whole CIB is read again only when
+    it had moved (another version), never the same one again."""
+    reads = [c.split("|") for c in calls if c.startswith("--query")]
+    assert reads and "memfd:clush-prefetch" in reads[0][1], calls
+    versions = [v for args, _, v in reads if args == "--query"]
     assert len(set(versions)) == len(versions), calls
+    if cibdisk.reads():  # as root: the configuration came from the CIB manager's file
+        assert [r[0] for r in reads[:2]] == [" ".join(cibdisk.HEAD_ARGV[1:]), " ".join(cibdisk.STATUS_ARGV[1:])]
+        assert all("memfd:clush-prefetch" in r[1] for r in reads[:2]), calls
 
 
 def _clush(tmp_path: Path, *words: str, other: str = "",
@@ -76,10 +89,13 @@ def test_a_change_after_the_early_read_is_caught_and_kept(live_cluster, fresh_id
         res, calls = _clush(tmp_path, "configure", "primitive", rid, "ocf:pacemaker:Dummy", "meta",
                             "target-role=Stopped", other=other)
         assert res.returncode == 0, res.stderr
-        assert "memfd:clush-prefetch" in calls[0]
+        assert "memfd:clush-prefetch" in calls[0].split("|")[1]
         assert live_cluster.query(f"//primitive[@id='{rid}']")
         assert live_cluster.query(f"//nvpair[@name='{other}']")  # the other change is still there
-        assert "changed by others since it was loaded" in res.stdout + res.stderr
+        # made after clush's last read (read ahead, so possibly before clush read the file): either
+        # the file showed it (and the whole CIB was read: no conflict to tell) or the commit said it
+        reread = [c for c in calls[2:] if c.startswith("--query|")] if cibdisk.reads() else []
+        assert reread or "changed by others since it was loaded" in res.stdout + res.stderr, calls
     finally:
         live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", other, "-D"])
 
@@ -92,3 +108,25 @@ def test_a_script_on_standard_input_that_starts_in_configure(live_cluster, fresh
     assert f"primitive {rid} ocf:pacemaker:Dummy" in res.stdout  # the peeked script ran whole
     _read_ahead_once(calls)
     assert live_cluster.query(f"//primitive[@id='{rid}']")
+
+
+def test_the_cib_from_the_file_is_the_running_one(live_cluster, fresh_id):
+    """As root on the cluster here, the configuration comes from the CIB manager's file: the same
+    document as `cibadmin --query`, right after a change too (then the file may lag: read it all)."""
+    assert os.geteuid() != 0 or cibdisk.reads(), "running as root beside a cluster: the file must be found"
+    parser = etree.XMLParser(remove_blank_text=True)
+    names = [fresh_id("disk") for _ in range(3)]
+    try:
+        for name in names:
+            live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-v", "1"])
+            for _ in range(5):  # the reads are not one request: again while status updates move on
+                ours = etree.fromstring(cibio.query(LocalRunner()), parser)
+                theirs = etree.fromstring(live_cluster.query().encode(), parser)
+                if ours.get("num_updates") == theirs.get("num_updates"):
+                    break
+            assert etree.tostring(ours.find("configuration")) == etree.tostring(theirs.find("configuration"))
+            assert dict(ours.attrib) == dict(theirs.attrib)
+            assert f'name="{name}"' in etree.tostring(ours).decode()
+    finally:
+        for name in names:
+            live_cluster.run(["crm_attribute", "-t", "crm_config", "-n", name, "-D"])

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from clushell import cli, target
+from clushell.pacemaker import cibdisk
 from clushell.transport.local import LocalRunner
 
 FAKE = """#!/bin/sh
@@ -40,6 +41,7 @@ def fake_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CIB_file", raising=False)
     monkeypatch.delenv("CIB_shadow", raising=False)
     monkeypatch.setattr(target, "local_cluster_answers", lambda: True)
+    monkeypatch.setattr(cibdisk, "_disk_path", lambda: None)  # the whole CIB through cibadmin (test_cibdisk)
     yield log
     target.discard_prefetch()
 
@@ -57,8 +59,9 @@ def reaped(pid: int) -> bool:
 
 
 def pending() -> target.Prefetch:
-    pre = target._prefetched
-    assert pre is not None and pre.proc is not None
+    assert len(target._prefetched) == 1
+    pre = target._prefetched[0]
+    assert pre.proc is not None
     return pre
 
 
@@ -111,17 +114,17 @@ def test_not_for_a_cib_file_or_shadow(fake_cluster: Path, monkeypatch: pytest.Mo
     target.start_query_prefetch()
     pid = pending().proc.pid
     runner = target.local_runner({"CIB_file": str(tmp_path / "x.xml")})
-    assert type(runner) is LocalRunner and target._prefetched is None
+    assert type(runner) is LocalRunner and target._prefetched == []
     assert reaped(pid)
     monkeypatch.setenv("CIB_shadow", "s")
     target.start_query_prefetch()
-    assert target._prefetched is None
+    assert target._prefetched == []
 
 
 def test_no_cluster_no_prefetch(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(target, "local_cluster_answers", lambda: False)
     target.start_query_prefetch()
-    assert target._prefetched is None and not runs(fake_cluster)
+    assert target._prefetched == [] and not runs(fake_cluster)
 
 
 def test_unused_prefetch_is_killed_and_reaped(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,7 +206,7 @@ def test_one_shot_configure_reads_the_cib_once(fake_cluster: Path, monkeypatch: 
     out = capfd.readouterr().out
     assert "primitive pf1 ocf:pacemaker:Dummy" in out, out
     assert len(runs(fake_cluster)) == 1
-    assert target._prefetched is None
+    assert target._prefetched == []
     assert all(reaped(int(r.split()[0])) for r in runs(fake_cluster))
 
 
