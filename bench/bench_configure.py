@@ -95,7 +95,7 @@ class LiveTarget:
         self.cluster.wait_idle()
 
     def env(self, base: dict[str, str]) -> dict[str, str]:
-        return base
+        return {**base, **privcluster.TOOL_ENV}  # as the cluster's daemons have it (privcluster.py)
 
     def pcs(self) -> list[str]:
         return ["pcs"]

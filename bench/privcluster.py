@@ -22,7 +22,14 @@ from pathlib import Path
 
 NS = "clbench-n1"
 BASE = Path("/tmp/clush-bench-cluster")  # not under /run: the node mounts its own /run
-DAEMON_ENV = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8",
+# Pacemaker's IPC sends a message bigger than PCMK_ipc_buffer (128 KiB by default) compressed, and
+# gives up when even that does not fit: the CIB of 16,000 primitives (~10 MB, ~0.2 MB compressed)
+# then reaches neither the controller nor the fencer, and the cluster stops working. Pacemaker's
+# advice for big CIBs is to raise it, for the daemons and for the tools alike: the bench does so
+# at every size (the timed tools get it through TOOL_ENV).
+IPC_BUFFER = "PCMK_ipc_buffer=33554432"
+TOOL_ENV = {"PCMK_ipc_buffer": IPC_BUFFER.split("=", 1)[1]}
+DAEMON_ENV = ["env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C.UTF-8", IPC_BUFFER,
               "PCMK_logfile=/var/log/pacemaker/pacemaker.log", "PCMK_logfacility=none"]
 COROSYNC_CONF = """totem {
   version: 2
@@ -131,6 +138,7 @@ class PrivateCluster:
     def run(self, argv: list[str], **kw) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if k not in ("CIB_file", "CIB_shadow")}
         env["LC_ALL"] = "C"
+        env.update(TOOL_ENV)
         kw.setdefault("env", env)
         return _run([*self.enter, *argv], **kw)
 
