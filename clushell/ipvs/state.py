@@ -126,6 +126,9 @@ class IpvsState:
         except ClushError:
             self.last_failed = True  # e.g. SSH dropped mid-commit: never retried behind the user's back
             raise
+        except KeyboardInterrupt:
+            self.session.out.error(self._interrupted(name, snap, target))
+            raise
         changed = report.result is not None and report.result.changed
         if report.final is not None and not changed:
             # after a refused commit the old snapshot stays: committing again is refused
@@ -137,6 +140,42 @@ class IpvsState:
             self.no_drain.pop(name, None)
         # on failure the staged table stays, so the user can fix it and commit again
         return report
+
+    def _interrupted(self, name: str, before: Snapshot, target: Table) -> str:
+        """Ctrl-C during a commit: read the table again and say what it holds now. Steps made
+        before the interrupt are undone (as a failed commit's are): Ctrl-C cancels the commit.
+        The staged changes stay unless they are all in (then they are done): nothing typed is lost."""
+        try:
+            now = self.backend(name).read()
+        except (ClushError, KeyboardInterrupt):
+            self.last_failed = True
+            return (f"ipvs {name}: interrupted during the commit; whether it was applied is unknown "
+                    "(the staged changes are kept): 'refresh' and 'show' to look")
+        self.snapshots[name] = now
+        if not diff(target, now.table):
+            self.desired.pop(name, None)
+            self.no_drain.pop(name, None)
+            return f"ipvs {name}: interrupted, but the change was applied"
+        if not diff(before.table, now.table):
+            return f"ipvs {name}: interrupted: nothing was changed (the staged changes are kept)"
+        try:  # back to the table as it was (compare-and-swap on what was just read)
+            undo = self.backend(name).commit(before.table, now, no_drain=frozenset(), drain_wait=0)
+        except (ClushError, KeyboardInterrupt):
+            undo = None
+        if undo is not None and undo.ok and undo.final is not None and not diff(before.table, undo.final.table):
+            self.snapshots[name] = undo.final
+            return (f"ipvs {name}: interrupted midway; the steps made were undone: nothing was changed "
+                    "(the staged changes are kept)")
+        try:
+            now = self.backend(name).read()
+        except (ClushError, KeyboardInterrupt):
+            pass
+        self.snapshots[name] = now
+        self.last_failed = True
+        n = len([s for s in diff(target, now.table) if s.phase != "wait"])
+        return (f"ipvs {name}: interrupted midway: {n} ipvsadm step{'s' if n != 1 else ''} of the staged "
+                "changes not applied, and undoing the others failed (the staged changes are kept: "
+                "'commit' finishes them, 'show' to look)")
 
 
 def show_report(out: Any, report: CommitReport, name: str, *, offline: bool = False) -> None:
