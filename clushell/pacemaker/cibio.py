@@ -19,9 +19,7 @@ crm_diff is pure computation: it runs on this machine when installed, else on th
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from clushell.errors import ClushError, TransportError
 from clushell.pacemaker import cibguard
 from clushell.pacemaker.cibadmin import BIG_CIB_TIMEOUT, CommitFailed, CommitInterrupted, tool_error, version_now
 from clushell.pacemaker.cibfile import local_cib_file
+from clushell.pacemaker.crmdiff import crm_diff
 from clushell.transport.base import Result, Runner
 
 if TYPE_CHECKING:
@@ -40,15 +39,6 @@ if TYPE_CHECKING:
     from clushell.cib.change import Change
 
 RETRIES = 40  # version races are usually status updates; each retry re-reads and re-checks
-_SEPARATOR = b"\n<!--clush-separator-->\n"
-# fixed script for the target when crm_diff is not installed here: the two documents come on
-# stdin (never in the command line), split at the separator line into a private temp dir
-_REMOTE_DIFF = (
-    't=$(mktemp -d) || exit 70; trap \'rm -rf "$t"\' EXIT; '
-    "awk -v o=\"$t/o\" -v n=\"$t/n\" '/^<!--clush-separator-->$/ {f=1; next} {print > (f ? n : o)}'; "
-    'if [ "$1" = u ]; then crm_diff --no-version -o "$t/o" -n "$t/n"; else crm_diff -o "$t/o" -n "$t/n"; fi'
-)
-
 
 @dataclass(frozen=True)
 class CommitOutcome:
@@ -85,55 +75,6 @@ def query(runner: Runner) -> bytes:
         if data is not None:
             return data
     return cibadmin.query(runner)
-
-
-def crm_diff(runner: Runner, old: bytes | _Element, new: bytes | _Element, *, versioned: bool) -> str | None:
-    """crm_diff old -> new (documents or their XML); None when identical.  Local if installed
-    here, else on the target.
-
-    Objects equal on both sides are left out of what crm_diff sees (it is slow on big CIBs);
-    positions in the result are recomputed on the whole new document.
-    """
-    from lxml import etree
-
-    from clushell.cib import change as chg
-    from clushell.cib import diffprune
-
-    old_el = chg.parse(old) if isinstance(old, (bytes, str)) else old
-    new_el = chg.parse(new) if isinstance(new, (bytes, str)) else new
-    pruned = diffprune.prune_unchanged(old_el, new_el)
-    if pruned is None:
-        return _crm_diff(runner, etree.tostring(old_el), etree.tostring(new_el), versioned=versioned)
-    patch = _crm_diff(runner, etree.tostring(pruned[0]), etree.tostring(pruned[1]), versioned=versioned)
-    return diffprune.fix_positions(patch, new_el) if patch else patch
-
-
-def have_local_crm_diff() -> bool:
-    return shutil.which("crm_diff") is not None
-
-
-def _crm_diff(runner: Runner, old: bytes, new: bytes, *, versioned: bool) -> str | None:
-    if have_local_crm_diff():
-        import tempfile
-
-        from clushell.transport.local import LocalRunner
-
-        with tempfile.TemporaryDirectory(prefix="clush-") as tmp:
-            paths = []
-            for name, data in (("old.xml", old), ("new.xml", new)):
-                paths.append(os.path.join(tmp, name))
-                with open(paths[-1], "wb") as f:
-                    f.write(data)
-            argv = ["crm_diff", "-o", paths[0], "-n", paths[1]] + ([] if versioned else ["--no-version"])
-            res = LocalRunner().run(argv, timeout=120)
-    else:
-        res = runner.run(["sh", "-c", _REMOTE_DIFF, "clush-diff", "v" if versioned else "u"],
-                         stdin=old + _SEPARATOR + new, timeout=120)
-    if res.rc == 0:
-        return None
-    if res.rc != 1:
-        raise ClushError(f"crm_diff failed: {res.first_error_line()}")
-    return res.out
 
 
 # lists the processes still carrying our transaction tag (a remote command outlives a cut connection)

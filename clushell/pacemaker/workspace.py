@@ -197,19 +197,20 @@ class Workspace:
     def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool,
                 job: Any = None) -> bool:  # job: verify.start_crm_verify(runner, pending_xml)
         """Report what verification finds; refuse on errors unless forced (returns force)."""
+        from clushell.pacemaker.findings import refuse_schema, report
         from clushell.pacemaker.verify import SchemaFinding, relaxng_findings, verify_cib
 
         if not check:  # no resources: crm does not verify, but the schema still decides (cheap here)
             from lxml import etree
 
-            _refuse_schema(relaxng_findings(etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True))) or [])
+            refuse_schema(relaxng_findings(etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True))) or [])
             return force
         session = ctx.session
         findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed), job=job)
-        _refuse_schema([f for f in findings if isinstance(f, SchemaFinding)])
+        refuse_schema([f for f in findings if isinstance(f, SchemaFinding)])
         # one error that refuses the commit is said once, in the refusal (naming object and attribute)
         fold = not force and not session.options.interactive
-        errors = _report(ctx, findings, fold_single_error=fold)
+        errors = report(ctx, findings, fold_single_error=fold)
         if errors:
             if not force and session.options.interactive and session.ask("Do you still want to commit") == "y":
                 force = True
@@ -366,41 +367,3 @@ def get_workspace(ctx: Any) -> Workspace:
         ws = Workspace(original, None, xml)
         ctx.session.set_state(STATE, ws)
     return ws
-
-
-def report_findings(ctx: Any, xml: bytes, *, changed: set[str] | None = None) -> bool:
-    """Print what verification finds in ``xml``; False when there are errors."""
-    return not check_and_report(ctx, xml, changed=changed)
-
-
-def check_and_report(ctx: Any, xml: bytes, *, changed: set[str] | None = None, fold_single_error: bool = False
-                     ) -> list[str]:
-    """Print what verification finds in ``xml`` and return the errors' texts.
-
-    With ``fold_single_error`` a lone error is not printed: the caller says it in its one line.
-    """
-    from clushell.pacemaker.verify import verify_cib
-
-    return _report(ctx, verify_cib(ctx.session.runner, xml, changed_ids=changed), fold_single_error=fold_single_error)
-
-
-def _refuse_schema(found: list[Any]) -> None:
-    """cibadmin refuses what the schema refuses, forced or not: one line (more under it), nothing else."""
-    if found:
-        more = "\n".join(_text(f) for f in found[1:])
-        raise ClushError(f"commit refused: {found[0].say('cannot be forced').split(': ', 1)[-1]}", details=more)
-
-
-def _text(finding: Any) -> str:
-    return str(finding).split(": ", 1)[-1]  # without the level: ctx.out says it
-
-
-def _report(ctx: Any, findings: list[Any], *, fold_single_error: bool = False) -> list[str]:
-    errors = [_text(f) for f in findings if f.is_error]
-    fold = fold_single_error and len(errors) == 1
-    for f in findings:
-        if not f.is_error:
-            ctx.out.warn(_text(f))
-        elif not fold:
-            ctx.out.error(_text(f))
-    return errors

@@ -40,7 +40,8 @@ def do_commit(ctx: Context, args: list[str]) -> None:
 @command("verify", "Check the pending configuration with crm_verify.")
 def do_verify(ctx: Context, args: list[str]) -> None:
     """Prints crm_verify's findings for the pending configuration; fails on errors."""
-    from clushell.pacemaker.workspace import get_workspace, report_findings
+    from clushell.pacemaker.findings import report_findings
+    from clushell.pacemaker.workspace import get_workspace
 
     ws = get_workspace(ctx)
     if not report_findings(ctx, ws.pending.to_xml(pretty=False)):

@@ -12,7 +12,7 @@ from lxml import etree
 
 from clushell.cib import change as chg
 from clushell.cib.change import CommitConflict
-from clushell.pacemaker import cibio
+from clushell.pacemaker import cibio, crmdiff
 from clushell.pacemaker.cibadmin import CommitFailed
 from clushell.transport.local import LocalRunner
 from tests.realenv import require
@@ -182,7 +182,7 @@ def test_remote_style_crm_diff_script_gives_the_same_patch(cibfile, monkeypatch)
     a = cibio.query(cibfile)
     b = edit(a, prim("t1"), description="via target")
     local = cibio.crm_diff(cibfile, a, b, versioned=True)
-    monkeypatch.setattr(cibio, "have_local_crm_diff", lambda: False)
+    monkeypatch.setattr(crmdiff, "have_local_crm_diff", lambda: False)
     remote = cibio.crm_diff(cibfile, a, b, versioned=True)
     assert chg.parse_patch(remote) == chg.parse_patch(local) or remote == local
 
