@@ -29,18 +29,18 @@ _TAG = re.compile(rb"""\A\s*<cib\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _SAME = ("admin_epoch", "epoch", "validate-with")  # what must agree between the file and the live CIB
 
 
-def may_use(runner: Runner) -> bool:
-    """The local cluster, as root (the file is the CIB manager's, mode 0600)."""
-    return (runner.where == "local" and os.geteuid() == 0
-            and not any(runner.base_env.get(k) or os.environ.get(k) for k in _TOOL_TARGETS))
+def may_use(runner: Runner | None = None) -> bool:
+    """The local cluster, as root (the file is the CIB manager's, mode 0600); no runner: this
+    process's environment alone (the read-ahead, before there is a runner)."""
+    env = runner.base_env if runner is not None else {}
+    return ((runner is None or runner.where == "local") and os.geteuid() == 0
+            and not any(env.get(k) or os.environ.get(k) for k in _TOOL_TARGETS))
 
 
 def reads() -> tuple[tuple[str, ...], ...]:
     """The cibadmin calls :func:`read` makes on the cluster here, when it will make them (for the
     read-ahead at process start: clushell.target); () when the whole CIB will be read instead."""
-    if os.geteuid() != 0 or any(os.environ.get(k) for k in _TOOL_TARGETS) or _disk_path() is None:
-        return ()
-    return HEAD_ARGV, STATUS_ARGV
+    return (HEAD_ARGV, STATUS_ARGV) if may_use() and _disk_path() is not None else ()
 
 
 def read(runner: Runner) -> bytes | None:
