@@ -45,9 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clush {__version__}")
         return EXIT_OK
     if args[:1] == ["__complete"]:
-        from clushell.complete.shell import shell_main
+        from clushell.complete import stamp
 
-        return shell_main(args[1:])
+        if len(args) > 2 and args[2].isdigit():  # the live version's read runs while Python imports
+            stamp.start_live_read(args[3 : 3 + int(args[2])])
+        try:
+            from clushell.complete.shell import shell_main
+
+            return shell_main(args[1:])
+        finally:
+            stamp.discard_live_read()
     prefetch = _loads_cib_first(args)
     if prefetch:  # the CIB read runs while Python imports and sets up (clushell.target)
         from clushell.target import start_query_prefetch

@@ -40,7 +40,7 @@ BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def system_file() -> Path:
-    return paths.SYSTEM_CONFIG / "clush.conf"
+    return Path(paths.SYSTEM_CONFIG) / "clush.conf"
 
 
 def user_file() -> Path:

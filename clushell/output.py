@@ -7,8 +7,6 @@ light. NO_COLOR and --no-color switch colour off.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from typing import TextIO
 
@@ -85,6 +83,8 @@ class Output:
 
     def page(self, text: str) -> None:
         """Show long text through $PAGER when interactive and taller than the screen."""
+        import shutil  # here, not at the top: `clush __complete` imports this module on every Tab
+
         lines = text.count("\n") + 1
         height = shutil.get_terminal_size((80, 24)).lines
         if not (self.interactive and self.stdout.isatty() and lines >= height):
@@ -93,6 +93,7 @@ class Output:
         pager = self.pager or os.environ.get("PAGER") or "less -R"
         try:
             import shlex
+            import subprocess
 
             subprocess.run(shlex.split(pager), input=text.encode(), check=False)
         except (OSError, ValueError):

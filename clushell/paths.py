@@ -3,32 +3,56 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 APP = "clush"
-SYSTEM_CONFIG = Path("/etc/clush")
+SYSTEM_CONFIG = "/etc/clush"
 
 
-def _xdg(var: str, fallback: str) -> Path:
+def _xdg(var: str, fallback: str) -> str:
+    # strings here: `clush __complete` needs the cache directory, and importing pathlib is a
+    # tenth of a Tab
     value = os.environ.get(var)
-    base = Path(value) if value and os.path.isabs(value) else Path.home() / fallback
-    return base / APP
+    base = value if value and os.path.isabs(value) else os.path.join(os.path.expanduser("~"), fallback)
+    return os.path.join(base, APP)
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def config_dir() -> Path:
-    return _xdg("XDG_CONFIG_HOME", ".config")
+    return _path(_xdg("XDG_CONFIG_HOME", ".config"))
 
 
 def state_dir() -> Path:
-    return _xdg("XDG_STATE_HOME", ".local/state")
+    return _path(_xdg("XDG_STATE_HOME", ".local/state"))
 
 
-def cache_dir() -> Path:
+def cache_dir_name() -> str:
     return _xdg("XDG_CACHE_HOME", ".cache")
 
 
+def cache_dir() -> Path:
+    return _path(cache_dir_name())
+
+
 def data_dir() -> Path:
-    return _xdg("XDG_DATA_HOME", ".local/share")
+    return _path(_xdg("XDG_DATA_HOME", ".local/share"))
+
+
+#: the embedded sandbox CIB's file name, in the data directory
+SANDBOX_NAME = "sandbox.xml"
+
+
+def sandbox_file() -> str:
+    """The embedded sandbox CIB (what clush works on when no cluster answers)."""
+    return os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), SANDBOX_NAME)
 
 
 def history_file() -> Path:

@@ -7,7 +7,6 @@ that answers → live; otherwise the embedded sandbox CIB in the XDG data direct
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -17,9 +16,8 @@ from pathlib import Path
 from clushell import paths
 from clushell.errors import ClushError, TransportError
 from clushell.transport.base import Result
-from clushell.transport.local import DEFAULT_TIMEOUT, SBIN_DIRS, LocalRunner
-
-SANDBOX_NAME = "sandbox.xml"
+from clushell.transport.local import DEFAULT_TIMEOUT, LocalRunner
+from clushell.transport.prefetch import Prefetch
 
 # Used when Pacemaker's tools are not installed: the smallest valid CIB.
 MINIMAL_CIB = """<cib crm_feature_set="3.16.2" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
@@ -88,7 +86,7 @@ def local_node_name() -> str:
 
 
 def sandbox_path() -> Path:
-    return paths.data_dir() / SANDBOX_NAME
+    return Path(paths.sandbox_file())
 
 
 def create_sandbox(path: Path, *, demo: bool = False) -> None:
@@ -138,7 +136,7 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
         # an admin workstation: reach the cluster through the configured nodes (cluster.nodes)
         return Target("remote", host=nodes[0], candidates=tuple(nodes),
                       notice=f"no local cluster; using the configured cluster nodes {' '.join(nodes)}")
-    path = paths.data_dir() / ("demo.xml" if demo else SANDBOX_NAME)
+    path = paths.data_dir() / ("demo.xml" if demo else paths.SANDBOX_NAME)
     if recreate or not path.exists():
         create_sandbox(path, demo=demo)
     what = "demo sandbox" if demo else "no cluster answers here; using the sandbox CIB"
@@ -156,81 +154,6 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
 # anything through the runner; reading early is otherwise safe, as every commit is
 # compare-and-swap on the loaded version.
 QUERY_ARGV = ("cibadmin", "--query")
-
-
-def _tool_env(environ: dict[str, str]) -> dict[str, str]:
-    # what LocalRunner.run gives a tool when the target adds nothing (tests check they agree)
-    env = dict(environ)
-    env["LC_ALL"] = "C"
-    parts = env.get("PATH", "/usr/bin:/bin").split(":")
-    env["PATH"] = ":".join(parts + [d for d in SBIN_DIRS if d not in parts])
-    return env
-
-
-class Prefetch:
-    """One tool call started ahead. Its stdout and stderr go to anonymous memory files (never
-    a name on disk), so the tool never blocks on a full pipe while clush starts."""
-
-    def __init__(self, argv: tuple[str, ...], environ: dict[str, str], *, as_runner: bool = True):
-        # as_runner: the environment and program LocalRunner would use; else as subprocess.run does
-        self.argv, self.environ = argv, environ
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._fds: list[int] = []
-        try:
-            for _ in range(2):
-                self._fds.append(os.memfd_create("clush-prefetch", os.MFD_CLOEXEC))
-            env = _tool_env(environ) if as_runner else dict(environ)
-            program = (shutil.which(argv[0], path=env["PATH"]) or argv[0]) if as_runner else argv[0]
-            self.proc = subprocess.Popen([program, *argv[1:]], stdin=subprocess.DEVNULL, stdout=self._fds[0],
-                                         stderr=self._fds[1], env=env)
-        except BaseException:
-            self.discard()
-            raise
-
-    def matches(self, argv: Sequence[str], base_env: Mapping[str, str], stdin: object, env: object) -> bool:
-        return (tuple(argv) == self.argv and not base_env and stdin is None and not env
-                and dict(os.environ) == self.environ)
-
-    def result(self, timeout: float) -> Result:
-        """Wait for the tool (the process is always reaped, killed if need be) and return its answer."""
-        try:
-            assert self.proc is not None
-            rc = _wait(self.proc, timeout)
-            if rc is None:
-                raise TransportError(f"{self.argv[0]}: no answer within {timeout:g} s")
-            out, err = (os.pread(fd, os.fstat(fd).st_size, 0).decode("utf-8", "replace") for fd in self._fds)
-            return Result(rc, out, err)
-        finally:
-            self.discard()
-
-    def discard(self) -> None:
-        """Kill the tool if it still runs (it only reads), reap it, free its output."""
-        if self.proc is not None:
-            if self.proc.poll() is None:
-                self.proc.kill()
-                self.proc.wait()
-            self.proc = None
-        for fd in self._fds:
-            os.close(fd)
-        self._fds = []
-
-
-def _wait(proc: subprocess.Popen[bytes], timeout: float) -> int | None:
-    """The exit code, None if still running after ``timeout``. Woken by the exit itself (a
-    pidfd), not by Popen.wait(timeout)'s polling, which sleeps up to 50 ms past it."""
-    try:
-        fd = os.pidfd_open(proc.pid)
-    except OSError:  # an old kernel
-        try:
-            return proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            return None
-    try:
-        if not select.select([fd], [], [], timeout)[0]:
-            return None
-    finally:
-        os.close(fd)
-    return proc.wait()
 
 
 _prefetched: list[Prefetch] = []  # the reads of the CIB, for the live runner's first calls

@@ -45,4 +45,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "${1:-}" = "--test" ] && extra="[test]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+# compat: a plain path entry; the default editable finder imports pathlib and more at every start
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}" --config-settings editable_mode=compat
+# bytecode caches, as an installed package has them: with PYTHONDONTWRITEBYTECODE set Python never
+# writes them, and every clush process would compile its modules again (a third of a Tab)
+.venv/bin/python -m compileall -q clushell >/dev/null

@@ -7,7 +7,6 @@ configuration back, refusing when the target changed since the shadow was made.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clushell.commands.tree import Arg, Kind, Level, command
@@ -15,6 +14,8 @@ from clushell.errors import ClushError
 from clushell.session import StateKey
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from clushell.context import Context
 
 def _base_session(ctx: Context):

@@ -9,7 +9,6 @@ inside their bodies.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
 from collections.abc import Callable, Iterator
@@ -280,6 +279,8 @@ class Level:
 
     def suggest(self, word: str) -> list[str]:
         """Closest names for "did you mean" hints."""
+        import difflib  # only on a mistyped word: a Tab never needs it
+
         return difflib.get_close_matches(word, self.names(with_aliases=True), n=3, cutoff=0.6)
 
     def level(self, name: str) -> Level:

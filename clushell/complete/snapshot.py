@@ -3,22 +3,20 @@
 ``shell_source(options)`` builds a ``Providers`` from clush's options on the shell's command
 line, with short timeouts and no prompts. The id lists are kept per CIB version in
 $XDG_CACHE_HOME/clush/complete/ (parsing 16,000 primitives on every Tab would cost ten times
-the whole time budget): a CIB file's version is its inode, mtime, ctime, size and <cib>
-counters; the live CIB's is its counters (one `cibadmin --query --xpath /cib --no-children`)
-and the CIB manager's sockets. Only the ids starting with the typed word become candidates.
+the whole time budget), stamped with the version they were made from (clushell.complete.stamp).
+Only the ids starting with the typed word become candidates.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from clushell.complete.base import Candidate
 from clushell.complete.sources import Providers
+from clushell.complete.stamp import cib_sockets, file_stamp, live_stamp, model_stamp
 
 if TYPE_CHECKING:
     from clushell.transport.base import Result, Runner
@@ -70,80 +68,26 @@ def shell_source(options: dict[str, str]) -> Providers | None:
         return None
     path = options.get("--cib-file") or os.environ.get("CIB_file")
     if not path:
-        from clushell.target import sandbox_path
-
-        sockets = _cib_sockets()
+        sockets = cib_sockets()
         if sockets is not None:
             runner = _ClampedRunner({}, SHELL_QUERY_TIMEOUT)
-            stamp = _live_stamp(runner, sockets)
+            stamp = live_stamp(runner, sockets, SHELL_QUERY_TIMEOUT)
             if stamp is None:  # the version is unknown: no cache, read it all
                 return Providers(runner=runner, model_loader=lambda: _query_live(runner))
             return SnapshotProviders("live:", stamp, runner=runner, model_loader=lambda: _query_live(runner),
-                                     current=lambda model: _model_stamp(model, sockets) == stamp)
-        path = str(sandbox_path())
+                                     current=lambda model: model_stamp(model, sockets) == stamp)
+        from clushell import paths
+
+        path = paths.sandbox_file()
         if not os.path.exists(path):
             return None
     path = os.path.abspath(path)
-    stamp = _file_stamp(path)
+    stamp = file_stamp(path)
     if stamp is None:
         return None
     runner = _ClampedRunner({"CIB_file": path}, SHELL_QUERY_TIMEOUT)
     return SnapshotProviders(path, stamp, runner=runner, model_loader=lambda: _read_file(path),
-                             current=lambda model: _file_stamp(path) == stamp)
-
-
-# -- version stamps: a cache entry is used only for the very version it was made from ----------
-_VERSION_ATTRS = ("admin_epoch", "epoch", "num_updates")
-
-
-def _file_stamp(path: str) -> str | None:
-    """The file's identity and version: device, inode, mtime, ctime, size and the <cib> counters.
-
-    Writers replace the file (a new inode) or at least change mtime/size; the counters in the
-    ``<cib>`` tag catch an in-place rewrite within one timestamp tick.
-    """
-    try:
-        with open(path, "rb") as f:
-            st = os.fstat(f.fileno())
-            head = f.read(4096)
-    except OSError:
-        return None
-    return f"file:{st.st_dev}:{st.st_ino}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_size}:{_header_version(head)}"
-
-
-def _header_version(head: bytes) -> str:
-    """admin_epoch:epoch:num_updates of the first ``<cib ...>`` tag in ``head`` ('' when not there)."""
-    import re
-
-    m = re.search(rb"<cib\b[^>]*>", head)
-    if m is None:
-        return ""
-    tag = m.group(0)
-    out = []
-    for attr in _VERSION_ATTRS:
-        v = re.search(rb"\s" + attr.encode() + rb"\s*=\s*[\"']([^\"']*)", tag)
-        out.append(v.group(1).decode("ascii", "replace") if v else "")
-    return ":".join(out)
-
-
-def _live_stamp(runner: Any, sockets: str) -> str | None:
-    """The running CIB's version without reading it: the ``<cib>`` element alone, and the CIB
-    manager's listening sockets (a restarted or another cluster has other ones)."""
-    try:
-        res = runner.run(["cibadmin", "--query", "--local", "--xpath", "/cib", "--no-children"])
-    except Exception:
-        return None
-    if not res.ok:
-        return None
-    version = _header_version(res.out.encode()[:4096])
-    if not version or version == "::":
-        return None
-    return f"live:{sockets}:{version}"
-
-
-def _model_stamp(model: Any, sockets: str) -> str:
-    """The stamp of a CIB as read (its own counters): ids are cached only when it is still current."""
-    return f"live:{sockets}:" + ":".join(model.root.get(a, "") for a in _VERSION_ATTRS)
+                             current=lambda model: file_stamp(path) == stamp)
 
 
 class _Snapshot:
@@ -197,7 +141,7 @@ class SnapshotProviders(Providers):
     Every Tab is a new process; parsing a 16,000-primitive CIB each time would cost ten times
     the whole time budget, so the lists are kept in $XDG_CACHE_HOME/clush/complete/, one file
     per CIB file (or one for the live CIB), stamped with the version they were made from
-    (``_file_stamp``, ``_live_stamp``). They are saved only when ``current(model)`` says the
+    (clushell.complete.stamp). They are saved only when ``current(model)`` says the
     version read is still the stamped one, so an entry never stands for another version.
     """
 
@@ -212,7 +156,7 @@ class SnapshotProviders(Providers):
         # paths only makes them take turns, the stamp holds the file's device and inode)
         raw = path.encode("utf-8", "surrogateescape")
         name = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
-        self.cache = paths.cache_dir() / "complete" / f"{name}.json"
+        self.cache = os.path.join(paths.cache_dir_name(), "complete", f"{name}.json")
         self.stamp = stamp
         self._current = current
         self._data: dict[str, Any] | None = None
@@ -220,7 +164,8 @@ class SnapshotProviders(Providers):
     def _load_cache(self) -> dict[str, Any]:
         if self._data is None:
             try:
-                self._data = json.loads(self.cache.read_bytes())
+                with open(self.cache, "rb") as f:
+                    self._data = json.loads(f.read())
             except (OSError, ValueError):
                 self._data = {}
             if not isinstance(self._data, dict) or self._data.get("stamp") != self.stamp:
@@ -228,12 +173,16 @@ class SnapshotProviders(Providers):
         return self._data
 
     def _save(self, key: str, value: Any) -> None:
+        import contextlib
+        import tempfile  # here: a Tab answered from the cache never writes it
+
         data = self._load_cache()
         data[key] = value
+        folder, name = os.path.split(self.cache)
         try:
-            self.cache.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             # a unique temp name: pids repeat across containers sharing a home directory
-            fd, tmp = tempfile.mkstemp(dir=self.cache.parent, prefix=f".{self.cache.name}.", suffix=".tmp")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
         except OSError:
             return  # no cache directory: only slower
         try:
@@ -284,20 +233,6 @@ class SnapshotProviders(Providers):
                 raise
             self._save("states", states)
         return data["states"]
-
-
-def _cib_sockets() -> str | None:
-    """None when the local CIB manager's abstract socket does not exist (names are '@'-padded),
-    else the inodes of its listening sockets (they change when the manager restarts)."""
-    try:
-        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
-            lines = [line.split() for line in f]
-    except OSError:
-        return None
-    found = [p for p in lines if len(p) >= 8 and p[-1].rstrip("@") in ("@cib_rw", "@cib_ro")]
-    if not found:
-        return None
-    return ",".join(sorted(p[6] for p in found if p[3] == "00010000"))  # listening only: clients come and go
 
 
 def _read_file(path: str) -> Any:

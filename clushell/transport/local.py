@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 
 from clushell.errors import ToolMissing, TransportError
 from clushell.transport.base import Result
+from clushell.transport.toolenv import tool_env, which
 
 DEFAULT_TIMEOUT = 120.0
-SBIN_DIRS = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 
 
 class LocalRunner:
@@ -32,15 +31,9 @@ class LocalRunner:
         env: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> Result:
-        full_env = dict(os.environ)
-        full_env.update(self.base_env)
-        full_env.update(env or {})
-        full_env["LC_ALL"] = "C"
-        # Pacemaker's tools live in /usr/sbin, which is not on a normal user's PATH on Debian
-        parts = full_env.get("PATH", "/usr/bin:/bin").split(":")
-        full_env["PATH"] = ":".join(parts + [d for d in SBIN_DIRS if d not in parts])
+        full_env = tool_env({**os.environ, **self.base_env, **(env or {})})
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        program = shutil.which(argv[0], path=full_env["PATH"]) or argv[0]
+        program = which(argv[0], full_env["PATH"]) or argv[0]
         try:
             proc = subprocess.run(
                 [program, *argv[1:]],

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
-import tempfile
 from typing import TYPE_CHECKING
 
 from clushell.commands.configure.common import (
@@ -118,6 +116,8 @@ def editor_command(ctx: Context) -> str:
 
 
 def _run_editor(editor: str, path: str) -> None:
+    import subprocess  # here, not at the top: `clush __complete` imports the command tree
+
     try:
         argv = shlex.split(editor) + [path]
         rc = subprocess.call(argv)
@@ -175,6 +175,8 @@ def do_edit(ctx: Context, args: list[str]) -> None:
     editor = editor_command(ctx)
     if not xml and os.path.basename(editor.split()[0] if editor.split() else "").startswith("vi"):
         text += VIM_LINE
+    import tempfile
+
     fd, path = tempfile.mkstemp(prefix="clush-edit-", suffix=".xml" if xml else ".crm")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

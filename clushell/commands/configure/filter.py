@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING
 
 from clushell.commands.configure.common import confirm_destructive, existing, loss, report, selection_text, workspace
@@ -20,6 +19,8 @@ _BREAK = " \\\n\t"
 
 def _run(cmd: str, text: str) -> str:
     """``sh -c CMD`` with ``text`` on stdin; its stderr goes to the user. Failure is an error."""
+    import subprocess  # here, not at the top: `clush __complete` imports the command tree
+
     try:
         res = subprocess.run(["/bin/sh", "-c", cmd], input=text.encode(), stdout=subprocess.PIPE, check=False)
     except OSError as exc:

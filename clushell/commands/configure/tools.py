@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from typing import TYPE_CHECKING
 
 from clushell.commands.configure.common import workspace
@@ -90,6 +88,9 @@ def do_graph(ctx: Context, args: list[str]) -> None:
         return
     if not fmt.isalnum():
         raise UsageError(f"'{fmt}' is not an image format (png, svg, pdf, ...)", token=fmt)
+    import shutil  # here, not at the top: `clush __complete` imports the command tree
+    import subprocess
+
     program = shutil.which("dot")
     if program is None:
         raise ClushError(f"rendering {fmt} needs Graphviz's dot, which is not installed; "

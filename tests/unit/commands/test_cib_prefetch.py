@@ -1,4 +1,4 @@
-"""The CIB read started at process start (clushell.target.Prefetch, cli._loads_cib_first).
+"""The CIB read started at process start (clushell.transport.prefetch.Prefetch, cli._loads_cib_first).
 
 A fake `cibadmin` on PATH logs each run; the live cluster is pretended (local_cluster_answers).
 The prefetch may only answer the live runner's first call when it is exactly that call; every
@@ -18,6 +18,7 @@ import pytest
 from clushell import cli, target
 from clushell.pacemaker import cibdisk
 from clushell.transport.local import LocalRunner
+from clushell.transport.toolenv import tool_env
 
 FAKE = """#!/bin/sh
 echo "$$ $*" >> {log}
@@ -61,13 +62,13 @@ def reaped(pid: int) -> bool:
 def pending() -> target.Prefetch:
     assert len(target._prefetched) == 1
     pre = target._prefetched[0]
-    assert pre.proc is not None
+    assert pre.pid is not None
     return pre
 
 
 def test_first_query_of_the_live_runner_is_answered_by_the_prefetch(fake_cluster: Path) -> None:
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     runner = target.local_runner({})
     res = runner.run(["cibadmin", "--query"], timeout=30)
     assert res.ok and 'epoch="7"' in res.out
@@ -80,7 +81,7 @@ def test_first_query_of_the_live_runner_is_answered_by_the_prefetch(fake_cluster
 def test_another_first_call_drops_it(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_SLEEP", "30")  # still running: it must be killed, not waited for
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     monkeypatch.delenv("FAKE_SLEEP")
     runner = target.local_runner({})
     res = runner.run(["cibadmin", "--query", "--scope", "nodes"], timeout=30)
@@ -96,7 +97,7 @@ def test_another_first_call_drops_it(fake_cluster: Path, monkeypatch: pytest.Mon
 def test_a_different_environment_or_input_drops_it(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch,
                                                    change: str) -> None:
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     runner = target.local_runner({})
     kw: dict[str, object] = {}
     if change == "environ":
@@ -112,7 +113,7 @@ def test_a_different_environment_or_input_drops_it(fake_cluster: Path, monkeypat
 
 def test_not_for_a_cib_file_or_shadow(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     runner = target.local_runner({"CIB_file": str(tmp_path / "x.xml")})
     assert type(runner) is LocalRunner and target._prefetched == []
     assert reaped(pid)
@@ -130,11 +131,11 @@ def test_no_cluster_no_prefetch(fake_cluster: Path, monkeypatch: pytest.MonkeyPa
 def test_unused_prefetch_is_killed_and_reaped(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_SLEEP", "30")
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     target.discard_prefetch()
     assert reaped(pid)
     target.start_query_prefetch()  # handed to a runner that is closed without a call
-    pid = pending().proc.pid
+    pid = pending().pid
     target.local_runner({}).close()
     assert reaped(pid)
 
@@ -148,7 +149,7 @@ def test_prefetch_runs_what_the_local_runner_would(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(subprocess, "run", fake_run)
     LocalRunner().run(list(target.QUERY_ARGV))
-    assert seen["env"] == target._tool_env(dict(os.environ))
+    assert seen["env"] == tool_env(dict(os.environ))
     assert Path(str(seen["argv"][0])).name == "cibadmin" and seen["argv"][1:] == ["--query"]
 
 
@@ -216,13 +217,13 @@ def test_node_name_is_asked_at_the_same_time(fake_cluster: Path, monkeypatch: py
     tool.chmod(0o755)
     target.start_query_prefetch()
     pre = target._node_prefetched
-    assert pre is not None and pre.proc is not None
-    pid = pre.proc.pid
+    assert pre is not None and pre.pid is not None
+    pid = pre.pid
     assert target.local_node_name() == "fakenode"
     assert reaped(pid) and target._node_prefetched is None
     assert [r.split()[0] for r in runs(fake_cluster) if r.endswith("crm_node")] == [str(pid)]
     target.start_query_prefetch()
-    pid = target._node_prefetched.proc.pid
+    pid = target._node_prefetched.pid
     monkeypatch.setenv("PCMK_debug", "no")  # another environment: asked again
     assert target.local_node_name() == "fakenode"
     assert reaped(pid)
@@ -234,7 +235,7 @@ def test_a_query_that_does_not_answer_in_time_is_killed(fake_cluster: Path, monk
 
     monkeypatch.setenv("FAKE_SLEEP", "30")
     target.start_query_prefetch()
-    pid = pending().proc.pid
+    pid = pending().pid
     with pytest.raises(TransportError, match="no answer within 0.2 s"):
         target.local_runner({}).run(["cibadmin", "--query"], timeout=0.2)
     assert reaped(pid)

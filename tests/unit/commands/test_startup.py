@@ -42,3 +42,30 @@ def test_batch_never_imports_prompt_toolkit():
     mods, res = loaded([], stdin="help\nls\n")
     assert "prompt_toolkit" not in mods
     assert "paramiko" not in mods
+
+
+CIB = """<cib epoch="3" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.9">
+<configuration><crm_config/><nodes/><resources>
+<primitive id="pa" class="ocf" provider="pacemaker" type="Dummy"/>
+<primitive id="pb" class="ocf" provider="pacemaker" type="Dummy"/>
+</resources><constraints/></configuration><status/></cib>
+"""
+
+# what a Tab answered from the id cache never needs: they are imported where they are used
+NOT_FOR_A_TAB = ("subprocess", "shutil", "tempfile", "pathlib", "difflib", "clushell.target")
+
+
+def test_a_tab_from_the_cache_imports_no_process_or_path_modules(tmp_path, monkeypatch):
+    cib = tmp_path / "cib.xml"
+    cib.write_text(CIB)
+    monkeypatch.setenv("CIB_file", str(cib))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    words = ["__complete", "bash", "2", "configure", "show", "p"]
+    loaded(words)  # the first Tab reads the CIB and fills the cache
+    res = subprocess.run([sys.executable, "-c", PROBE.replace('m.split(".")[0] for m in', "m for m in"),
+                          json.dumps(words)], capture_output=True, text=True, check=False)
+    marker = res.stdout.rindex("@@")
+    mods = set(json.loads(res.stdout[marker + 2 :]))
+    assert res.stdout[:marker].split() == ["pa", "pb"]
+    assert not mods & set(NOT_FOR_A_TAB), mods & set(NOT_FOR_A_TAB)
+    assert not mods & set(HEAVY)

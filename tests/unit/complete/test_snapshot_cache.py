@@ -104,7 +104,7 @@ def test_a_version_read_while_the_file_changed_is_not_cached(tmp_path: Path, cac
 
     prov._loader = changed_while_reading
     assert texts(prov.ids("resource")) == ["a1"]  # what it read (this Tab)
-    assert "ids" not in json.loads(prov.cache.read_text()) if prov.cache.exists() else True
+    assert "ids" not in json.loads(Path(prov.cache).read_text()) if Path(prov.cache).exists() else True
     assert texts(file_source(path)[0].ids("resource")) == ["a1", "a2"]
 
 
@@ -113,7 +113,7 @@ def test_an_entry_of_another_version_is_never_used(tmp_path: Path, cache_home: P
     old._save("ids", {"resource": _pack([Candidate("stale", "primitive")])})
     new = SnapshotProviders("/cib.xml", "v2", model_loader=lambda: CibModel.from_xml(cib(["fresh"])))
     assert texts(new.ids("resource")) == ["fresh"]
-    assert json.loads(new.cache.read_text())["stamp"] == "v2"
+    assert json.loads(Path(new.cache).read_text())["stamp"] == "v2"
 
 
 def test_concurrent_writers_of_two_versions_never_mix(cache_home: Path) -> None:
@@ -146,8 +146,8 @@ def test_a_broken_cache_only_costs_time(tmp_path: Path, cache_home: Path, breaka
         cache_home.mkdir(parents=True)
         (cache_home / "clush").write_text("not a directory")
     else:
-        prov.cache.parent.mkdir(parents=True)
-        prov.cache.write_text("{not json" if breakage == "garbage" else "[1, 2]")
+        Path(prov.cache).parent.mkdir(parents=True)
+        Path(prov.cache).write_text("{not json" if breakage == "garbage" else "[1, 2]")
     assert texts(prov.ids_with_prefix("resource", "a2")) == ["a2"]
     assert loads.count == 1
 
@@ -186,7 +186,7 @@ class FakeCib:
 
 
 def live_source(fake: FakeCib, monkeypatch) -> SnapshotProviders:
-    monkeypatch.setattr(snapshot, "_cib_sockets", lambda: "4711")
+    monkeypatch.setattr(snapshot, "cib_sockets", lambda: "4711")
     monkeypatch.setattr(snapshot._ClampedRunner, "run", lambda self, argv, **kw: fake.run(argv, **kw))
     prov = snapshot.shell_source({})
     assert isinstance(prov, SnapshotProviders)
@@ -214,7 +214,7 @@ def test_live_cib_read_at_another_version_is_not_cached(cache_home: Path, monkey
 
 
 def test_live_version_unknown_means_no_cache(cache_home: Path, monkeypatch) -> None:
-    monkeypatch.setattr(snapshot, "_cib_sockets", lambda: "4711")
+    monkeypatch.setattr(snapshot, "cib_sockets", lambda: "4711")
     monkeypatch.setattr(snapshot._ClampedRunner, "run", lambda self, argv, **kw: Result(1, "", "no"))
     prov = snapshot.shell_source({})
     assert prov is not None and not isinstance(prov, SnapshotProviders)
