@@ -88,6 +88,8 @@ class Workspace:
         """True when the pending configuration differs from the one loaded."""
         if self._pending is None:
             return False
+        if _shape(self._pending) != _shape(self.original):  # a section added or grown (every add):
+            return True  # said without serialising both configurations before crm_verify starts
         return self._pending_secs() != self.original_secs
 
     def pending_summary(self) -> str:
@@ -336,6 +338,13 @@ def _sections(model: CibModel) -> Sections:
 
     conf = model.configuration
     return tuple(conf.attrib.items()), conf.text, [(c.tag, len(c), etree.tostring(c)) for c in conf]
+
+
+def _shape(model: CibModel) -> tuple[Any, ...]:
+    """``<configuration>``'s attributes, text and each child's tag and number of children: when
+    two shapes differ, so do the configurations (as _sections compares them)."""
+    conf = model.configuration
+    return tuple(conf.attrib.items()), conf.text, [(c.tag, len(c)) for c in conf]
 
 
 def _may_append(old: Sections, new: Sections) -> bool:

@@ -164,3 +164,26 @@ def test_refused_commit_keeps_the_pending_changes(ctx: Context) -> None:  # noqa
     assert ctx.cib.read_bytes() == before  # type: ignore[attr-defined]
     assert ws.has_pending() and etree.tostring(ws.pending.configuration, method="c14n") == pending
     assert ws.original.by_id("bad1") is None and ws.changed_ids() == ["bad1"]
+
+
+@pytest.mark.parametrize("edit, pending, serialises", [
+    ("add", True, False),  # a section grows: said from the shape alone
+    ("attribute", True, True),  # the same shape: the sections are compared
+    ("none", False, True),  # copied for an edit that changed nothing
+])
+def test_has_pending_says_an_add_without_serialising(ctx: Context, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+                                                     edit: str, pending: bool, serialises: bool) -> None:
+    from clushell.pacemaker import workspace
+
+    ctx.cib.write_text(gen_cib.build(8))  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    calls: list[int] = []
+    real = workspace._sections
+    monkeypatch.setattr(workspace, "_sections", lambda model: calls.append(1) or real(model))
+    model = ws.pending
+    if edit == "add":
+        apply_line(model, "primitive add1 Dummy")
+    elif edit == "attribute":
+        model.by_id("p00003").set("description", "changed")
+    assert ws.has_pending() is pending
+    assert bool(calls) is serialises
