@@ -55,10 +55,13 @@ def _shell_complete(shell: str, cword: int, words: list[str]) -> int:
 
 
 def _print(shell: str, cands: list[Candidate]) -> None:
-    lines = []
-    for cand in cands:
-        meta = " ".join(cand.meta.split())
-        lines.append(f"{cand.text}\t{meta}" if shell in ("zsh", "fish") and meta else cand.text)
+    if shell in ("zsh", "fish"):
+        lines = []
+        for cand in cands:
+            meta = " ".join(cand.meta.split())
+            lines.append(f"{cand.text}\t{meta}" if meta else cand.text)
+    else:  # bash shows no descriptions
+        lines = [cand.text for cand in cands]
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
 

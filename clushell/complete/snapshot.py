@@ -126,13 +126,12 @@ def _pack(cands: list[Candidate]) -> str | list[list[str]]:
 def _candidates(packed: str | list[list[str]], prefix: str = "") -> list[Candidate]:
     if isinstance(packed, list):
         return [Candidate(t, m) for t, m in packed if t.startswith(prefix)]
-    if not prefix:
-        return [Candidate(*entry.split(" ", 1)) for entry in packed.split(_END)[:-1]]
     import re
+    from itertools import starmap
 
     # every entry follows a DEL: the pattern starts with a literal the regex engine looks for quickly
     found = re.findall(f"{_END}({re.escape(prefix)}[^ {_END}]*) ([^{_END}]*)", _END + packed)
-    return [Candidate(t, m) for t, m in found]
+    return list(starmap(Candidate, found))
 
 
 class SnapshotProviders(Providers):

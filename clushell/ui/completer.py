@@ -9,7 +9,7 @@ data the completer already has, so it never blocks either.
 
 from __future__ import annotations
 
-import operator
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,6 @@ ID_KINDS = {Kind.RESOURCE: "resource", Kind.STOPPED_RESOURCE: "resource", Kind.R
             Kind.ID: "object"}
 
 
-_TEXT = operator.attrgetter("text")
 
 
 def providers_for(session: Session) -> Providers:
@@ -70,20 +69,25 @@ class TreeCompleter(Completer):
                              display_meta="type more of the word to see them")
 
 
-#: completions handed to the menu at most (16,000 would cost the shell ~100 ms of CPU a key)
-MENU_CAP = 1000
+#: completions handed to the menu at most (16,000 would cost the shell ~100 ms of CPU a key;
+#: nobody scrolls past a few hundred: typing more of the word narrows them)
+MENU_CAP = 500
 
 
 def menu_items(cands: list[Candidate], typed: str) -> tuple[list[Candidate], int]:
     """The candidates the menu shows (at most ``MENU_CAP``) and how many are left out.
 
-    The shown ones include the least and the greatest text, so Tab inserts the same common
-    part as it would with all of them (every text lies between those two). Quoted words are
-    never capped: there a candidate may differ from the typed text before the cursor.
+    Tab must insert the same common part as it would with all of them. When the first ones
+    already part right after the typed text, that part is the typed text itself; else the
+    shown ones include the least and the greatest text (every text lies between those two).
+    Quoted words are never capped: there a candidate may differ from the typed text.
     """
     if len(cands) <= MENU_CAP or any(ch in typed for ch in "\"'\\"):
         return cands, 0
-    lo, hi = min(cands, key=_TEXT), max(cands, key=_TEXT)
+    first = cands[:MENU_CAP]
+    if len(os.path.commonprefix([c.text for c in first])) <= len(typed):  # the usual case: no pass over all
+        return first, len(cands) - MENU_CAP
+    lo, hi = min(cands), max(cands)  # candidates are (text, meta) tuples: by text first
     ends = [lo] if hi is lo else [lo, hi]
     shown = [c for c in cands[:MENU_CAP] if c is not lo and c is not hi][: MENU_CAP - len(ends)] + ends
     return shown, len(cands) - len(shown)

@@ -60,3 +60,18 @@ def test_adapter_says_how_many_are_left_out() -> None:
         mod.complete_line = real
     assert len(got) == MENU_CAP + 1
     assert got[-1].display_text == "... 50 more"
+
+
+def test_the_common_part_is_kept_for_any_list() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(200):
+        stems = ["p0", "p1", "web-", "db", "p", "x"]
+        n = rng.choice([MENU_CAP + 1, MENU_CAP * 3])
+        texts = [rng.choice(stems[: rng.randint(1, len(stems))]) + str(rng.randint(0, 99999)) for _ in range(n)]
+        typed = os.path.commonprefix(texts)[: rng.randint(0, 2)]
+        cands = [Candidate(t) for t in texts]
+        shown, more = menu_items(cands, typed)
+        assert len(shown) + more == len(cands) and len(shown) <= MENU_CAP
+        assert os.path.commonprefix([c.text for c in shown]) == os.path.commonprefix(texts)
