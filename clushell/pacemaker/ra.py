@@ -20,15 +20,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from xml.etree import ElementTree as ET
+from typing import TYPE_CHECKING
 
 from clushell.cib.durations import seconds
 from clushell.errors import ClushError, ToolMissing
-from clushell.transport.base import Runner
+
+if TYPE_CHECKING:  # (not imported at run time: a Tab's parameter completion reads the cache only)
+    from pathlib import Path
+    from xml.etree import ElementTree as ET
+
+    from clushell.transport.base import Runner
 
 TTL = 24 * 3600.0
 OCF_ROOT = "/usr/lib/ocf/resource.d"
@@ -108,6 +111,8 @@ def _text(el: ET.Element | None) -> str:
 
 def parse_metadata(spec: str, xml: str) -> AgentInfo:
     """Parse OCF-style metadata (agents and Pacemaker daemons share the format)."""
+    from xml.etree import ElementTree as ET
+
     try:
         root = ET.fromstring(xml.encode())
     except ET.ParseError as exc:
@@ -139,15 +144,15 @@ def parse_metadata(spec: str, xml: str) -> AgentInfo:
 class Catalog:
     """Metadata and listings for one host, cached in memory and on disk."""
 
-    def __init__(self, runner: Runner, cache_root: Path | None = None, ttl: float = TTL):
+    def __init__(self, runner: Runner, cache_root: str | Path | None = None, ttl: float = TTL):
         self.runner = runner
         self.local = runner.where == "local"
         host = re.sub(r"[^A-Za-z0-9_.@-]", "_", runner.where)
         if cache_root is None:
             from clushell import paths
 
-            cache_root = paths.cache_dir()
-        self.dir = cache_root / host / "ra"
+            cache_root = paths.cache_dir_name()
+        self.dir = os.path.join(cache_root, host, "ra")
         self.ttl = ttl
         self.mem: dict[str, object] = {}
         self.parsed: dict[str, AgentInfo] = {}  # this session only: agents do not change under us
@@ -185,7 +190,8 @@ class Catalog:
         if key in self.mem:
             return self.mem[key]
         try:
-            entry = json.loads((self.dir / _fname(key)).read_text())
+            with open(os.path.join(self.dir, _fname(key)), encoding="utf-8") as f:
+                entry = json.loads(f.read())
         except (OSError, ValueError):
             return None
         stamp = self._stamp(key)
@@ -198,11 +204,13 @@ class Catalog:
     def _store(self, key: str, value: object) -> None:
         self.mem[key] = value
         try:
-            self.dir.mkdir(parents=True, exist_ok=True)
+            import tempfile  # here: a cache hit writes nothing
+
+            os.makedirs(self.dir, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=f".{_fname(key)}.", suffix=".tmp")
             with os.fdopen(fd, "w") as f:
                 f.write(json.dumps({"at": time.time(), "stamp": self._stamp(key), "value": value}))
-            os.replace(tmp, self.dir / _fname(key))
+            os.replace(tmp, os.path.join(self.dir, _fname(key)))
         except OSError:
             pass  # a read-only cache directory only costs speed
 

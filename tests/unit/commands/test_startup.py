@@ -4,6 +4,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from tests.realenv import require
+
 HEAVY = ("prompt_toolkit", "paramiko", "lxml", "rich", "cryptography", "pygments")
 
 PROBE = """
@@ -55,17 +59,23 @@ CIB = """<cib epoch="3" num_updates="0" admin_epoch="0" validate-with="pacemaker
 NOT_FOR_A_TAB = ("subprocess", "shutil", "tempfile", "pathlib", "difflib", "clushell.target")
 
 
-def test_a_tab_from_the_cache_imports_no_process_or_path_modules(tmp_path, monkeypatch):
+@pytest.mark.parametrize("words, expected", [
+    (["2", "configure", "show", "p"], ["pa", "pb"]),  # ids, from the id cache
+    (["5", "configure", "primitive", "px", "ocf:pacemaker:Dummy", "params", "fak"], ["fake="]),  # agent metadata
+])
+def test_a_tab_from_the_cache_imports_no_process_or_path_modules(tmp_path, monkeypatch, words, expected):
+    if "params" in words:
+        require("crm_resource")
     cib = tmp_path / "cib.xml"
     cib.write_text(CIB)
     monkeypatch.setenv("CIB_file", str(cib))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    words = ["__complete", "bash", "2", "configure", "show", "p"]
-    loaded(words)  # the first Tab reads the CIB and fills the cache
+    words = ["__complete", "bash", *words]
+    loaded(words)  # the first Tab reads the CIB (or the agent) and fills the cache
     res = subprocess.run([sys.executable, "-c", PROBE.replace('m.split(".")[0] for m in', "m for m in"),
                           json.dumps(words)], capture_output=True, text=True, check=False)
     marker = res.stdout.rindex("@@")
     mods = set(json.loads(res.stdout[marker + 2 :]))
-    assert res.stdout[:marker].split() == ["pa", "pb"]
+    assert res.stdout[:marker].split() == expected
     assert not mods & set(NOT_FOR_A_TAB), mods & set(NOT_FOR_A_TAB)
     assert not mods & set(HEAVY)
