@@ -106,8 +106,9 @@ def mergeable(section: _Element) -> bool:
 
 def set_one(runner: Runner, ver: Version, patch: str) -> Result | None:
     """The change of ``patch`` (crm_diff from version ``ver``) as a guarded modify, if it is one
-    attribute set (:func:`one_set`) on the cluster here; None when the patch must go instead."""
-    found = one_set(patch) if runner.where == "local" and not runner.base_env.get("CIB_file") else None
+    attribute set (:func:`one_set`) on the cluster or a CIB file here (a file: its locked copy,
+    clushell.pacemaker.filetxn); None when the patch must go instead."""
+    found = one_set(patch) if runner.where == "local" else None
     return None if found is None else modify(runner, ver, *found)
 
 

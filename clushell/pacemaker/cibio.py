@@ -185,7 +185,7 @@ def commit(runner: Runner, original: bytes, pending: bytes, *, force: bool = Fal
         try:
             # one attribute set: a version-guarded modify, which the daemon applies far cheaper;
             # rc 105: the CIB moved, nothing written: re-read (if it had not, the patch decides)
-            fast = cibguard.set_one(runner, ver, patch) if known and refused != ver else None
+            fast = cibguard.set_one(runner, ver, patch) if changes and refused != ver else None
             if fast is not None and fast.rc == 105:
                 refused = ver
                 continue

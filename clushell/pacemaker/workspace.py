@@ -143,9 +143,9 @@ class Workspace:
         frag = cibfile.appended(self.original, pending, (self.original_secs, self._pending_secs())) if appends else None
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
-        # an edit on the cluster here: its patch is made (pure work) while crm_verify runs
+        # an edit here (the cluster, a local file): its patch is made (pure work) while crm_verify runs
         prep = in_background(cibio.prepare, runner, self._original_xml, pending_xml) if (
-            job and frag is None and not replace and local and not path) else None
+            job and frag is None and not replace and local) else None
         del pending  # (the tree goes below)
         if not replace:
             # verify and cibio work on copies: the two big trees go meanwhile (peak memory; back from XML)
@@ -153,6 +153,7 @@ class Workspace:
         txn, done, message = None, False, ""
         try:
             force = self._verify(ctx, pending_xml, changed, force, check, job)
+            prepared = prep.result() if prep else None  # (done by now; before the file transaction starts)
             for attempt in (1, 2):
                 try:
                     # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
@@ -167,7 +168,7 @@ class Workspace:
                             message = made.message
                         else:
                             outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force,
-                                                   prepared=prep.result() if prep and attempt == 1 else None)
+                                                   prepared=prepared if attempt == 1 else None)
                             message = outcome.message if outcome.changed else ""
                         done = txn is None
                     break
