@@ -143,9 +143,10 @@ class Workspace:
         frag = cibfile.appended(self.original, pending, (self.original_secs, self._pending_secs())) if appends else None
         changed = (cibfile.added_ids(frag) if frag is not None else self.changed_ids()) if check else []
         loaded = tuple(self.original.root.get(a) for a in VERSION_ATTRS)
-        # an edit here (the cluster, a local file): its patch is made (pure work) while crm_verify runs
+        # an edit here (the cluster, a local file): its patch is made (pure work) while crm_verify runs,
+        # up to a size where the trees it parses may sit in memory beside verify's own
         prep = in_background(cibio.prepare, runner, self._original_xml, pending_xml) if (
-            job and frag is None and not replace and local) else None
+            job and frag is None and not replace and local and len(pending_xml) <= PREPARE_AHEAD_MAX) else None
         del pending  # (the tree goes below)
         if not replace:
             # verify and cibio work on copies: the two big trees go meanwhile (peak memory; back from XML)
@@ -339,6 +340,11 @@ def _sections(model: CibModel) -> Sections:
 
     conf = model.configuration
     return tuple(conf.attrib.items()), conf.text, [(c.tag, len(c), etree.tostring(c)) for c in conf]
+
+
+#: the biggest CIB (bytes) whose patch is made while crm_verify runs: ~6,000 primitives; beyond it
+#: the four trees alive at once would pass 400 MB at 16,000 primitives (three, one after the other)
+PREPARE_AHEAD_MAX = 6 * 1024 * 1024
 
 
 def _shape(model: CibModel) -> tuple[Any, ...]:
