@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from clushell.complete.base import Candidate
 from clushell.complete.sources import Providers
-from clushell.complete.stamp import cib_sockets, file_stamp, live_stamp, model_stamp
+from clushell.complete.stamp import cib_sockets, file_stamp, live_stamp, model_stamp, without_status
 
 if TYPE_CHECKING:
     from clushell.transport.base import Result, Runner
@@ -74,8 +74,10 @@ def shell_source(options: dict[str, str]) -> Providers | None:
             stamp = live_stamp(runner, sockets, SHELL_QUERY_TIMEOUT)
             if stamp is None:  # the version is unknown: no cache, read it all
                 return Providers(runner=runner, model_loader=lambda: _query_live(runner))
-            return SnapshotProviders("live:", stamp, runner=runner, model_loader=lambda: _query_live(runner),
-                                     current=lambda model: model_stamp(model, sockets) == stamp)
+            ids_stamp = without_status(stamp)
+            return SnapshotProviders("live:", ids_stamp, states_stamp=stamp, runner=runner,
+                                     model_loader=lambda: _query_live(runner),
+                                     current=lambda model: without_status(model_stamp(model, sockets)) == ids_stamp)
         from clushell import paths
 
         path = paths.sandbox_file()
@@ -144,7 +146,8 @@ class SnapshotProviders(Providers):
     version read is still the stamped one, so an entry never stands for another version.
     """
 
-    def __init__(self, path: str, stamp: str, *, current: Callable[[Any], bool] | None = None, **kw: Any):
+    def __init__(self, path: str, stamp: str, *, states_stamp: str | None = None,
+                 current: Callable[[Any], bool] | None = None, **kw: Any):
         super().__init__(**kw)
         import zlib
 
@@ -156,7 +159,9 @@ class SnapshotProviders(Providers):
         raw = path.encode("utf-8", "surrogateescape")
         name = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
         self.cache = os.path.join(paths.cache_dir_name(), "complete", f"{name}.json")
-        self.stamp = stamp
+        # stamp: the version the id lists stand for (the configuration's, on a live cluster);
+        # states_stamp: the one run states stand for (status included)
+        self.stamp, self.states_stamp = stamp, states_stamp or stamp
         self._current = current
         self._data: dict[str, Any] | None = None
 
@@ -222,16 +227,19 @@ class SnapshotProviders(Providers):
 
     def run_states(self) -> dict[str, bool]:
         data = self._load_cache()
-        if data.get("states") is None:
-            if "states" in data:
-                raise RuntimeError("crm_mon failed on this file version before")
-            try:
-                states = super().run_states()
-            except Exception:
-                self._save("states", None)  # too slow or failing: do not wait again for this version
-                raise
-            self._save("states", states)
-        return data["states"]
+        entry = data.get("states")
+        if isinstance(entry, dict) and entry.get("stamp") == self.states_stamp:
+            if entry.get("value") is None:
+                raise RuntimeError("crm_mon failed on this version before")
+            return entry["value"]
+        try:
+            states = super().run_states()
+        except Exception:
+            # too slow or failing: do not wait again for this version
+            self._save("states", {"stamp": self.states_stamp, "value": None})
+            raise
+        self._save("states", {"stamp": self.states_stamp, "value": states})
+        return states
 
 
 def _read_file(path: str) -> Any:

@@ -72,6 +72,13 @@ def live_stamp(runner: Any, sockets: str, timeout: float) -> str | None:
     return f"live:{sockets}:{version}"
 
 
+def without_status(stamp: str) -> str:
+    """A live stamp without num_updates, for what comes from the configuration alone (the id
+    lists): num_updates moves with every status update of a busy cluster (monitor results,
+    transient attributes), and a stamp with it would send nearly every Tab to read the whole CIB."""
+    return stamp.rsplit(":", 1)[0]
+
+
 def model_stamp(model: Any, sockets: str) -> str:
     """The stamp of a CIB as read (its own counters): ids are cached only when it is still current."""
     return f"live:{sockets}:" + ":".join(model.root.get(a, "") for a in VERSION_ATTRS)

@@ -157,14 +157,16 @@ def test_unreadable_cache_file_is_read_around(tmp_path: Path, cache_home: Path, 
     path.write_text(cib(["a1"]))
     prov, loads = file_source(path)
 
-    real = Path.read_bytes
+    import builtins
 
-    def refuse(self) -> bytes:
-        if self.suffix == ".json":
+    real = builtins.open
+
+    def refuse(file, *a, **kw):
+        if str(file).endswith(".json"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(file, *a, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(builtins, "open", refuse)
     assert texts(prov.ids("resource")) == ["a1"]
 
 
@@ -199,9 +201,13 @@ def test_live_ids_are_cached_by_the_cib_version(cache_home: Path, monkeypatch) -
     fake.calls.clear()
     assert texts(live_source(fake, monkeypatch).ids_with_prefix("resource", "a2")) == ["a2"]
     assert all("--no-children" in c for c in fake.calls)  # the version only, not the CIB
-    for epoch, updates in ((1, 1), (2, 1)):  # a status update, a configuration change
-        fake.set(["a1", "a2", f"n{epoch}{updates}"], epoch, updates)
-        assert texts(live_source(fake, monkeypatch).ids("resource"))[-1] == f"n{epoch}{updates}"
+    fake.set(["a1", "a2"], 1, 7)  # a status update (num_updates only): the ids are still the cached ones
+    fake.calls.clear()
+    assert texts(live_source(fake, monkeypatch).ids("resource")) == ["a1", "a2"]
+    assert all("--no-children" in c for c in fake.calls)
+    fake.set(["a1", "a2", "n2"], 2, 0)  # a configuration change: read again
+    assert texts(live_source(fake, monkeypatch).ids("resource"))[-1] == "n2"
+    assert any("--no-children" not in c for c in fake.calls)
 
 
 def test_live_cib_read_at_another_version_is_not_cached(cache_home: Path, monkeypatch) -> None:
@@ -253,3 +259,21 @@ class _Listed(Source):
 
     def ids(self, kind: str) -> list[Candidate]:
         return list(self.cands)
+
+
+def test_live_run_states_follow_status_updates(cache_home: Path, monkeypatch) -> None:
+    """Run states come from the status: they are cached for the full version (num_updates too),
+    while the ids stay cached across status updates."""
+    from clushell.complete.sources import Providers
+
+    asked: list[int] = []
+    monkeypatch.setattr(Providers, "run_states", lambda self: asked.append(1) or {"a1": len(asked) % 2 == 1})
+    fake = FakeCib(["a1"])
+    assert texts(live_source(fake, monkeypatch).ids("resource")) == ["a1"]  # cached for the configuration
+    assert live_source(fake, monkeypatch).run_states() == {"a1": True}
+    assert live_source(fake, monkeypatch).run_states() == {"a1": True} and len(asked) == 1
+    fake.set(["a1"], 1, 5)  # a status update: the states are asked again, the ids are not read
+    fake.calls.clear()
+    prov = live_source(fake, monkeypatch)
+    assert prov.run_states() == {"a1": False} and len(asked) == 2
+    assert texts(prov.ids("resource")) == ["a1"] and all("--no-children" in c for c in fake.calls)
