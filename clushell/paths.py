@@ -42,8 +42,12 @@ def cache_dir() -> Path:
     return _path(cache_dir_name())
 
 
+def data_dir_name() -> str:
+    return _xdg("XDG_DATA_HOME", ".local/share")
+
+
 def data_dir() -> Path:
-    return _path(_xdg("XDG_DATA_HOME", ".local/share"))
+    return _path(data_dir_name())
 
 
 #: the embedded sandbox CIB's file name, in the data directory
@@ -52,7 +56,7 @@ SANDBOX_NAME = "sandbox.xml"
 
 def sandbox_file() -> str:
     """The embedded sandbox CIB (what clush works on when no cluster answers)."""
-    return os.path.join(_xdg("XDG_DATA_HOME", ".local/share"), SANDBOX_NAME)
+    return os.path.join(data_dir_name(), SANDBOX_NAME)
 
 
 def history_file() -> Path:

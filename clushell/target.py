@@ -15,6 +15,7 @@ from pathlib import Path
 
 from clushell import paths
 from clushell.errors import ClushError, TransportError
+from clushell.pacemaker.cibsocket import cib_sockets
 from clushell.transport.base import Result
 from clushell.transport.local import DEFAULT_TIMEOUT, LocalRunner
 from clushell.transport.prefetch import Prefetch
@@ -57,12 +58,7 @@ class Target:
 
 def local_cluster_answers() -> bool:
     """True when the local CIB manager's IPC socket exists (cheap; never blocks)."""
-    try:
-        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
-            # abstract socket names are shown with '@' for the leading and padding NUL bytes
-            return any(line.split()[-1].rstrip("@") in ("@cib_rw", "@cib_ro") for line in f if line.strip())
-    except OSError:
-        return False
+    return cib_sockets() is not None
 
 
 def local_node_name() -> str:

@@ -5,7 +5,7 @@ A CIB file's stamp is its identity (device, inode, mtime, ctime, size) and the c
 ``<cib>`` tag. The live CIB's is the CIB manager's listening sockets (another ones after a
 restart) and the counters of ``cibadmin --query --xpath /cib --no-children``: that read is
 started by ``start_live_read`` before `clush __complete` imports the command tree, so the
-two overlap. Standard library ``os`` only, for the same reason.
+two overlap. Nothing but the standard library's os (and cibsocket), for the same reason.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from clushell.pacemaker.cibsocket import cib_sockets
 
 if TYPE_CHECKING:
     from clushell.transport.prefetch import Prefetch
@@ -112,17 +114,3 @@ def header_version(head: bytes) -> str:
         v = re.search(rb"\s" + attr.encode() + rb"\s*=\s*[\"']([^\"']*)", tag)
         out.append(v.group(1).decode("ascii", "replace") if v else "")
     return ":".join(out)
-
-
-def cib_sockets() -> str | None:
-    """None when the local CIB manager's abstract socket does not exist (names are '@'-padded),
-    else the inodes of its listening sockets (they change when the manager restarts)."""
-    try:
-        with open("/proc/net/unix", encoding="ascii", errors="replace") as f:
-            lines = [line.split() for line in f]
-    except OSError:
-        return None
-    found = [p for p in lines if len(p) >= 8 and p[-1].rstrip("@") in ("@cib_rw", "@cib_ro")]
-    if not found:
-        return None
-    return ",".join(sorted(p[6] for p in found if p[3] == "00010000"))  # listening only: clients come and go

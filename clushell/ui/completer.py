@@ -34,8 +34,6 @@ ID_KINDS = {Kind.RESOURCE: "resource", Kind.STOPPED_RESOURCE: "resource", Kind.R
             Kind.ID: "object"}
 
 
-
-
 def providers_for(session: Session) -> Providers:
     """The session's live-data source for completion and the lexer (one, shared by both)."""
     providers = session.completion_providers
