@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,44 @@ def test_zsh_real_completion_in_tmux(populated, tmp_path: Path) -> None:  # noqa
         screen_after("clush --no-c", "% clush --no-color")
     finally:
         subprocess.run(["tmux", "kill-session", "-t", name], check=False, capture_output=True)
+
+
+
+@pytest.mark.live
+def test_live_ids_stay_cached_across_status_updates(live_cluster, fresh_id, tmp_path: Path) -> None:
+    """A status update (num_updates only) keeps a Tab on the cached ids; a configuration change
+    (epoch) makes it read them again."""
+    rid = fresh_id("shs")
+    xml = f'<primitive id="{rid}" class="ocf" provider="pacemaker" type="Dummy"/>'
+    assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml]).returncode == 0
+    env = {k: v for k, v in os.environ.items() if k != "CIB_file"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+
+    def tab() -> list[str]:
+        res = subprocess.run([*clush_argv(), "__complete", "bash", "2", "configure", "show", rid],
+                             capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert res.returncode == 0, res.stderr
+        return res.stdout.split()
+
+    assert tab() == [rid]
+    cache = next((tmp_path / "cache" / "clush" / "complete").glob("*.json"))
+    kept = cache.stat().st_ino
+    node = live_cluster.node
+    rid2 = rid + "b"
+    try:
+        before = live_cluster.cib_version()
+        assert live_cluster.run(["crm_attribute", "-t", "status", "-N", node, "-n", f"{rid}-probe", "-v", "1",
+                                 "-l", "reboot"]).returncode == 0
+        for _ in range(100):  # the attribute manager writes it to the status section
+            if live_cluster.cib_version()[2] != before[2]:
+                break
+            time.sleep(0.1)
+        assert live_cluster.cib_version()[:2] == before[:2]  # a status update only
+        assert tab() == [rid]
+        assert cache.stat().st_ino == kept  # answered from the cache: nothing read or written again
+        xml2 = f'<primitive id="{rid2}" class="ocf" provider="pacemaker" type="Dummy"/>'
+        assert live_cluster.run(["cibadmin", "-C", "-o", "resources", "-X", xml2]).returncode == 0
+        assert sorted(tab()) == sorted([rid, rid2])  # a configuration change: read again
+    finally:
+        live_cluster.remove(rid2)
+        live_cluster.run(["crm_attribute", "-t", "status", "-N", node, "-n", f"{rid}-probe", "-D", "-l", "reboot"])
