@@ -30,6 +30,9 @@ class Workspace:
         self._pending = pending
         self._original_xml = original_xml if original_xml is not None else original.to_xml(pretty=False)
         self._original_secs: Sections | None = None  # serialised only when a comparison needs it
+        self._original_shape: tuple[Any, ...] | None = None  # _shape of the original, kept when handed over
+        # the loaded model was given out (original, view): the first edit must then copy it
+        self._original_seen = False
         self._reread: Any = None  # runner to re-read the CIB from when next needed (after a commit)
         # _known: the pending sections serialised when _handed (times the pending model was handed
         # out or replaced: only then can it have been edited) had that value
@@ -39,6 +42,10 @@ class Workspace:
     @property
     def original(self) -> CibModel:
         """The CIB as last read (re-read on first use after a commit)."""
+        self._original_seen = True
+        return self._loaded()
+
+    def _loaded(self) -> CibModel:
         if self._original is None:
             if self._reread is not None:
                 self._original_xml = read_cib(self._reread)
@@ -54,8 +61,14 @@ class Workspace:
     def pending(self) -> CibModel:
         """The model to edit (copied from ``original`` on first use)."""
         if self._pending is None:
-            # parsed again from the bytes it was read as (faster than a deep copy of the tree)
-            self._pending = self.original.copy(self._original_xml)
+            if not self._original_seen:
+                # nobody holds the loaded model: the edit takes it over, and the original is parsed
+                # again from its bytes only when asked (after crm_verify has started, in a commit)
+                model = self._loaded()
+                self._original_shape = _shape(model)
+                self._pending, self._original = model, None
+            else:  # parsed again from the bytes it was read as (faster than a deep copy of the tree)
+                self._pending = self.original.copy(self._original_xml)
         self._handed += 1
         return self._pending
 
@@ -88,7 +101,9 @@ class Workspace:
         """True when the pending configuration differs from the one loaded."""
         if self._pending is None:
             return False
-        if _shape(self._pending) != _shape(self.original):  # a section added or grown (every add):
+        if self._original_shape is None:
+            self._original_shape = _shape(self.original)
+        if _shape(self._pending) != self._original_shape:  # a section added or grown (every add):
             return True  # said without serialising both configurations before crm_verify starts
         return self._pending_secs() != self.original_secs
 
@@ -246,7 +261,8 @@ class Workspace:
     def reload(self, runner: Any) -> None:
         """Drop pending changes; the CIB is re-read from the target when next needed."""
         self._original, self._reread = None, runner
-        self._original_secs = None
+        self._original_secs = self._original_shape = None
+        self._original_seen = False
         self._pending = None
 
     def changed_ids(self) -> list[str]:

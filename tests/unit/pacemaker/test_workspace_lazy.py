@@ -87,6 +87,36 @@ def test_pending_is_copied_on_first_edit_only(ctx: Context) -> None:  # noqa: F8
     assert ws.view is ws.original and not ws.has_pending()
 
 
+def test_first_edit_takes_over_an_unseen_model(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """A one-shot edit (nobody has looked at the loaded model) edits it in place instead of copying
+    it; the original comes back from the bytes it was read as, unedited, when asked."""
+    ctx.cib.write_text(gen_cib.build(12))  # type: ignore[attr-defined]
+    ws = get_workspace(ctx)
+    loaded = ws._original
+    parses: list[int] = []
+    real = CibModel.from_xml
+    monkeypatch.setattr(CibModel, "from_xml", classmethod(lambda cls, data: parses.append(1) or real(data)))
+    model = ws.pending
+    assert model is loaded and not parses  # no copy before the edit
+    apply_line(model, "primitive own1 Dummy")
+    assert ws.has_pending() and not parses  # an add is seen from the shape kept at the hand-over
+    assert ws.original is not model and ws.original.by_id("own1") is None and len(parses) == 1
+    assert ws.changed_ids() == ["own1"]
+    ws.discard()  # the next edit starts from the loaded bytes again
+    assert ws.pending.by_id("own1") is None and not ws.has_pending()
+
+
+def test_a_model_given_out_is_never_edited_behind_its_holder(ctx: Context) -> None:  # noqa: F811
+    ctx.cib.write_text(gen_cib.build(12))  # type: ignore[attr-defined]
+    for look in ("original", "view"):
+        ctx.session.set_state(STATE, None)
+        ws = get_workspace(ctx)
+        held = getattr(ws, look)
+        apply_line(ws.pending, "primitive own2 Dummy")
+        assert ws.pending is not held and held.by_id("own2") is None
+        assert ws.has_pending() and ws.changed_ids() == ["own2"]
+
+
 def test_show_and_diff_do_not_copy_an_unedited_cib(ctx: Context) -> None:  # noqa: F811
     from clushell.commands.configure.common import selection_text
     from clushell.commands.configure.show import do_diff
