@@ -56,10 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             stamp.discard_live_read()
     prefetch = _loads_cib_first(args)
-    if prefetch:  # the CIB read runs while Python imports and sets up (clushell.target)
-        from clushell.target import start_query_prefetch
+    if prefetch:  # the CIB read runs while Python imports and sets up (clushell.readahead)
+        from clushell import readahead
 
-        start_query_prefetch()
+        readahead.start()
     try:
         return _run(args)
     except KeyboardInterrupt:
@@ -74,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
     finally:
         if prefetch:  # nobody took it: kill and reap it
-            from clushell.target import discard_prefetch
+            from clushell import readahead
 
-            discard_prefetch()
+            readahead.discard()
         if argv is None:  # the process ends now: its last full garbage collection would walk the
             import gc  # loaded CIB's objects for nothing (0.1-0.2 s at 4000 primitives)
 

@@ -63,8 +63,9 @@ def local_cluster_answers() -> bool:
 
 def local_node_name() -> str:
     """This node's cluster name, falling back to the host name."""
-    global _node_prefetched
-    pre, _node_prefetched = _node_prefetched, None
+    from clushell import readahead
+
+    pre = readahead.take_node()
     try:
         if pre is not None and dict(os.environ) == pre.environ:  # started with the CIB read
             res = pre.result(5)
@@ -140,54 +141,7 @@ def resolve(host: str | None, cib_file: str | None, *, demo: bool = False, recre
                   notice=f"{what} {path}", env={"CIB_file": str(path)})
 
 
-# -- the CIB read started at process start ------------------------------------------------
-# A one-shot `clush configure ...` (or a script whose first line enters configure) on the
-# local cluster first loads the whole CIB; `cibadmin --query` takes ~0.7 s at 4000 primitives,
-# most of it in the daemon (as root, clushell.pacemaker.cibdisk needs only the small <cib> and
-# status reads). cli.py starts those reads before the heavy imports, and the session's live
-# runner answers its first calls from them when a call is exactly one of them (argv,
-# environment, no stdin); the first call that is none drops them. So it is never read after this process wrote
-# anything through the runner; reading early is otherwise safe, as every commit is
-# compare-and-swap on the loaded version.
-QUERY_ARGV = ("cibadmin", "--query")
-
-
-_prefetched: list[Prefetch] = []  # the reads of the CIB, for the live runner's first calls
-_node_prefetched: Prefetch | None = None  # crm_node -n, for resolve() (local_node_name)
-
-
-def start_query_prefetch() -> None:
-    """Start reading the CIB when the target will be the local live cluster: its ``<cib>``
-    element and status when the configuration will come from the CIB manager's file
-    (clushell.pacemaker.cibdisk), else ``cibadmin --query``.
-
-    The caller (cli.py) has checked the command line (no --host, --cib-file, --demo; first
-    level configure; not the REPL); here the environment (no CIB_file, CIB_shadow) and the
-    cluster (the CIB manager's socket exists, as resolve() decides)."""
-    global _prefetched, _node_prefetched
-    discard_prefetch()
-    if "CIB_file" in os.environ or "CIB_shadow" in os.environ or not local_cluster_answers():
-        return
-    from clushell.pacemaker import cibdisk
-
-    try:
-        for argv in cibdisk.reads() or (QUERY_ARGV,):
-            _prefetched.append(Prefetch(argv, dict(os.environ)))
-        # the live target's node name (resolve() asks it before the read): at the same time
-        _node_prefetched = Prefetch(("crm_node", "-n"), dict(os.environ), as_runner=False)
-    except OSError:  # a tool missing here: the calls themselves will say so
-        discard_prefetch()
-
-
-def discard_prefetch() -> None:
-    """Drop a prefetch no runner took (at exit, or when the target changes)."""
-    global _prefetched, _node_prefetched
-    for pre in (*_prefetched, _node_prefetched):
-        if pre is not None:
-            pre.discard()
-    _prefetched, _node_prefetched = [], None
-
-
+# -- the CIB read started at process start (clushell.readahead) ---------------------------
 class PrefetchedRunner(LocalRunner):
     """The live target's LocalRunner whose first calls may be answered by the prefetches: each
     call that is exactly one of them takes it; the first call that is none drops them all."""
@@ -217,8 +171,9 @@ class PrefetchedRunner(LocalRunner):
 
 def local_runner(env: Mapping[str, str]) -> LocalRunner:
     """The runner for a local target: it takes the pending prefetch if there is one."""
-    global _prefetched
-    pres, _prefetched = _prefetched, []
+    from clushell import readahead
+
+    pres = readahead.take_reads()
     if not pres:
         return LocalRunner(env)
     if env:  # not the live cluster: the prefetch is not for this target

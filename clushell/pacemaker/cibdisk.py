@@ -17,15 +17,18 @@ CIB manager writes): None, and the caller reads the whole CIB through cibadmin.
 from __future__ import annotations
 
 import os
-import re
 
-from clushell.transport.base import Runner
+TYPE_CHECKING = False  # (not typing's: the read-ahead asks reads() before Python imports typing or re)
+if TYPE_CHECKING:
+    import re
+
+    from clushell.transport.base import Runner
 
 DISK_CIB = "var/lib/pacemaker/cib/cib.xml"  # under the CIB manager's root
 HEAD_ARGV = ("cibadmin", "--query", "--no-children", "--xpath", "/cib")
 STATUS_ARGV = ("cibadmin", "--query", "--scope", "status")
 _TOOL_TARGETS = ("CIB_file", "CIB_shadow", "CIB_port", "CIB_server")  # cibadmin would read elsewhere
-_TAG = re.compile(rb"""\A\s*<cib\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_TAG = rb"""\A\s*<cib\b(?:[^>"']|"[^"]*"|'[^']*')*>"""  # the <cib ...> start tag
 _SAME = ("admin_epoch", "epoch", "validate-with")  # what must agree between the file and the live CIB
 
 
@@ -60,11 +63,11 @@ def read(runner: Runner) -> bytes | None:
     except OSError:
         return None
     conf = _configuration(data)
-    start = _TAG.match(head.out.encode())
+    start = _cib_tag(head.out.encode())
     if conf is None or start is None or not head.out.rstrip().endswith("/>"):
         return None
     live_tag = start.group(0)
-    file_tag = _TAG.match(data)
+    file_tag = _cib_tag(data)
     if file_tag is None or any(_attr(live_tag, a) != _attr(file_tag.group(0), a) or _attr(live_tag, a) is None
                                for a in _SAME):
         return None  # the file is behind (or ahead of) the running CIB: read it all
@@ -78,7 +81,7 @@ def read(runner: Runner) -> bytes | None:
 
 def _configuration(data: bytes) -> bytes | None:
     """``<configuration>...</configuration>`` of a file holding ``<cib>`` with only that child."""
-    tag = _TAG.match(data)
+    tag = _cib_tag(data)
     if tag is None:
         return None
     start = data.find(b"<configuration>", tag.end())
@@ -91,7 +94,15 @@ def _configuration(data: bytes) -> bytes | None:
     return data[start:end]
 
 
+def _cib_tag(data: bytes) -> re.Match[bytes] | None:
+    import re
+
+    return re.match(_TAG, data)
+
+
 def _attr(tag: bytes, name: str) -> bytes | None:
+    import re
+
     m = re.search(rb"\s" + name.encode() + rb'="([^"]*)"', tag)
     return m.group(1) if m else None
 

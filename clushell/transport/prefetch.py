@@ -13,9 +13,12 @@ import os
 import select
 from collections.abc import Mapping, Sequence
 
-from clushell.errors import TransportError
-from clushell.transport.base import Result
 from clushell.transport.toolenv import tool_env, which
+
+TYPE_CHECKING = False  # (not typing's: this module is imported before the read-ahead starts)
+
+if TYPE_CHECKING:
+    from clushell.transport.base import Result
 
 # SIGPIPE and SIGXFSZ: Python ignores them, and an ignored signal stays ignored across exec;
 # the tool gets the defaults, as subprocess gives them (restore_signals)
@@ -55,6 +58,9 @@ class Prefetch:
 
     def result(self, timeout: float) -> Result:
         """Wait for the tool (it is always reaped, killed if need be) and return its answer."""
+        from clushell.errors import TransportError  # (here: the spawn runs before these imports)
+        from clushell.transport.base import Result
+
         try:
             rc = self._wait(timeout)
             if rc is None:

@@ -1,6 +1,7 @@
-"""The CIB read started at process start (clushell.transport.prefetch.Prefetch, cli._loads_cib_first).
+"""The CIB read started at process start (clushell.readahead, cli._loads_cib_first).
 
-A fake `cibadmin` on PATH logs each run; the live cluster is pretended (local_cluster_answers).
+A fake `cibadmin` on PATH logs each run; the live cluster is pretended (target.local_cluster_answers,
+readahead.cluster_answers).
 The prefetch may only answer the live runner's first call when it is exactly that call; every
 other way ends with the process killed and reaped (never a zombie) and the tool asked again.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from clushell import cli, target
+from clushell import cli, readahead, target
 from clushell.pacemaker import cibdisk
 from clushell.transport.local import LocalRunner
 from clushell.transport.toolenv import tool_env
@@ -42,9 +43,10 @@ def fake_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CIB_file", raising=False)
     monkeypatch.delenv("CIB_shadow", raising=False)
     monkeypatch.setattr(target, "local_cluster_answers", lambda: True)
+    monkeypatch.setattr(readahead, "cluster_answers", lambda: True)
     monkeypatch.setattr(cibdisk, "_disk_path", lambda: None)  # the whole CIB through cibadmin (test_cibdisk)
     yield log
-    target.discard_prefetch()
+    readahead.discard()
 
 
 def runs(log: Path) -> list[str]:
@@ -59,15 +61,15 @@ def reaped(pid: int) -> bool:
     return False
 
 
-def pending() -> target.Prefetch:
-    assert len(target._prefetched) == 1
-    pre = target._prefetched[0]
+def pending() -> readahead.Prefetch:
+    assert len(readahead._reads) == 1
+    pre = readahead._reads[0]
     assert pre.pid is not None
     return pre
 
 
 def test_first_query_of_the_live_runner_is_answered_by_the_prefetch(fake_cluster: Path) -> None:
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
     runner = target.local_runner({})
     res = runner.run(["cibadmin", "--query"], timeout=30)
@@ -80,7 +82,7 @@ def test_first_query_of_the_live_runner_is_answered_by_the_prefetch(fake_cluster
 
 def test_another_first_call_drops_it(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_SLEEP", "30")  # still running: it must be killed, not waited for
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
     monkeypatch.delenv("FAKE_SLEEP")
     runner = target.local_runner({})
@@ -96,7 +98,7 @@ def test_another_first_call_drops_it(fake_cluster: Path, monkeypatch: pytest.Mon
 @pytest.mark.parametrize("change", ["environ", "stdin", "env"])
 def test_a_different_environment_or_input_drops_it(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch,
                                                    change: str) -> None:
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
     runner = target.local_runner({})
     kw: dict[str, object] = {}
@@ -112,29 +114,29 @@ def test_a_different_environment_or_input_drops_it(fake_cluster: Path, monkeypat
 
 
 def test_not_for_a_cib_file_or_shadow(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
     runner = target.local_runner({"CIB_file": str(tmp_path / "x.xml")})
-    assert type(runner) is LocalRunner and target._prefetched == []
+    assert type(runner) is LocalRunner and readahead._reads == []
     assert reaped(pid)
     monkeypatch.setenv("CIB_shadow", "s")
-    target.start_query_prefetch()
-    assert target._prefetched == []
+    readahead.start()
+    assert readahead._reads == []
 
 
 def test_no_cluster_no_prefetch(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(target, "local_cluster_answers", lambda: False)
-    target.start_query_prefetch()
-    assert target._prefetched == [] and not runs(fake_cluster)
+    monkeypatch.setattr(readahead, "cluster_answers", lambda: False)
+    readahead.start()
+    assert readahead._reads == [] and not runs(fake_cluster)
 
 
 def test_unused_prefetch_is_killed_and_reaped(fake_cluster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAKE_SLEEP", "30")
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
-    target.discard_prefetch()
+    readahead.discard()
     assert reaped(pid)
-    target.start_query_prefetch()  # handed to a runner that is closed without a call
+    readahead.start()  # handed to a runner that is closed without a call
     pid = pending().pid
     target.local_runner({}).close()
     assert reaped(pid)
@@ -148,7 +150,7 @@ def test_prefetch_runs_what_the_local_runner_would(monkeypatch: pytest.MonkeyPat
         return subprocess.CompletedProcess(argv, 0, b"", b"")
 
     monkeypatch.setattr(subprocess, "run", fake_run)
-    LocalRunner().run(list(target.QUERY_ARGV))
+    LocalRunner().run(list(readahead.QUERY_ARGV))
     assert seen["env"] == tool_env(dict(os.environ))
     assert Path(str(seen["argv"][0])).name == "cibadmin" and seen["argv"][1:] == ["--query"]
 
@@ -207,7 +209,7 @@ def test_one_shot_configure_reads_the_cib_once(fake_cluster: Path, monkeypatch: 
     out = capfd.readouterr().out
     assert "primitive pf1 ocf:pacemaker:Dummy" in out, out
     assert len(runs(fake_cluster)) == 1
-    assert target._prefetched == []
+    assert readahead._reads == []
     assert all(reaped(int(r.split()[0])) for r in runs(fake_cluster))
 
 
@@ -215,15 +217,15 @@ def test_node_name_is_asked_at_the_same_time(fake_cluster: Path, monkeypatch: py
     tool = fake_cluster.parent / "bin" / "crm_node"
     tool.write_text(f"#!/bin/sh\necho \"$$ crm_node\" >> {fake_cluster}\necho fakenode\n")
     tool.chmod(0o755)
-    target.start_query_prefetch()
-    pre = target._node_prefetched
+    readahead.start()
+    pre = readahead._node
     assert pre is not None and pre.pid is not None
     pid = pre.pid
     assert target.local_node_name() == "fakenode"
-    assert reaped(pid) and target._node_prefetched is None
+    assert reaped(pid) and readahead._node is None
     assert [r.split()[0] for r in runs(fake_cluster) if r.endswith("crm_node")] == [str(pid)]
-    target.start_query_prefetch()
-    pid = target._node_prefetched.pid
+    readahead.start()
+    pid = readahead._node.pid
     monkeypatch.setenv("PCMK_debug", "no")  # another environment: asked again
     assert target.local_node_name() == "fakenode"
     assert reaped(pid)
@@ -234,7 +236,7 @@ def test_a_query_that_does_not_answer_in_time_is_killed(fake_cluster: Path, monk
     from clushell.errors import TransportError
 
     monkeypatch.setenv("FAKE_SLEEP", "30")
-    target.start_query_prefetch()
+    readahead.start()
     pid = pending().pid
     with pytest.raises(TransportError, match="no answer within 0.2 s"):
         target.local_runner({}).run(["cibadmin", "--query"], timeout=0.2)

@@ -79,3 +79,15 @@ def test_a_tab_from_the_cache_imports_no_process_or_path_modules(tmp_path, monke
     assert res.stdout[:marker].split() == expected
     assert not mods & set(NOT_FOR_A_TAB), mods & set(NOT_FOR_A_TAB)
     assert not mods & set(HEAVY)
+
+
+def test_read_ahead_starts_before_the_heavy_imports():
+    """cli.py starts a live configure's CIB reads first thing: what that needs imports no typing,
+    re, subprocess or dataclasses, which take a good part of the start-up (its reads then run
+    while Python imports the rest)."""
+    probe = ("import sys\nfrom clushell import readahead\nfrom clushell.pacemaker import cibdisk\n"
+             "cibdisk.reads()\nprint(sorted(m for m in ('typing', 're', 'subprocess', 'dataclasses', "
+             "'clushell.target', 'clushell.transport.base') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-S", "-c", probe], capture_output=True, text=True, check=True,
+                         env={"PYTHONPATH": ":".join(p for p in sys.path if p)})
+    assert res.stdout.strip() == "[]", res.stdout
