@@ -35,6 +35,11 @@ from clushell.transport.base import Runner
 _active: dict[str, Txn] = {}  # path -> the transaction this process holds (nested calls reuse it)
 
 
+class ConcurrentChange(ClushError):
+    """The file changed between the copy and the rename; nothing was written (committing again
+    starts from the new version, so the three-way check merges or refuses as usual)."""
+
+
 @dataclass
 class Txn:
     path: str  # the CIB file
@@ -105,6 +110,11 @@ def _install(tmp: str, path: str, txn: Txn | None = None) -> None:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
+def _identity(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What changes when a file is written in place or replaced."""
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def _same_file(a: str, b: str) -> bool:
     if os.path.getsize(a) != os.path.getsize(b):  # a commit mostly changes the size: nothing to read
         return False
@@ -113,8 +123,12 @@ def _same_file(a: str, b: str) -> bool:
 
 
 @contextlib.contextmanager
-def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
+def transaction(runner: Runner, path: str | None, *, gate: Callable[[], None] | None = None
+                ) -> Iterator[Txn | None]:
     """Run the body's tool calls on a locked copy of CIB file ``path``; install it if all went well.
+
+    ``gate``: called once the body is done, before the copy is installed (a local file); if it
+    raises, the copy is dropped and nothing is written (e.g. verification still running).
 
     ``path`` None: not a file on this machine. A CIB file on another host (``--host H
     --cib-file PATH``) gets the same promises from clushell.pacemaker.remotetxn; a live cluster
@@ -149,6 +163,7 @@ def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
             try:
                 with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
                     shutil.copyfileobj(src, out)
+                    seen = _identity(os.fstat(src.fileno()))
                 _keep_owner(path, txn.copy)
                 _active[path] = txn
                 runner.base_env["CIB_file"] = txn.copy
@@ -157,10 +172,17 @@ def transaction(runner: Runner, path: str | None) -> Iterator[Txn | None]:
                 finally:
                     runner.base_env["CIB_file"] = saved or path
                     del _active[path]
+                if gate is not None:
+                    gate()
                 if not _same_file(txn.copy, path):
                     _check_whole(txn.copy, path)
                     with open(txn.copy, "rb") as f:
                         os.fsync(f.fileno())
+                    # a writer that does not take the lock (cibadmin itself, an editor): never
+                    # replace what it wrote meanwhile
+                    if _identity(os.stat(path)) != seen:
+                        raise ConcurrentChange(f"CIB file {path} was changed by another program during the "
+                                               "commit; nothing was written")
                     _install(txn.copy, path, txn)
             except ClushError as exc:
                 exc.message = exc.message.replace(txn.copy, path)  # name the user's file, not our copy

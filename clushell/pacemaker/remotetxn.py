@@ -35,7 +35,7 @@ from collections.abc import Iterator
 
 from clushell.errors import ClushError, TransportError
 from clushell.pacemaker.cibadmin import CommitInterrupted
-from clushell.pacemaker.filetxn import Txn, interrupted_message
+from clushell.pacemaker.filetxn import ConcurrentChange, Txn, interrupted_message
 from clushell.transport.base import Runner
 
 TAG = "CLUSH_FILE_TXN"  # environment variable marking the transaction's remote processes
@@ -98,11 +98,6 @@ SETTLE = (
     'rm -f -- "$t"; [ -e "$t" ] && r=unknown; done; '
     'if [ -z "$found" ] && grep -qsxF -- "$2" "$l"; then r=applied; fi; echo "$r"'
 )
-
-
-class ConcurrentChange(ClushError):
-    """The file changed between the copy and the rename; nothing was written (committing again
-    starts from the new version, so the three-way check merges or refuses as usual)."""
 
 
 _active: dict[int, Txn] = {}  # id(runner) -> its transaction (inside it, CIB_file names the copy)

@@ -147,6 +147,10 @@ class _Background:
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
+    def join(self) -> None:
+        """Wait until the call has ended (what it returned or raised is kept for result())."""
+        self._thread.join()
+
     def result(self) -> Any:
         self._thread.join()
         if self._error is not None:

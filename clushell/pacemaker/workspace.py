@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from clushell.cib.change import VERSION_ATTRS
@@ -138,7 +139,7 @@ class Workspace:
             raise CommitInterrupted(self._applied, filetxn.interrupted_message(self._applied)) from None
 
     def _commit(self, ctx: Any, *, force: bool, replace: bool, verify: bool) -> bool:
-        from clushell.pacemaker import cibfile, cibio, filetxn, remotetxn
+        from clushell.pacemaker import cibfile, cibio, commitwrite, filetxn
         from clushell.pacemaker.cibadmin import CommitInterrupted
         from clushell.pacemaker.verify import in_background, start_crm_verify
 
@@ -166,37 +167,28 @@ class Workspace:
         if not replace:
             # verify and cibio work on copies: the two big trees go meanwhile (peak memory; back from XML)
             self._original = self._pending = None
-        txn, done, message = None, False, ""
+        state = commitwrite.WriteState()
+
+        def write(runner: Any, gate: Callable[[], None] | None = None) -> None:
+            whole = (lambda: self._replace(runner, force)) if replace else None
+            commitwrite.write(runner, path, state, replace=whole, force=force, frag=frag, loaded=loaded,
+                              original_xml=self._original_xml, pending_xml=pending_xml, prep=prep, gate=gate)
+
+        def verified() -> bool:
+            return self._verify(ctx, pending_xml, changed, force, check, job)
+
         try:
-            force = self._verify(ctx, pending_xml, changed, force, check, job)
-            prepared = prep.result() if prep else None  # (done by now; before the file transaction starts)
-            for attempt in (1, 2):
-                try:
-                    # a local CIB file: locked, written to a copy, renamed over (clushell.pacemaker.filetxn)
-                    with filetxn.transaction(runner, path) as txn:
-                        if replace:
-                            self._replace(runner, force)
-                        elif txn is not None and frag is not None and cibfile.commit_appended(
-                                runner, txn.copy, loaded, frag):
-                            version = cibfile.file_version(txn.copy)
-                            message = f"committed; CIB epoch now {version[1]} (version {'.'.join(map(str, version))})"
-                        elif txn is None and frag is not None and (made := cibio.commit_created(runner, loaded, frag)):
-                            message = made.message
-                        else:
-                            outcome = cibio.commit(runner, self._original_xml, pending_xml, force=force,
-                                                   prepared=prepared if attempt == 1 else None)
-                            message = outcome.message if outcome.changed else ""
-                        done = txn is None
-                    break
-                except remotetxn.ConcurrentChange:
-                    # a remote CIB file changed between copy and rename (nothing written): once more from the
-                    # new version, where the three-way check merges or refuses, as on a (locked) local file
-                    if attempt == 2:
-                        raise
-                    txn, message = None, ""
+            # a local CIB file, when verification cannot change how the write goes (no question to
+            # ask): written to the locked copy while crm_verify runs, installed only on its verdict
+            if path is not None and job is not None and not replace and (
+                    force or not ctx.session.options.interactive):
+                force = commitwrite.beside_verification(verified, write, runner)
+            else:
+                force = verified()
+                write(runner)
             self._applied = True  # the last step inside the try: an interrupt from here on says applied
         except KeyboardInterrupt as exc:
-            applied = exc.applied if isinstance(exc, CommitInterrupted) else (txn.applied if txn else done)
+            applied = exc.applied if isinstance(exc, CommitInterrupted) else state.applied()
             if applied:
                 self.reload(runner)
             elif not replace:
@@ -208,6 +200,7 @@ class Workspace:
             if not replace:
                 self._pending = load(pending_xml)
             raise
+        message = state.message
         self.reload(runner)
         if message:
             ctx.out.info(message)  # the new epoch, and whether the CIB had moved on meanwhile
