@@ -31,14 +31,17 @@ class WriteState:
 
 def write(runner: Runner, path: str | None, state: WriteState, *, replace: Callable[[], None] | None,
           force: bool, frag: Any, loaded: tuple[str | None, ...], original_xml: bytes, pending_xml: bytes,
-          prep: Any = None, gate: Callable[[], None] | None = None) -> None:
+          prep: Any = None, gate: Callable[[], None] | None = None, start: Callable[[], None] | None = None
+          ) -> None:
     """Apply the change original_xml -> pending_xml to the target (``path``: a local CIB file).
 
     ``replace``: commit replace instead. ``frag``: only new objects (cibfile.appended), or None.
     ``prep``: cibio.prepare running in the background. ``gate``: called before a local file's
-    copy is installed (filetxn.transaction)."""
+    copy is installed (filetxn.transaction). ``start``: called first (waits for memory)."""
     from clushell.pacemaker import cibfile, cibio, filetxn
 
+    if start is not None:
+        start()
     prepared = prep.result() if prep else None  # (done by now; before the file transaction starts)
     for attempt in (1, 2):
         try:
@@ -67,18 +70,22 @@ def write(runner: Runner, path: str | None, state: WriteState, *, replace: Calla
             state.txn, state.message = None, ""
 
 
-def beside_verification(verify: Callable[[], bool], write: Callable[[Runner, Callable[[], None]], None],
-                        runner: Runner) -> bool:
-    """``write(own_runner, gate)`` in a thread while ``verify()`` runs here; the write's install
-    waits at ``gate`` for the verdict. Returns what verify returned; raises what either raised
-    (verify's first: then the write is dropped). Ctrl-C waits for the write to end, since it alone
-    knows whether the file was replaced, then goes on as KeyboardInterrupt."""
+def beside_verification(verify: Callable[[Callable[[], None] | None], bool],
+                        write: Callable[[Runner, Callable[[], None], Callable[[], None] | None], None],
+                        runner: Runner, *, hold: bool = False) -> bool:
+    """``write(own_runner, gate, start)`` in a thread while ``verify(released)`` runs here; the
+    write's install waits at ``gate`` for the verdict. ``hold``: the write starts (``start``
+    returns) only once verification has dropped its own tree (it calls ``released``), so that
+    the two never hold a big CIB's trees at once (peak memory). Returns what verify returned;
+    raises what either raised (verify's first: then the write is dropped). Ctrl-C waits for the
+    write to end, since it alone knows whether the file was replaced, then goes on as
+    KeyboardInterrupt."""
     from clushell.pacemaker.verify import in_background
 
     gate = _Gate()
-    writer = in_background(write, _own_runner(runner), gate.wait)
+    writer = in_background(write, _own_runner(runner), gate.wait, gate.wait_checked if hold else None)
     try:
-        force = verify()
+        force = verify(gate.checked if hold else None)
     except BaseException:
         gate.close()
         _wait_for(writer)  # the copy is dropped once its tool call ends
@@ -96,14 +103,25 @@ class _Gate:
 
     def __init__(self) -> None:
         self._decided = threading.Event()
+        self._checked = threading.Event()  # verification's own checks are done, their tree dropped
         self._go = False
 
     def open(self) -> None:
         self._go = True
+        self._checked.set()
         self._decided.set()
 
     def close(self) -> None:
+        self._checked.set()
         self._decided.set()
+
+    def checked(self) -> None:
+        self._checked.set()
+
+    def wait_checked(self) -> None:
+        self._checked.wait()
+        if self._decided.is_set() and not self._go:
+            raise _NotVerified("the commit was refused or interrupted before the copy was written")
 
     def wait(self) -> None:
         self._decided.wait()

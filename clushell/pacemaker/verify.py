@@ -205,10 +205,13 @@ def start_crm_verify(runner: Runner, pending_xml: bytes) -> _Background | None:
 
 
 def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | None = None,
-               use_crm_verify: bool = True, job: _Background | None = None) -> list[Finding]:
+               use_crm_verify: bool = True, job: _Background | None = None,
+               released: Callable[[], None] | None = None) -> list[Finding]:
     """Everything wrong with ``pending_xml``: schema, crm_verify, semantic checks (errors first).
 
-    ``job``: crm_verify already started on ``pending_xml`` by :func:`start_crm_verify`."""
+    ``job``: crm_verify already started on ``pending_xml`` by :func:`start_crm_verify`.
+    ``released``: called once our own checks are done and their tree is dropped (parsed again
+    only if crm_verify's answer needs it): the caller's work may take that memory meanwhile."""
     # crm_verify runs while our own checks do (started before the parse: it is the long pole)
     if job is None and use_crm_verify:
         job = start_crm_verify(runner, pending_xml)
@@ -216,7 +219,14 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
         root = etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True, remove_blank_text=False))
     except etree.XMLSyntaxError as exc:
         return [Finding(ERROR, None, None, f"the CIB is not well-formed XML: {exc}")]
-    ids = functools.cache(lambda: {el.get("id") for el in root.iterfind("configuration//*[@id]")})
+    held = [root]
+
+    def tree() -> etree._Element:
+        if held[0] is None:
+            held[0] = etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True, remove_blank_text=False))
+        return held[0]
+
+    ids = functools.cache(lambda: {el.get("id") for el in tree().iterfind("configuration//*[@id]")})
 
     def lookup(spec: str) -> AgentInfo | None:
         try:
@@ -229,21 +239,25 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
     except ClushError:
         options = None
     semantic = check(root, lookup, cluster_options=options, changed_ids=changed_ids)
+    if released is not None:
+        del root
+        held[0] = None
+        released()
     findings: list[Finding] = []
     if use_crm_verify:
         try:
             res = job.result() if job is not None else _run_crm_verify(runner, pending_xml)
         except ToolMissing as exc:
-            findings = list(relaxng_findings(root) or [])
+            findings = list(relaxng_findings(tree()) or [])
             findings.append(Finding(WARNING, None, None, f"{exc}; Pacemaker's own check was skipped"))
         else:
             # crm_verify validates against the same schema: ours runs only to name what is wrong
-            schema = relaxng_findings(root) if _schema_trouble(res) else []
+            schema = relaxng_findings(tree()) if _schema_trouble(res) else []
             findings = list(schema or [])
             findings += _crm_verify_lines(res, ids, skip_schema=schema is not None, schema_failed=has_errors(findings),
-                                          root=root)
+                                          root=tree() if res.err.strip() else None)
     else:
-        findings = list(relaxng_findings(root) or [])
+        findings = list(relaxng_findings(tree()) or [])
     findings += semantic
     findings = list(dict.fromkeys(findings))  # one line per problem ('params a=1 a=2': a is unknown once)
     findings.sort(key=lambda f: f.severity != ERROR)

@@ -169,20 +169,24 @@ class Workspace:
             self._original = self._pending = None
         state = commitwrite.WriteState()
 
-        def write(runner: Any, gate: Callable[[], None] | None = None) -> None:
+        def write(runner: Any, gate: Callable[[], None] | None = None, start: Callable[[], None] | None = None
+                  ) -> None:
             whole = (lambda: self._replace(runner, force)) if replace else None
             commitwrite.write(runner, path, state, replace=whole, force=force, frag=frag, loaded=loaded,
-                              original_xml=self._original_xml, pending_xml=pending_xml, prep=prep, gate=gate)
+                              original_xml=self._original_xml, pending_xml=pending_xml, prep=prep, gate=gate,
+                              start=start)
 
-        def verified() -> bool:
-            return self._verify(ctx, pending_xml, changed, force, check, job)
+        def verified(released: Callable[[], None] | None = None) -> bool:
+            return self._verify(ctx, pending_xml, changed, force, check, job, released)
 
         try:
             # a local CIB file, when verification cannot change how the write goes (no question to
             # ask): written to the locked copy while crm_verify runs, installed only on its verdict
             if path is not None and job is not None and not replace and (
                     force or not ctx.session.options.interactive):
-                force = commitwrite.beside_verification(verified, write, runner)
+                # a big CIB's three-way write parses trees of its own: only once verify has dropped its tree
+                hold = frag is None and len(pending_xml) > PREPARE_AHEAD_MAX
+                force = commitwrite.beside_verification(verified, write, runner, hold=hold)
             else:
                 force = verified()
                 write(runner)
@@ -207,7 +211,7 @@ class Workspace:
         return True
 
     def _verify(self, ctx: Any, pending_xml: bytes, changed: list[str], force: bool, check: bool,
-                job: Any = None) -> bool:  # job: verify.start_crm_verify(runner, pending_xml)
+                job: Any = None, released: Any = None) -> bool:  # job, released: see verify_cib
         """Report what verification finds; refuse on errors unless forced (returns force)."""
         from clushell.pacemaker.findings import refuse_schema, report
         from clushell.pacemaker.verify import SchemaFinding, relaxng_findings, verify_cib
@@ -218,7 +222,7 @@ class Workspace:
             refuse_schema(relaxng_findings(etree.fromstring(pending_xml, etree.XMLParser(huge_tree=True))) or [])
             return force
         session = ctx.session
-        findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed), job=job)
+        findings = verify_cib(session.runner, pending_xml, changed_ids=set(changed), job=job, released=released)
         refuse_schema([f for f in findings if isinstance(f, SchemaFinding)])
         # one error that refuses the commit is said once, in the refusal (naming object and attribute)
         fold = not force and not session.options.interactive

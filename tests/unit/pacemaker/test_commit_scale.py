@@ -111,3 +111,22 @@ def test_our_schema_check_runs_only_when_crm_verify_finds_the_cib_invalid(monkey
     assert len(calls) == 1
     # ours names the object and attribute; crm_verify's raw line is not repeated
     assert [(f.object_id, f.attribute) for f in findings if f.is_error] == [("s1", "colour")]
+
+
+@pytest.mark.parametrize("release", [False, True])
+def test_findings_are_the_same_when_the_tree_is_dropped_while_crm_verify_runs(monkeypatch: pytest.MonkeyPatch,
+                                                                              release: bool) -> None:
+    """verify_cib(released=...) drops its tree after our checks (the caller's commit may use the
+    memory) and parses it again only to name what crm_verify found: the same findings."""
+    started = threading.Event()
+    started.set()
+    monkeypatch.setattr(ra, "cluster_options", lambda runner: None)
+    doc = etree.fromstring(_empty_cib())
+    doc.find("configuration/resources").append(etree.fromstring(
+        '<primitive id="s2" class="ocf" provider="pacemaker" type="Dummy" colour="red"/>'))
+    rng = "Relax-NG validity error : Invalid attribute colour for element primitive"
+    said: list[str] = []
+    findings = verify.verify_cib(_BlockingVerify(started, 78, rng), etree.tostring(doc),
+                                 released=(lambda: said.append("released")) if release else None)
+    assert said == (["released"] if release else [])
+    assert [(f.object_id, f.attribute) for f in findings if f.is_error] == [("s2", "colour")]

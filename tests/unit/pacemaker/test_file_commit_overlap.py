@@ -130,3 +130,48 @@ def test_a_writer_without_the_lock_is_never_overwritten(cib: Path, tmp_path: Pat
     root = etree.parse(str(cib))
     assert root.xpath("//primitive[@id='ov4']") and root.xpath("//primitive[@id='p00005'][@description='by hand']")
     assert not _leftovers(cib)
+
+
+def test_a_big_three_way_write_waits_until_verification_dropped_its_tree(cib: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above PREPARE_AHEAD_MAX the write parses trees of its own: it starts only once
+    verification's own tree is gone (peak memory), still before crm_verify has answered."""
+    import io
+
+    from clushell.cib.edit import set_value
+    from clushell.commands.tree import Level
+    from clushell.context import Context
+    from clushell.output import Output
+    from clushell.pacemaker import cibio, verify, workspace
+    from clushell.session import Options, Session
+    from clushell.transport.local import LocalRunner
+
+    env = _env(tmp_path, cib, FAKE_VERIFY_SLEEP="1")
+    monkeypatch.setenv("PATH", env["PATH"])
+    monkeypatch.setenv("WRAP_LOG", env["WRAP_LOG"])
+    monkeypatch.setattr(workspace, "PREPARE_AHEAD_MAX", 0)
+    events: list[str] = []
+    real_verify, real_commit = verify.verify_cib, cibio.commit
+
+    def spy_verify(*a, released=None, **kw):
+        return real_verify(*a, released=(lambda: events.append("released") or released()) if released else None,
+                           **kw)
+
+    def spy_commit(*a, **kw):
+        events.append("write")
+        return real_commit(*a, **kw)
+
+    monkeypatch.setattr(verify, "verify_cib", spy_verify)
+    monkeypatch.setattr(cibio, "commit", spy_commit)
+    session = Session(Options(color=False), Level("root", "root"),
+                      Output(color=False, stdout=io.StringIO(), stderr=io.StringIO()))
+    session.set_runner(LocalRunner({"CIB_file": str(cib)}))
+    ctx = Context(session)
+    ws = workspace.get_workspace(ctx)
+    set_value(ws.pending, "p00004.state", "/run/held")
+    assert ws.commit(ctx) is True
+    assert events == ["released", "write"], events
+    log = _log(tmp_path)
+    writes = [i for i, line in enumerate(log) if line.startswith("cibadmin-start") and "--query" not in line]
+    assert writes and writes[0] < log.index("crm_verify-end"), log
+    assert etree.parse(str(cib)).xpath("//nvpair[@id='p00004-instance_attributes-state'][@value='/run/held']")

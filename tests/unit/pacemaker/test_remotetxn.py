@@ -273,7 +273,8 @@ def _commit_with_finishes(monkeypatch, finishes: list[Result]):
         return cibio.CommitOutcome(True, "committed; CIB epoch now 6 (version 0.6.1)")
 
     monkeypatch.setattr(cibio, "commit", fake_commit)
-    monkeypatch.setattr(workspace.Workspace, "_verify", lambda self, ctx, xml, changed, force, check, job=None: force)
+    monkeypatch.setattr(workspace.Workspace, "_verify",
+                        lambda self, ctx, xml, changed, force, check, job=None, released=None: force)
     ws = workspace.Workspace(workspace.load(b'<cib admin_epoch="0" epoch="5" num_updates="3"><configuration>'
                                             b"<crm_config/><nodes/><resources/><constraints/></configuration>"
                                             b"<status/></cib>"))
