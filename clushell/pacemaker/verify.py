@@ -240,6 +240,7 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
         options = None
     semantic = check(root, lookup, cluster_options=options, changed_ids=changed_ids)
     if released is not None:
+        ids()  # (what crm_verify's lines are matched against: kept, without the tree)
         del root
         held[0] = None
         released()
@@ -255,7 +256,7 @@ def verify_cib(runner: Runner, pending_xml: bytes, *, changed_ids: set[str] | No
             schema = relaxng_findings(tree()) if _schema_trouble(res) else []
             findings = list(schema or [])
             findings += _crm_verify_lines(res, ids, skip_schema=schema is not None, schema_failed=has_errors(findings),
-                                          root=tree() if res.err.strip() else None)
+                                          root=tree() if _RNG_LINE.search(res.err) else None)
     else:
         findings = list(relaxng_findings(tree()) or [])
     findings += semantic
