@@ -106,7 +106,7 @@ class IpvsState:
     def commit(self, ctx: Any) -> None:
         """Commit every director with pending changes, in order; stop at the first failure."""
         out = ctx.out
-        names = [n for n in list(self.desired) if self.plan(n)]
+        names = self.to_commit(list(self.desired))
         if not names:
             self.discard()
             out.info("ipvs: no changes to commit")
@@ -117,8 +117,23 @@ class IpvsState:
             if not report.ok:
                 raise ClushError(f"ipvs commit on {name} failed: {report.error}")
 
+    def to_commit(self, names: list[str]) -> list[str]:
+        """Those of ``names`` with staged changes (planning a big table takes a while: Ctrl-C
+        meanwhile says that no director was touched)."""
+        try:
+            return [n for n in names if self.plan(n)]
+        except KeyboardInterrupt:
+            self.session.out.error("ipvs: interrupted before the commit began: nothing was changed "
+                                   "(the staged changes are kept)")
+            raise
+
     def commit_one(self, name: str, desired: Table | None = None) -> CommitReport:
-        snap = self.snapshot(name)
+        try:
+            snap = self.snapshot(name)
+        except KeyboardInterrupt:  # reading the table before the commit: nothing written to it
+            self.session.out.error(f"ipvs {name}: interrupted before its commit began: nothing was changed "
+                                   "(the staged changes are kept)")
+            raise
         target = desired if desired is not None else self.desired.get(name, snap.table)
         try:
             report = self.backend(name).commit(target, snap, no_drain=frozenset(self.no_drain.get(name, set())),

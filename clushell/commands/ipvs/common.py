@@ -80,7 +80,7 @@ def commit_directors(ctx: Context, names: list[str]) -> None:
     from clushell.ipvs.state import show_report
 
     st = state(ctx)
-    names = [n for n in names if st.plan(n)]
+    names = st.to_commit(names)
     if not names:
         ctx.out.info("ipvs: no changes to commit")
         return

@@ -82,3 +82,25 @@ def test_unknown_when_the_table_cannot_be_read_again(tmp_path: Path, monkeypatch
         state.commit(SimpleNamespace(out=state.session.out))
     assert "whether it was applied is unknown (the staged changes are kept)" in err.getvalue()
     assert "local" in state.desired and state.last_failed
+
+
+@pytest.mark.parametrize("step", ["plan", "snapshot"])
+def test_interrupted_before_the_commit_began_says_nothing_was_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      step: str) -> None:
+    """Ctrl-C while the commit still plans (a big table) or reads the table first: nothing was
+    written, and clush says so (a script stops without leaving the user to guess)."""
+    state, err, table = _state(tmp_path, None)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    if step == "plan":
+        monkeypatch.setattr(state, "plan", interrupted)
+    else:
+        monkeypatch.setattr(state, "snapshot", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        state.commit(SimpleNamespace(out=state.session.out))
+    said = err.getvalue()
+    assert "interrupted before" in said and "nothing was changed (the staged changes are kept)" in said
+    monkeypatch.undo()
+    assert parse_rules(table.read_text()) == parse_rules(OLD) and state.has_pending()

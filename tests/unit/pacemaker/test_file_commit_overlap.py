@@ -27,6 +27,9 @@ echo "@NAME@-start $*" >> "$WRAP_LOG"
 @BODY@
 """
 VERIFY = """sleep "${FAKE_VERIFY_SLEEP:-0}"
+if [ -n "$FAKE_VERIFY_AFTER_WRITE" ]; then  # answer only once the change went to the copy (30 s at most)
+  i=0; while ! grep -qE "^cibadmin-start --(modify|patch)" "$WRAP_LOG" && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+fi
 if [ -n "$FAKE_VERIFY_FAIL" ]; then cat > /dev/null; echo "error: fake refusal for the test" >&2; exit 1; fi
 @REAL@ "$@"; rc=$?
 echo "crm_verify-end" >> "$WRAP_LOG"
@@ -74,7 +77,7 @@ def _clush(*words: str) -> list[str]:
     (["set", "p00003.state", "/run/ov"], "//nvpair[@id='p00003-instance_attributes-state'][@value='/run/ov']"),
 ])
 def test_the_copy_is_written_while_crm_verify_runs(cib: Path, tmp_path: Path, edit: list[str], probe: str) -> None:
-    res = subprocess.run(_clush(*edit), env=_env(tmp_path, cib, FAKE_VERIFY_SLEEP="1"),
+    res = subprocess.run(_clush(*edit), env=_env(tmp_path, cib, FAKE_VERIFY_AFTER_WRITE="1"),
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0 and "committed" in res.stderr, res.stderr
     log = _log(tmp_path)
@@ -146,7 +149,8 @@ def test_a_big_three_way_write_waits_until_verification_dropped_its_tree(cib: Pa
     from clushell.session import Options, Session
     from clushell.transport.local import LocalRunner
 
-    env = _env(tmp_path, cib, FAKE_VERIFY_SLEEP="1")
+    env = _env(tmp_path, cib, FAKE_VERIFY_AFTER_WRITE="1")
+    monkeypatch.setenv("FAKE_VERIFY_AFTER_WRITE", "1")
     monkeypatch.setenv("PATH", env["PATH"])
     monkeypatch.setenv("WRAP_LOG", env["WRAP_LOG"])
     monkeypatch.setattr(workspace, "PREPARE_AHEAD_MAX", 0)
